@@ -1,0 +1,10 @@
+// Package wandb talks to the Weights & Biases GraphQL API the way the
+// official SDK does: it reads the API key and host from the environment or
+// netrc, parses run references, lists a run's files one cursor page at a
+// time, and downloads files safely (temporary file then rename, md5 checked,
+// resumable, never outside the destination folder, the API key sent only to
+// the API host).
+//
+// It imports nothing from Bubble Tea and is tested against the
+// W&B-compatible server in the wandbtest subpackage.
+package wandb

@@ -1,0 +1,95 @@
+package wandb
+
+import (
+	"strings"
+	"time"
+)
+
+// RunRef names one run: entity/project/run_id.
+type RunRef struct {
+	Entity  string
+	Project string
+	RunID   string
+	// Host is the W&B host the reference came from when it was a URL
+	// (for example "wandb.ai" or "wandb.example.com:8080"); empty otherwise.
+	Host string
+}
+
+// String returns the reference as entity/project/run_id.
+func (r RunRef) String() string {
+	return r.Entity + "/" + r.Project + "/" + r.RunID
+}
+
+// RunInfo is the header of a run.
+type RunInfo struct {
+	Ref         RunRef
+	DisplayName string
+	State       string
+	// FileCount is the number of files the server reports, or -1 when it
+	// did not say (the field is nullable; unknown is not zero).
+	FileCount int
+}
+
+// File is one file of a run, as the files connection returns it. Fields the
+// server sent as null are zero values, except SizeBytes, which is -1.
+type File struct {
+	ID   string
+	Name string
+	// URL is the API-host URL of the file's body (url(upload: false)); it
+	// is fetched with the API key. Empty when the server sent null.
+	URL string
+	// DirectURL is a signed storage URL; it is fetched without credentials.
+	DirectURL string
+	// SizeBytes is the size in bytes, or -1 when unknown.
+	SizeBytes int64
+	Mimetype  string
+	// UpdatedAt is the zero time when unknown.
+	UpdatedAt time.Time
+	// MD5 is the base64 of the raw MD5 digest, as W&B sends it; empty when
+	// unknown.
+	MD5 string
+	// PathURI is the s3://bucket/key form of an S3 DirectURL, as the SDK's
+	// File.path_uri; empty otherwise.
+	PathURI string
+}
+
+// SizeKnown reports whether the server gave the file's size.
+func (f File) SizeKnown() bool { return f.SizeBytes >= 0 }
+
+// Dir returns the folder part of the name ("media/images/" for
+// "media/images/a.png"), or "" for a top-level file.
+func (f File) Dir() string {
+	if i := strings.LastIndexByte(f.Name, '/'); i >= 0 {
+		return f.Name[:i+1]
+	}
+	return ""
+}
+
+// Base returns the last element of the name.
+func (f File) Base() string { return f.Name[len(f.Dir()):] }
+
+// FilesQuery selects one page of a run's files.
+type FilesQuery struct {
+	// First is the page size; 0 means DefaultPageSize. Valid: 1..MaxPageSize.
+	First int
+	// After is the cursor to continue from ("" for the first page).
+	After string
+	// Names limits the result to these exact names. Exclusive with Pattern.
+	Names []string
+	// Pattern is a MySQL LIKE pattern (%, _, \ escapes). Exclusive with Names.
+	Pattern string
+}
+
+// Page sizes accepted by Files.
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// FilesPage is one page of a run's files.
+type FilesPage struct {
+	Files []File
+	// EndCursor is the cursor to pass as After for the next page.
+	EndCursor   string
+	HasNextPage bool
+}
