@@ -71,6 +71,10 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
 		return nil, fmt.Errorf("invalid W&B base URL %q: want http(s)://host[:port]", cfg.BaseURL)
 	}
+	if base.User != nil {
+		// Never echo the URL here: its user info may hold the key.
+		return nil, errors.New("the W&B base URL must not contain credentials; set WANDB_API_KEY instead")
+	}
 	if cfg.APIKey == "" {
 		return nil, ErrNoAPIKey
 	}
