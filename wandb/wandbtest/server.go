@@ -1,0 +1,279 @@
+package wandbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options configure a Server.
+type Options struct {
+	// APIKey is the key the server accepts (basic auth user "api");
+	// "" means "test-key".
+	APIKey string
+	// RedirectFileURL makes the API host answer file body requests with a
+	// 302 to the signed storage URL, so a client can show it drops the key
+	// on a cross-origin redirect. See also Server.SetRedirectFileURL.
+	RedirectFileURL bool
+	// Viewer is the username of the viewer query; "" means "demo-user".
+	Viewer string
+}
+
+// Server is a W&B-compatible API host plus a signed storage host, both on
+// 127.0.0.1. It is safe for concurrent use; runs may be added while it
+// serves.
+type Server struct {
+	apiKey string
+	viewer string
+	secret []byte // signs storage URLs
+
+	apiLn, storageLn   net.Listener
+	apiSrv, storageSrv *http.Server
+	apiURL             string
+	storageURL         atomic.Pointer[string]
+	redirect           atomic.Bool
+
+	mu       sync.RWMutex
+	runs     map[string]*runData     // by entity/project/id
+	projects map[string]*projectData // by entity/project
+
+	faults   [3]faultState
+	counters counters
+}
+
+// projectData is a project that holds at least one run.
+type projectData struct {
+	entity, name string
+	createdAt    time.Time
+	runs         int
+}
+
+// runData is a run with its files sorted by name.
+type runData struct {
+	spec   RunSpec // Files cleared; the files live below
+	files  []*fileData
+	byName map[string]int
+	total  int64 // sum of sizes
+}
+
+// fileData is one served file with its cached derived values.
+type fileData struct {
+	spec   FileSpec
+	run    *runData
+	folded []rune // case-folded name for LIKE
+	id     string
+
+	md5Once sync.Once
+	md5     string
+}
+
+// md5 returns the cached content md5.
+func (f *fileData) contentMD5() string {
+	f.md5Once.Do(func() { f.md5 = f.spec.MD5() })
+	return f.md5
+}
+
+// New returns a server that is not listening, for use through Handler and
+// StorageHandler (for example with httptest). Call SetStorageURL with the
+// address StorageHandler is served at.
+func New(opts Options) *Server {
+	s := &Server{
+		apiKey:   opts.APIKey,
+		viewer:   opts.Viewer,
+		secret:   make([]byte, 32),
+		runs:     map[string]*runData{},
+		projects: map[string]*projectData{},
+	}
+	if s.apiKey == "" {
+		s.apiKey = "test-key"
+	}
+	if s.viewer == "" {
+		s.viewer = "demo-user"
+	}
+	rand.Read(s.secret)
+	s.redirect.Store(opts.RedirectFileURL)
+	empty := ""
+	s.storageURL.Store(&empty)
+	return s
+}
+
+// Start starts the API listener and the storage listener, both on
+// 127.0.0.1 with a free port.
+func Start(opts Options) (*Server, error) {
+	s := New(opts)
+	var err error
+	if s.apiLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	if s.storageLn, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+		s.apiLn.Close()
+		return nil, err
+	}
+	s.apiURL = "http://" + s.apiLn.Addr().String()
+	s.SetStorageURL("http://" + s.storageLn.Addr().String())
+	s.apiSrv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.storageSrv = &http.Server{Handler: s.StorageHandler(), ReadHeaderTimeout: 10 * time.Second}
+	go s.apiSrv.Serve(s.apiLn)
+	go s.storageSrv.Serve(s.storageLn)
+	return s, nil
+}
+
+// URL returns the API base URL, e.g. http://127.0.0.1:PORT.
+func (s *Server) URL() string { return s.apiURL }
+
+// StorageURL returns the base URL of the signed storage host.
+func (s *Server) StorageURL() string { return *s.storageURL.Load() }
+
+// SetStorageURL sets the storage base URL that directUrl values point at,
+// for a server built with New whose StorageHandler is served elsewhere.
+func (s *Server) SetStorageURL(u string) {
+	u = strings.TrimRight(u, "/")
+	s.storageURL.Store(&u)
+}
+
+// SetRedirectFileURL switches 302 redirects from the API file URL to the
+// storage URL on or off.
+func (s *Server) SetRedirectFileURL(on bool) { s.redirect.Store(on) }
+
+// APIKey returns the key the server accepts.
+func (s *Server) APIKey() string { return s.apiKey }
+
+// Close stops both listeners and drops open connections.
+func (s *Server) Close() {
+	if s.apiSrv != nil {
+		s.apiSrv.Close()
+	}
+	if s.storageSrv != nil {
+		s.storageSrv.Close()
+	}
+}
+
+// Shutdown stops both listeners gracefully.
+func (s *Server) Shutdown(ctx context.Context) error {
+	var errs []error
+	if s.apiSrv != nil {
+		errs = append(errs, s.apiSrv.Shutdown(ctx))
+	}
+	if s.storageSrv != nil {
+		errs = append(errs, s.storageSrv.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// AddRun adds a run, replacing one with the same entity/project/id. It is
+// safe while serving. The files are copied; content is never generated
+// here.
+func (s *Server) AddRun(r RunSpec) {
+	rd := &runData{byName: make(map[string]int, len(r.Files))}
+	files := r.Files
+	r.Files = nil
+	if r.CreatedAt.IsZero() {
+		r.CreatedAt = demoEpoch.Add(-time.Duration(seedOf(r.ID)%(48*3600)) * time.Second)
+	}
+	rd.spec = r
+	rd.files = make([]*fileData, 0, len(files))
+	for _, f := range files {
+		if f.Content != nil {
+			f.Size = int64(len(f.Content))
+		}
+		if i, dup := rd.byName[f.Name]; dup {
+			// A later spec of the same name wins, as an upload would.
+			rd.files[i].spec = f
+			continue
+		}
+		rd.byName[f.Name] = len(rd.files)
+		rd.files = append(rd.files, &fileData{spec: f, run: rd})
+	}
+	sort.Slice(rd.files, func(i, j int) bool { return rd.files[i].spec.Name < rd.files[j].spec.Name })
+	for i, f := range rd.files {
+		rd.byName[f.spec.Name] = i
+		f.folded = foldRunes(f.spec.Name)
+		f.id = base64.StdEncoding.EncodeToString([]byte("File:v1:" + r.Ref() + ":" + f.spec.Name))
+		rd.total += f.spec.Size
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := r.Ref()
+	pkey := r.Entity + "/" + r.Project
+	p := s.projects[pkey]
+	if p == nil {
+		p = &projectData{entity: r.Entity, name: r.Project, createdAt: r.CreatedAt}
+		s.projects[pkey] = p
+	}
+	if _, replaced := s.runs[key]; !replaced {
+		p.runs++
+	}
+	if r.CreatedAt.Before(p.createdAt) {
+		p.createdAt = r.CreatedAt
+	}
+	s.runs[key] = rd
+}
+
+// run returns the run entity/project/id or nil.
+func (s *Server) run(entity, project, id string) *runData {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.runs[entity+"/"+project+"/"+id]
+}
+
+// project returns the project or nil.
+func (s *Server) project(entity, name string) *projectData {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.projects[entity+"/"+name]
+}
+
+// Handler returns the API host's handler: /graphql and /files/.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveAPI) }
+
+// StorageHandler returns the signed storage host's handler.
+func (s *Server) StorageHandler() http.Handler { return http.HandlerFunc(s.serveStorage) }
+
+// serveAPI dispatches by path by hand: http.ServeMux would clean and
+// redirect file names holding "//" or "..".
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case r.URL.Path == "/graphql":
+		s.serveGraphQL(w, r)
+	case strings.HasPrefix(r.URL.Path, "/files/"):
+		s.serveFileURL(w, r)
+	default:
+		writeJSONError(w, http.StatusNotFound, "not found")
+	}
+}
+
+// checkKey reports whether r carries basic auth "api:<key>".
+func (s *Server) checkKey(r *http.Request) bool {
+	user, pass, ok := r.BasicAuth()
+	return ok && user == "api" && pass == s.apiKey
+}
+
+// apiBase returns the scheme://host the request came to, so URLs work
+// whether the handler runs under Start or httptest.
+func apiBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// writeJSONError answers {"errors":[{"message":msg}]} with status.
+func writeJSONError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	var b []byte
+	b = append(b, `{"errors":[{"message":`...)
+	b = appendJSONString(b, msg)
+	b = append(b, "}]}\n"...)
+	w.Write(b)
+}

@@ -1,0 +1,243 @@
+package wandbtest
+
+import (
+	"bytes"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/binary"
+	"hash/fnv"
+	"io"
+	"path"
+	"strings"
+	"time"
+)
+
+// FileSpec describes one file of a run.
+type FileSpec struct {
+	Name string
+	// Size is the length of the generated content when Content is nil.
+	Size int64
+	// Content is fixed content (small text files); when set, Size is
+	// len(Content).
+	Content []byte
+	// Mimetype is what the server reports; "" means guessed from the
+	// extension.
+	Mimetype string
+	// UpdatedAt is what the server reports; the zero time means a fixed
+	// time derived deterministically from the name.
+	UpdatedAt time.Time
+
+	// Knobs that mimic what real servers send despite the schema.
+	NullSize       bool // sizeBytes: null
+	NullURL        bool // url: null
+	NullMD5        bool // md5 and digest: null
+	NullMimetype   bool // mimetype: null
+	NullUpdatedAt  bool // updatedAt: null
+	EmptyDirectURL bool // directUrl: ""
+	NullNode       bool // the edge's node is null
+}
+
+// Len returns the length of the file's content.
+func (f FileSpec) Len() int64 {
+	if f.Content != nil {
+		return int64(len(f.Content))
+	}
+	return f.Size
+}
+
+// Open returns the file's deterministic content. Generated content is
+// produced on the fly, so a large file costs no memory.
+func (f FileSpec) Open() io.Reader {
+	if f.Content != nil {
+		return bytes.NewReader(f.Content)
+	}
+	return newGenReader(seedOf(f.Name), f.Size)
+}
+
+// openSeeker is Open with seeking, for http.ServeContent.
+func (f FileSpec) openSeeker() io.ReadSeeker {
+	if f.Content != nil {
+		return bytes.NewReader(f.Content)
+	}
+	return newGenReader(seedOf(f.Name), f.Size)
+}
+
+// MD5 returns the base64 of the raw MD5 digest of the content, as W&B
+// reports it. It reads the whole content; the server caches the result.
+func (f FileSpec) MD5() string {
+	h := md5.New()
+	if f.Content != nil {
+		h.Write(f.Content)
+	} else {
+		// WriteTo fills a reusable buffer: no per-call garbage.
+		newGenReader(seedOf(f.Name), f.Size).WriteTo(h)
+	}
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+// mimetype returns the reported mimetype: the explicit one or a guess from
+// the extension. The table is fixed so answers do not depend on the
+// machine's mime.types.
+func (f FileSpec) mimetype() string {
+	if f.Mimetype != "" {
+		return f.Mimetype
+	}
+	switch strings.ToLower(path.Ext(f.Name)) {
+	case ".json":
+		return "application/json"
+	case ".yaml", ".yml":
+		return "application/x-yaml"
+	case ".txt", ".log", ".patch", ".diff", ".md", ".cfg", ".ini", ".toml":
+		return "text/plain"
+	case ".csv":
+		return "text/csv"
+	case ".py":
+		return "text/x-python"
+	case ".sh":
+		return "text/x-sh"
+	case ".png":
+		return "image/png"
+	case ".jpg", ".jpeg":
+		return "image/jpeg"
+	case ".gif":
+		return "image/gif"
+	case ".svg":
+		return "image/svg+xml"
+	case ".html":
+		return "text/html"
+	case ".mp4":
+		return "video/mp4"
+	case ".wav":
+		return "audio/wav"
+	}
+	return "application/octet-stream"
+}
+
+// demoEpoch anchors derived timestamps.
+var demoEpoch = time.Date(2026, 8, 14, 9, 12, 0, 0, time.UTC)
+
+// updatedAt returns the reported update time.
+func (f FileSpec) updatedAt() time.Time {
+	if !f.UpdatedAt.IsZero() {
+		return f.UpdatedAt.UTC()
+	}
+	return demoEpoch.Add(time.Duration(seedOf(f.Name)%(6*3600)) * time.Second)
+}
+
+// seedOf derives the content seed from a file name.
+func seedOf(name string) uint64 {
+	h := fnv.New64a()
+	io.WriteString(h, name)
+	return h.Sum64()
+}
+
+// RunSpec describes one run.
+type RunSpec struct {
+	Entity, Project, ID, DisplayName, State string
+	Files                                   []FileSpec
+	// NullFileCount makes fileCount null, as some servers send.
+	NullFileCount bool
+
+	// Optional header fields; zero values get plausible defaults.
+	CreatedAt      time.Time
+	Config         string // JSON of the run config, "" → "{}"
+	SummaryMetrics string // JSON of the summary, "" → "{}"
+	Tags           []string
+	Group          string
+	JobType        string
+	Notes          string
+	Host           string
+	SweepName      string
+	Commit         string
+}
+
+// Ref returns entity/project/id.
+func (r RunSpec) Ref() string { return r.Entity + "/" + r.Project + "/" + r.ID }
+
+// genReader streams splitmix64 output: word i of the stream is
+// mix(seed + (i+1)*golden), so any offset can be produced directly, which
+// makes Seek (and thus HTTP Range) free.
+type genReader struct {
+	seed uint64
+	off  int64
+	size int64
+}
+
+func newGenReader(seed uint64, size int64) *genReader {
+	return &genReader{seed: seed, size: size}
+}
+
+const golden = 0x9e3779b97f4a7c15
+
+func mix(z uint64) uint64 {
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// fill writes the stream bytes for offsets [off, off+len(p)) into p.
+func fill(seed uint64, off int64, p []byte) {
+	w := uint64(off / 8)
+	// Leading partial word.
+	if r := int(off % 8); r != 0 {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], mix(seed+(w+1)*golden))
+		n := copy(p, b[r:])
+		p = p[n:]
+		w++
+	}
+	for len(p) >= 8 {
+		binary.LittleEndian.PutUint64(p, mix(seed+(w+1)*golden))
+		p = p[8:]
+		w++
+	}
+	if len(p) > 0 {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], mix(seed+(w+1)*golden))
+		copy(p, b[:])
+	}
+}
+
+// Read implements io.Reader.
+func (g *genReader) Read(p []byte) (int, error) {
+	if g.off >= g.size {
+		return 0, io.EOF
+	}
+	if rem := g.size - g.off; int64(len(p)) > rem {
+		p = p[:rem]
+	}
+	fill(g.seed, g.off, p)
+	g.off += int64(len(p))
+	return len(p), nil
+}
+
+// Seek implements io.Seeker.
+func (g *genReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekStart:
+	case io.SeekCurrent:
+		offset += g.off
+	case io.SeekEnd:
+		offset += g.size
+	}
+	if offset < 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	g.off = offset
+	return offset, nil
+}
+
+// WriteTo implements io.WriterTo with one 64 KiB buffer.
+func (g *genReader) WriteTo(w io.Writer) (int64, error) {
+	buf := make([]byte, 64<<10)
+	var total int64
+	for g.off < g.size {
+		n, _ := g.Read(buf)
+		m, err := w.Write(buf[:n])
+		total += int64(m)
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
