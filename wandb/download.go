@@ -1,0 +1,338 @@
+package wandb
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// ExistingPolicy says what Download does when the target file already exists
+// with content other than the run's file (or the server gave no md5 to
+// compare with). A target with the same md5 is always left alone and
+// reported as UpToDate.
+type ExistingPolicy int
+
+const (
+	// KeepExisting keeps the existing file and fails the download with
+	// ErrExists. It is the default because it never loses data; it is also
+	// how the W&B SDK's File.download behaves without replace=True.
+	KeepExisting ExistingPolicy = iota
+	// Overwrite replaces the existing file (atomically, by rename), as
+	// `wandb pull` does. The CLI offers it as --overwrite.
+	Overwrite
+)
+
+// String returns "keep" or "overwrite".
+func (p ExistingPolicy) String() string {
+	if p == Overwrite {
+		return "overwrite"
+	}
+	return "keep"
+}
+
+// Progress reports how far one file's download has come.
+type Progress struct {
+	Name  string // the run's file name
+	Done  int64  // bytes of the file now on disk (including resumed bytes)
+	Total int64  // the file's size, or -1 when unknown
+}
+
+// DefaultProgressInterval is the least time between two progress calls for
+// one file when DownloadOptions.ProgressInterval is zero.
+const DefaultProgressInterval = 200 * time.Millisecond
+
+// DownloadOptions tunes Download and DownloadAll. The zero value is usable.
+type DownloadOptions struct {
+	// Existing is the policy for a target that exists with other content.
+	Existing ExistingPolicy
+	// Progress, when set, is called on the downloading goroutine at most
+	// once per ProgressInterval per file while bytes arrive, plus one final
+	// call (Done == the file's size) when the file is in place or found up
+	// to date. It must return quickly; DownloadAll calls it from several
+	// goroutines at once.
+	Progress func(Progress)
+	// ProgressInterval is the least time between two progress calls for
+	// one file; zero means DefaultProgressInterval.
+	ProgressInterval time.Duration
+}
+
+// DownloadStatus says what Download did with a file.
+type DownloadStatus int
+
+const (
+	// Downloaded means the file was fetched and put in place.
+	Downloaded DownloadStatus = iota
+	// UpToDate means an identical file (same md5) was already in place;
+	// nothing was fetched.
+	UpToDate
+)
+
+// String returns "downloaded" or "up to date".
+func (s DownloadStatus) String() string {
+	if s == UpToDate {
+		return "up to date"
+	}
+	return "downloaded"
+}
+
+// DownloadResult describes a finished download.
+type DownloadResult struct {
+	Name   string // the run's file name
+	Path   string // where the file is: dest joined with the name
+	Status DownloadStatus
+	// Bytes is the size of the file now at Path.
+	Bytes int64
+	// Resumed reports that part of the file came from an earlier,
+	// interrupted attempt (a leftover temporary file or a cut connection)
+	// and the rest was fetched with an HTTP Range request.
+	Resumed bool
+}
+
+// Errors returned by the download engine; test for them with errors.Is. The
+// returned errors wrap them with a message naming the file or path.
+var (
+	// ErrUnsafeName is returned for a file name that could lead outside the
+	// destination folder or is otherwise odd (empty, ".", "..", absolute,
+	// backslashes, control characters, empty segments).
+	ErrUnsafeName = errors.New("unsafe file name")
+	// ErrChecksum is returned when the downloaded bytes do not have the md5
+	// the server gave; the file is then not put in place.
+	ErrChecksum = errors.New("md5 checksum mismatch")
+	// ErrExists is returned under KeepExisting when the target exists with
+	// other (or uncomparable) content; the existing file is kept.
+	ErrExists = errors.New("file already exists")
+)
+
+// partialSuffix ends the name of the temporary file a download streams into;
+// it sits beside the target as ".<base>.wbfiles-partial".
+const partialSuffix = ".wbfiles-partial"
+
+// copyBufferSize is the read size of a download: big enough that per-read
+// costs vanish next to the copy, small enough to pool freely.
+const copyBufferSize = 256 << 10
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBufferSize); return &b }}
+
+// defaultStallTimeout aborts (and retries) an attempt whose body sends no
+// byte for this long, so a dead connection cannot hang a download forever.
+const defaultStallTimeout = 60 * time.Second
+
+// Download fetches the run's file f into dest/<f.Name>, creating dest and
+// the folders the name implies.
+//
+// The body comes from f.URL, sent with the API key only when it is on the
+// API host (same scheme, host and port), or, when f.URL is empty, from
+// f.DirectURL without credentials. Every redirect hop is checked the same
+// way, so a signed storage URL never sees the key.
+//
+// The file is written only inside dest, through an os.Root, so neither a
+// hostile name (ErrUnsafeName) nor a symbolic link inside dest can lead a
+// write outside it. Bytes stream through a fixed-size buffer into a
+// temporary file beside the target (".<base>.wbfiles-partial"), are hashed
+// on the way, synced and renamed into place: the final name never holds a
+// partial file. When f.MD5 is set the whole file must match it, else the
+// temporary file is removed and the error wraps ErrChecksum.
+//
+// An existing target with the same md5 is left alone (Status UpToDate).
+// Otherwise opts.Existing decides: KeepExisting fails with ErrExists,
+// Overwrite replaces it. Without an md5 from the server the contents cannot
+// be compared and the policy applies.
+//
+// A connection cut mid-body is continued with a Range request from the
+// bytes already written (starting over when the server answers 200 or 416);
+// 429 and 5xx answers except 501 are retried honouring Retry-After, with the
+// client's RetryPolicy bounding the tries that make no progress. If a
+// resumed file fails the md5 check it is fetched once more from zero.
+//
+// When ctx ends the transfer stops promptly and the error wraps ctx.Err().
+// The temporary file is kept when it can be resumed (it holds bytes and f
+// has an md5 to verify the result), so a later call continues where this
+// one stopped; otherwise it is removed. A temporary file is resumed across
+// calls only when f.MD5 is set, since nothing else proves the old bytes
+// belong to the same file. A full disk (ENOSPC, EDQUOT) removes the
+// temporary file to give the space back; any local error names the path.
+//
+// Two concurrent calls for the same target within one process are
+// serialised; the second then usually finds the file UpToDate.
+func (c *Client) Download(ctx context.Context, f File, dest string, opts DownloadOptions) (DownloadResult, error) {
+	return c.newDownloader(opts).download(ctx, f, dest)
+}
+
+// downloader carries the options of one Download and the seams tests use to
+// provoke local failures that root cannot trigger with permissions.
+type downloader struct {
+	c            *Client
+	opts         DownloadOptions
+	stallTimeout time.Duration
+	// openTemp opens (creating if needed) the temporary file.
+	openTemp func(root *os.Root, name string) (*os.File, error)
+	// wrapWriter wraps the temporary file's writer.
+	wrapWriter func(io.Writer) io.Writer
+}
+
+func (c *Client) newDownloader(opts DownloadOptions) *downloader {
+	if opts.ProgressInterval <= 0 {
+		opts.ProgressInterval = DefaultProgressInterval
+	}
+	return &downloader{
+		c:            c,
+		opts:         opts,
+		stallTimeout: defaultStallTimeout,
+		openTemp: func(root *os.Root, name string) (*os.File, error) {
+			return root.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+		},
+		wrapWriter: func(w io.Writer) io.Writer { return w },
+	}
+}
+
+func (d *downloader) download(ctx context.Context, f File, dest string) (DownloadResult, error) {
+	res := DownloadResult{Name: f.Name}
+	if dest == "" {
+		dest = "."
+	}
+	path, err := LocalPath(dest, f.Name)
+	if err != nil {
+		return res, err
+	}
+	res.Path = path
+	src, withKey, err := d.source(f)
+	if err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, fmt.Errorf("download of %s cancelled: %w", f.Name, err)
+	}
+	unlock, err := lockTarget(ctx, path)
+	if err != nil {
+		return res, fmt.Errorf("download of %s cancelled: %w", f.Name, err)
+	}
+	defer unlock()
+
+	if err := os.MkdirAll(dest, 0o755); err != nil {
+		return res, fmt.Errorf("cannot create the destination folder: %w", err)
+	}
+	root, err := os.OpenRoot(dest)
+	if err != nil {
+		return res, fmt.Errorf("cannot open the destination folder: %w", err)
+	}
+	defer root.Close()
+
+	rel := filepath.FromSlash(f.Name)
+	if dir := filepath.Dir(rel); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return res, fmt.Errorf("cannot create folder %s: %w", filepath.Join(dest, dir), rootErr(err))
+		}
+	}
+
+	same, size, err := d.checkExisting(root, rel, path, f)
+	if err != nil {
+		return res, err
+	}
+	if same {
+		res.Status, res.Bytes = UpToDate, size
+		if d.opts.Progress != nil {
+			d.opts.Progress(Progress{Name: f.Name, Done: size, Total: size})
+		}
+		return res, nil
+	}
+
+	t := &transfer{
+		d: d, f: f, src: src, withKey: withKey, root: root,
+		rel: rel, path: path,
+		tmpRel:  tempName(rel),
+		tmpPath: filepath.Join(dest, tempName(rel)),
+		total:   f.SizeBytes,
+		prog:    progressTicker{fn: d.opts.Progress, name: f.Name, every: d.opts.ProgressInterval},
+	}
+	n, err := t.run(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.Status, res.Bytes, res.Resumed = Downloaded, n, t.resumed
+	return res, nil
+}
+
+// source picks the URL to fetch and whether it may carry the API key.
+func (d *downloader) source(f File) (*url.URL, bool, error) {
+	raw, withKey := f.URL, true
+	if raw == "" {
+		raw, withKey = f.DirectURL, false
+	}
+	if raw == "" {
+		return nil, false, fmt.Errorf("cannot download %s: the server gave neither a url nor a directUrl for it", f.Name)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		// Never echo the URL: a signed URL is a credential of sorts.
+		return nil, false, fmt.Errorf("cannot download %s: its URL is not a valid http(s) URL", f.Name)
+	}
+	return u, withKey, nil
+}
+
+// checkExisting reports whether the target already holds f (same md5), and
+// applies the policy to a target with other or uncomparable content.
+func (d *downloader) checkExisting(root *os.Root, rel, path string, f File) (same bool, size int64, err error) {
+	fi, err := root.Lstat(rel)
+	if errors.Is(err, os.ErrNotExist) {
+		return false, 0, nil
+	}
+	if err != nil {
+		return false, 0, fmt.Errorf("cannot inspect %s: %w", path, rootErr(err))
+	}
+	status := LocalDifferent
+	if fi.Mode().IsRegular() {
+		status, err = compareLocal(root, rel, fi, f)
+		if err != nil {
+			return false, 0, fmt.Errorf("cannot read %s: %w", path, rootErr(err))
+		}
+	}
+	if status == LocalSame {
+		return true, fi.Size(), nil
+	}
+	if d.opts.Existing == Overwrite {
+		if fi.IsDir() {
+			return false, 0, fmt.Errorf("cannot overwrite %s: it is a folder", path)
+		}
+		return false, 0, nil
+	}
+	if status == LocalUnknown {
+		return false, 0, fmt.Errorf("%w: %s (the server gave no md5 to compare with; kept it; use Overwrite to replace it)", ErrExists, path)
+	}
+	return false, 0, fmt.Errorf("%w: %s differs from the run's file (kept it; use Overwrite to replace it)", ErrExists, path)
+}
+
+// md5Base64 returns the digest the way W&B sends md5s.
+func md5Base64(sum []byte) string { return base64.StdEncoding.EncodeToString(sum) }
+
+// hashPrefix feeds the first n bytes of r into h with a pooled buffer.
+func hashPrefix(h io.Writer, r io.Reader, n int64) error {
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	got, err := io.CopyBuffer(h, io.LimitReader(r, n), *bp)
+	if err == nil && got != n {
+		err = io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// fileMD5 returns the base64 md5 of the regular file rel inside root.
+func fileMD5(root *os.Root, rel string, size int64) (string, error) {
+	fh, err := root.Open(rel)
+	if err != nil {
+		return "", err
+	}
+	defer fh.Close()
+	h := md5.New()
+	if err := hashPrefix(h, fh, size); err != nil {
+		return "", err
+	}
+	return md5Base64(h.Sum(nil)), nil
+}

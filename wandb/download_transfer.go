@@ -1,0 +1,396 @@
+package wandb
+
+import (
+	"context"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// transfer streams one file into its temporary file and puts it in place.
+type transfer struct {
+	d       *downloader
+	f       File
+	src     *url.URL
+	withKey bool
+	root    *os.Root
+	rel     string // target, relative to root
+	path    string // target, as the user sees it (for messages)
+	tmpRel  string
+	tmpPath string
+
+	file    *os.File
+	w       io.Writer // file, possibly wrapped by a test seam
+	hash    hash.Hash // md5 of the bytes 0..offset of file
+	offset  int64     // bytes in the temporary file
+	total   int64     // the file's size, -1 while unknown
+	resumed bool      // bytes before offset came from an earlier attempt
+	prog    progressTicker
+}
+
+// attemptOutcome says what the fetch loop does after one HTTP attempt.
+type attemptOutcome int
+
+const (
+	attemptDone    attemptOutcome = iota // the whole body is in the file
+	attemptRetry                         // wait, then try again from offset
+	attemptRestart                       // try again at once, from offset (now 0)
+	attemptFatal                         // give up with the error
+)
+
+// errStalled cancels an attempt whose body went quiet.
+var errStalled = errors.New("no data received for too long")
+
+// run downloads the file and returns its size.
+func (t *transfer) run(ctx context.Context) (int64, error) {
+	if err := t.openTemp(); err != nil {
+		return 0, err
+	}
+	retriedFromZero := false
+	for {
+		leftoverComplete := t.resumed && t.f.SizeKnown() && t.offset == t.f.SizeBytes
+		if !leftoverComplete {
+			if err := t.fetch(ctx); err != nil {
+				return 0, t.abandon(err)
+			}
+		}
+		err := t.verify()
+		if err == nil {
+			break
+		}
+		if t.resumed && !retriedFromZero {
+			// The kept bytes may be stale or damaged: one clean try.
+			retriedFromZero = true
+			if err := t.restart(); err != nil {
+				return 0, t.abandon(err)
+			}
+			continue
+		}
+		t.discard()
+		return 0, err
+	}
+	if err := t.file.Sync(); err != nil {
+		return 0, t.abandon(t.writeError(err))
+	}
+	err := t.file.Close()
+	t.file = nil
+	if err != nil {
+		return 0, t.abandon(t.writeError(err))
+	}
+	if err := t.root.Rename(t.tmpRel, t.rel); err != nil {
+		t.discard()
+		return 0, fmt.Errorf("cannot put %s in place: %w", t.path, rootErr(err))
+	}
+	t.prog.final(t.offset)
+	return t.offset, nil
+}
+
+// openTemp opens the temporary file and takes over what a previous attempt
+// left in it when that can be verified later.
+func (t *transfer) openTemp() error {
+	if fi, err := t.root.Lstat(t.tmpRel); err == nil && !fi.Mode().IsRegular() {
+		// Never write through a link or into something planted there.
+		if err := t.root.Remove(t.tmpRel); err != nil {
+			return fmt.Errorf("cannot replace %s: %w", t.tmpPath, rootErr(err))
+		}
+	}
+	file, err := t.d.openTemp(t.root, t.tmpRel)
+	if err != nil {
+		return fmt.Errorf("cannot create a temporary file for %s: %w", t.path, rootErr(err))
+	}
+	t.file, t.w, t.hash = file, t.d.wrapWriter(file), md5.New()
+	fi, err := file.Stat()
+	if err != nil {
+		return t.abandon(fmt.Errorf("cannot inspect %s: %w", t.tmpPath, rootErr(err)))
+	}
+	n := fi.Size()
+	if n == 0 {
+		return nil
+	}
+	if t.f.MD5 == "" || (t.f.SizeKnown() && n > t.f.SizeBytes) {
+		return t.restart()
+	}
+	if err := hashPrefix(t.hash, file, n); err != nil {
+		return t.abandon(fmt.Errorf("cannot read %s: %w", t.tmpPath, rootErr(err)))
+	}
+	t.offset, t.resumed = n, true
+	return nil
+}
+
+// restart empties the temporary file.
+func (t *transfer) restart() error {
+	if err := t.file.Truncate(0); err != nil {
+		return t.writeError(err)
+	}
+	if _, err := t.file.Seek(0, io.SeekStart); err != nil {
+		return t.writeError(err)
+	}
+	t.hash.Reset()
+	t.offset, t.resumed = 0, false
+	return nil
+}
+
+// verify checks the md5 of the whole file when the server gave one.
+func (t *transfer) verify() error {
+	if t.f.MD5 == "" {
+		return nil
+	}
+	if got := md5Base64(t.hash.Sum(nil)); got != t.f.MD5 {
+		return fmt.Errorf("%w for %s: expected %s, got %s; the file was not put in place", ErrChecksum, t.path, t.f.MD5, got)
+	}
+	return nil
+}
+
+// abandon closes the temporary file after a failure, keeps it when a later
+// call can resume and verify it, removes it otherwise (always on a full
+// disk, to give the space back), and returns err.
+func (t *transfer) abandon(err error) error {
+	if isNoSpace(err) {
+		t.discard()
+		return fmt.Errorf("%w (removed the temporary file to free the space)", err)
+	}
+	if t.offset > 0 && t.f.MD5 != "" {
+		if t.file != nil {
+			t.file.Close()
+			t.file = nil
+		}
+		return err
+	}
+	t.discard()
+	return err
+}
+
+// discard closes and removes the temporary file.
+func (t *transfer) discard() {
+	if t.file != nil {
+		t.file.Close()
+		t.file = nil
+	}
+	t.root.Remove(t.tmpRel)
+}
+
+// writeError names the target in a local write failure.
+func (t *transfer) writeError(err error) error {
+	return fmt.Errorf("cannot write %s: %w", t.path, rootErr(err))
+}
+
+// fetch brings the temporary file to the whole body, retrying transient
+// failures. The retry budget (attempts, elapsed time) restarts whenever an
+// attempt gets further into the file than any before it.
+func (t *transfer) fetch(ctx context.Context) error {
+	p := t.d.c.retry
+	failures, since, best := 0, time.Now(), t.offset
+	var wait time.Duration
+	var lastErr error
+	for {
+		if failures > 0 {
+			if failures >= p.MaxAttempts || time.Since(since)+wait > p.MaxElapsed {
+				return fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
+			}
+			if err := downloadSleep(ctx, wait); err != nil {
+				return t.cancelled(ctx)
+			}
+		}
+		outcome, retryAfter, err := t.attempt(ctx)
+		switch outcome {
+		case attemptDone:
+			return nil
+		case attemptFatal:
+			return err
+		case attemptRestart:
+			continue
+		}
+		if t.offset > best {
+			failures, since, best = 0, time.Now(), t.offset
+		}
+		failures++
+		lastErr = err
+		wait = downloadBackoff(p, failures, retryAfter)
+	}
+}
+
+func (t *transfer) cancelled(ctx context.Context) error {
+	return fmt.Errorf("download of %s cancelled: %w", t.f.Name, ctx.Err())
+}
+
+// attempt makes one request from offset and copies its body.
+func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, error) {
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, t.src.String(), nil)
+	if err != nil {
+		return attemptFatal, 0, fmt.Errorf("cannot download %s: %w", t.f.Name, err)
+	}
+	// identity: the Go transport would otherwise ask for gzip and undo it,
+	// and Range offsets would then count compressed bytes.
+	req.Header.Set("Accept-Encoding", "identity")
+	if t.offset > 0 {
+		req.Header.Set("Range", "bytes="+strconv.FormatInt(t.offset, 10)+"-")
+	}
+	t.d.c.prepareDownload(req, t.withKey)
+	resp, err := t.d.c.downloadHTTP(t.withKey).Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return attemptFatal, 0, t.cancelled(ctx)
+		}
+		return attemptRetry, 0, t.netError(err)
+	}
+	defer resp.Body.Close()
+	final := resp.Request.URL
+
+	switch code := resp.StatusCode; {
+	case code == http.StatusOK:
+		if t.offset > 0 {
+			// The server ignored the Range header: start over.
+			if err := t.restart(); err != nil {
+				return attemptFatal, 0, err
+			}
+		}
+	case code == http.StatusPartialContent:
+		start, size := parseContentRange(resp.Header.Get("Content-Range"))
+		if start != t.offset {
+			if err := t.restart(); err != nil {
+				return attemptFatal, 0, err
+			}
+			return attemptRetry, 0, fmt.Errorf("downloading %s from %s: asked for bytes from %d, got a part from %d", t.f.Name, final.Host, t.offset, start)
+		}
+		if size >= 0 && t.total < 0 {
+			t.total = size
+		}
+		t.resumed = t.offset > 0 || t.resumed
+	case code == http.StatusRequestedRangeNotSatisfiable && t.offset > 0:
+		// Our bytes do not fit the file as it is now: start over.
+		if err := t.restart(); err != nil {
+			return attemptFatal, 0, err
+		}
+		return attemptRestart, 0, nil
+	case downloadRetryable(code):
+		io.CopyN(io.Discard, resp.Body, 4<<10) // lets the connection be reused
+		return attemptRetry, downloadRetryAfter(resp.Header, time.Now()), t.statusError(resp)
+	default:
+		return attemptFatal, 0, t.statusError(resp)
+	}
+	if t.total < 0 && resp.ContentLength >= 0 {
+		t.total = t.offset + resp.ContentLength
+	}
+	return t.copyBody(ctx, actx, cancel, resp)
+}
+
+// copyBody appends the body to the temporary file, hashing it on the way.
+func (t *transfer) copyBody(ctx, actx context.Context, cancel context.CancelCauseFunc, resp *http.Response) (attemptOutcome, time.Duration, error) {
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	buf := *bp
+	stall := time.AfterFunc(t.d.stallTimeout, func() { cancel(errStalled) })
+	defer stall.Stop()
+	for {
+		n, rerr := resp.Body.Read(buf)
+		if n > 0 {
+			stall.Reset(t.d.stallTimeout)
+			if _, werr := t.w.Write(buf[:n]); werr != nil {
+				return attemptFatal, 0, t.writeError(werr)
+			}
+			t.hash.Write(buf[:n])
+			t.offset += int64(n)
+			t.prog.tick(t.offset, t.total)
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			if ctx.Err() != nil {
+				return attemptFatal, 0, t.cancelled(ctx)
+			}
+			if context.Cause(actx) == errStalled {
+				rerr = errStalled
+			}
+			return attemptRetry, 0, fmt.Errorf("downloading %s from %s: connection lost after %d bytes: %w", t.f.Name, resp.Request.URL.Host, t.offset, rerr)
+		}
+	}
+	if resp.ContentLength < 0 && t.f.SizeKnown() && t.offset < t.f.SizeBytes {
+		// A body without a length that ends early looks like a clean EOF.
+		return attemptRetry, 0, fmt.Errorf("downloading %s from %s: the body ended after %d of %d bytes", t.f.Name, resp.Request.URL.Host, t.offset, t.f.SizeBytes)
+	}
+	return attemptDone, 0, nil
+}
+
+// netError describes a failed request without echoing its URL, which may
+// be a signed one.
+func (t *transfer) netError(err error) error {
+	host := t.src.Host
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			host = u.Host
+		}
+		err = ue.Err
+	}
+	return fmt.Errorf("downloading %s from %s: %w", t.f.Name, host, err)
+}
+
+// statusError explains an HTTP error answer.
+func (t *transfer) statusError(resp *http.Response) error {
+	u := resp.Request.URL
+	api := t.d.c.sameOrigin(u)
+	code := resp.StatusCode
+	var why string
+	switch {
+	case code == http.StatusUnauthorized && api:
+		why = "the API key was rejected by " + u.Host
+	case (code == http.StatusUnauthorized || code == http.StatusForbidden) && !api:
+		why = "the signed URL was refused by " + u.Host + " (expired?)"
+	case code == http.StatusForbidden:
+		why = "permission denied by " + u.Host
+	case code == http.StatusNotFound:
+		why = "not found at " + u.Host
+	default:
+		why = u.Host + " answered " + http.StatusText(code)
+	}
+	return &downloadStatusError{name: t.f.Name, why: why, Code: code}
+}
+
+// downloadStatusError is an HTTP error answer to a download request.
+type downloadStatusError struct {
+	name, why string
+	Code      int
+}
+
+func (e *downloadStatusError) Error() string {
+	return fmt.Sprintf("downloading %s: %s (HTTP %d)", e.name, e.why, e.Code)
+}
+
+// downloadRetryable: 429 and 5xx except 501 Not Implemented.
+func downloadRetryable(code int) bool {
+	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
+}
+
+// parseContentRange reads "bytes start-end/size" (size may be "*"); start
+// is -1 when the header is unusable, size -1 when unknown.
+func parseContentRange(v string) (start, size int64) {
+	spec, ok := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
+	if !ok {
+		return -1, -1
+	}
+	rng, total, ok := strings.Cut(spec, "/")
+	first, _, ok2 := strings.Cut(rng, "-")
+	if !ok || !ok2 {
+		return -1, -1
+	}
+	start, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || start < 0 {
+		return -1, -1
+	}
+	size, err = strconv.ParseInt(total, 10, 64)
+	if err != nil {
+		size = -1
+	}
+	return start, size
+}
