@@ -15,8 +15,10 @@ import (
 // bucket is the storage bucket name that signed URLs point into.
 const bucket = "wandb-production.appspot.com"
 
-// signedURLLifetime is how long a directUrl stays valid.
-const signedURLLifetime = time.Hour
+// signedURLLifetime is how long a signed URL stays valid. URLs are signed
+// with the time rounded down to the hour (so they can be cached per file),
+// which leaves at least one hour of validity.
+const signedURLLifetime = 2 * time.Hour
 
 // escapeName escapes each segment of a slash-separated name for a URL path.
 func escapeName(name string) string {
@@ -51,11 +53,11 @@ func (s *Server) signature(key, date, expires string) string {
 	return hex.EncodeToString(m.Sum(nil))
 }
 
-// directURL returns a signed storage URL of the file, valid for an hour
-// from now.
+// directURL returns a signed storage URL of the file, valid for at least
+// an hour from now.
 func (s *Server) directURL(f *fileData, now time.Time) string {
 	key := storagePath(f)
-	date := now.UTC().Format("20060102T150405Z")
+	date := now.UTC().Truncate(time.Hour).Format("20060102T150405Z")
 	expires := strconv.Itoa(int(signedURLLifetime / time.Second))
 	q := "X-Goog-Algorithm=GOOG4-HMAC-SHA256" +
 		"&X-Goog-Credential=wbfiles-test%40example.iam.gserviceaccount.com%2F" + date[:8] + "%2Fauto%2Fstorage%2Fgoog4_request" +

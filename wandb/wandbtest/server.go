@@ -66,10 +66,15 @@ type runData struct {
 
 // fileData is one served file with its cached derived values.
 type fileData struct {
-	spec   FileSpec
-	run    *runData
-	folded []rune // case-folded name for LIKE
-	id     string
+	spec    FileSpec
+	run     *runData
+	folded  []rune // case-folded name for LIKE
+	id      string
+	cursor  string
+	updated time.Time
+
+	apiURLc    atomic.Pointer[urlCache]
+	directURLc atomic.Pointer[urlCache]
 
 	md5Once sync.Once
 	md5     string
@@ -197,6 +202,8 @@ func (s *Server) AddRun(r RunSpec) {
 		rd.byName[f.spec.Name] = i
 		f.folded = foldRunes(f.spec.Name)
 		f.id = base64.StdEncoding.EncodeToString([]byte("File:v1:" + r.Ref() + ":" + f.spec.Name))
+		f.cursor = encodeCursor(f.spec.Name)
+		f.updated = f.spec.updatedAt()
 		rd.total += f.spec.Size
 	}
 

@@ -1,0 +1,327 @@
+package wandbtest
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/vektah/gqlparser/v2/ast"
+)
+
+// object is a value of a GraphQL object type. resolve returns the value of
+// one field: nil (null), a scalar (string, bool, int, int64, float64,
+// time.Time, jsonString), schemaNull, a list, or another object. A
+// returned error becomes a GraphQL error at that field, whose value is then
+// null.
+type object interface {
+	resolve(ec *execCtx, name string, args map[string]any) (any, error)
+}
+
+// list is a GraphQL list value; an interface rather than []any so pages of
+// files need no per-element boxing slice.
+type list interface {
+	Len() int
+	At(i int) any
+}
+
+// stringList is a list of strings.
+type stringList []string
+
+func (l stringList) Len() int     { return len(l) }
+func (l stringList) At(i int) any { return l[i] }
+
+// jsonString is a JSONString scalar: JSON text sent as a string.
+type jsonString string
+
+// schemaNull is null sent for a non-null field on purpose: real W&B servers
+// do it (sizeBytes, for one), and clients must cope.
+type schemaNull struct{}
+
+// errNull marks a null that must propagate to the nearest nullable parent.
+var errNull = errors.New("null in non-null position")
+
+// gqlError is one entry of the response's errors.
+type gqlError struct {
+	msg  string
+	path []any // string keys and int indices
+}
+
+// execCtx is the state of one request.
+type execCtx struct {
+	s        *Server
+	doc      *ast.QueryDocument
+	vars     map[string]any
+	base     string // API base URL the request came to
+	now      time.Time
+	wrongMD5 bool
+	buf      []byte
+	errs     []gqlError
+	path     []any
+}
+
+// plan is the collected fields of a selection set on one object type, in
+// response order, computed once per field per request (every edge of a
+// page shares its node's plan).
+type plan struct {
+	groups []*fieldGroup
+}
+
+// fieldGroup is one response key: its first field (the one resolved), the
+// merged sub-selection of every field with that key, and lazily its
+// argument values and child plan.
+type fieldGroup struct {
+	key   string
+	field *ast.Field
+	sel   ast.SelectionSet
+	args  map[string]any
+	argOK bool
+	child *plan
+}
+
+// run executes op and returns the response body.
+func (ec *execCtx) run(op *ast.OperationDefinition) []byte {
+	root := schema.Types["Query"]
+	p := ec.planFor(root, op.SelectionSet)
+	ec.buf = append(ec.buf, `{"data":`...)
+	mark := len(ec.buf)
+	if err := ec.execObject(queryObj{}, root, p); err != nil {
+		ec.buf = append(ec.buf[:mark], "null"...)
+	}
+	if len(ec.errs) > 0 {
+		ec.buf = append(ec.buf, `,"errors":[`...)
+		for i, e := range ec.errs {
+			if i > 0 {
+				ec.buf = append(ec.buf, ',')
+			}
+			ec.buf = append(ec.buf, `{"message":`...)
+			ec.buf = appendJSONString(ec.buf, e.msg)
+			ec.buf = append(ec.buf, `,"path":[`...)
+			for j, p := range e.path {
+				if j > 0 {
+					ec.buf = append(ec.buf, ',')
+				}
+				switch p := p.(type) {
+				case string:
+					ec.buf = appendJSONString(ec.buf, p)
+				case int:
+					ec.buf = appendInt(ec.buf, int64(p))
+				}
+			}
+			ec.buf = append(ec.buf, "]}"...)
+		}
+		ec.buf = append(ec.buf, ']')
+	}
+	return append(ec.buf, "}\n"...)
+}
+
+// addError records an error at the current path.
+func (ec *execCtx) addError(msg string) {
+	ec.errs = append(ec.errs, gqlError{msg: msg, path: append([]any(nil), ec.path...)})
+}
+
+// planFor collects the fields of sel that apply to type def.
+func (ec *execCtx) planFor(def *ast.Definition, sel ast.SelectionSet) *plan {
+	p := &plan{}
+	index := map[string]*fieldGroup{}
+	ec.collect(def, sel, p, index, map[string]bool{})
+	return p
+}
+
+// collect is CollectFields of the GraphQL spec: it flattens fragments whose
+// type condition applies, honours @skip and @include, and merges fields
+// with the same response key.
+func (ec *execCtx) collect(def *ast.Definition, sel ast.SelectionSet, p *plan, index map[string]*fieldGroup, visited map[string]bool) {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if !ec.included(s.Directives) {
+				continue
+			}
+			key := s.Alias
+			if key == "" {
+				key = s.Name
+			}
+			if g := index[key]; g != nil {
+				g.sel = append(g.sel[:len(g.sel):len(g.sel)], s.SelectionSet...)
+				continue
+			}
+			g := &fieldGroup{key: key, field: s, sel: s.SelectionSet}
+			index[key] = g
+			p.groups = append(p.groups, g)
+		case *ast.InlineFragment:
+			if !ec.included(s.Directives) || !applies(def, s.TypeCondition) {
+				continue
+			}
+			ec.collect(def, s.SelectionSet, p, index, visited)
+		case *ast.FragmentSpread:
+			if !ec.included(s.Directives) || visited[s.Name] {
+				continue
+			}
+			visited[s.Name] = true
+			frag := ec.doc.Fragments.ForName(s.Name)
+			if frag == nil || !applies(def, frag.TypeCondition) {
+				continue
+			}
+			ec.collect(def, frag.SelectionSet, p, index, visited)
+		}
+	}
+}
+
+// applies reports whether a fragment on cond applies to objects of def.
+func applies(def *ast.Definition, cond string) bool {
+	if cond == "" || cond == def.Name {
+		return true
+	}
+	for _, i := range def.Interfaces {
+		if i == cond {
+			return true
+		}
+	}
+	return false
+}
+
+// included evaluates @skip(if:) and @include(if:).
+func (ec *execCtx) included(dirs ast.DirectiveList) bool {
+	for _, d := range dirs {
+		if d.Name != "skip" && d.Name != "include" {
+			continue
+		}
+		v, _ := d.ArgumentMap(ec.vars)["if"].(bool)
+		if d.Name == "skip" && v || d.Name == "include" && !v {
+			return false
+		}
+	}
+	return true
+}
+
+// execObject writes obj's selected fields as a JSON object. It returns
+// errNull when a non-null field came out null, so the caller nulls obj.
+func (ec *execCtx) execObject(obj object, def *ast.Definition, p *plan) error {
+	ec.buf = append(ec.buf, '{')
+	for i, g := range p.groups {
+		if i > 0 {
+			ec.buf = append(ec.buf, ',')
+		}
+		ec.buf = appendJSONString(ec.buf, g.key)
+		ec.buf = append(ec.buf, ':')
+		if g.field.Name == "__typename" {
+			ec.buf = appendJSONString(ec.buf, def.Name)
+			continue
+		}
+		ec.path = append(ec.path, g.key)
+		err := ec.execField(obj, g)
+		ec.path = ec.path[:len(ec.path)-1]
+		if err != nil {
+			return err
+		}
+	}
+	ec.buf = append(ec.buf, '}')
+	return nil
+}
+
+// execField resolves and writes one field.
+func (ec *execCtx) execField(obj object, g *fieldGroup) error {
+	if !g.argOK {
+		if len(g.field.Arguments) > 0 {
+			g.args = g.field.ArgumentMap(ec.vars)
+		}
+		g.argOK = true
+	}
+	var val any
+	var err error
+	switch g.field.Name {
+	case "__schema", "__type":
+		err = errors.New("introspection is not supported by this server")
+	default:
+		val, err = obj.resolve(ec, g.field.Name, g.args)
+	}
+	if err != nil {
+		ec.addError(err.Error())
+		val = nil
+	}
+	return ec.complete(g.field.Definition.Type, val, g, err != nil)
+}
+
+// complete writes val as type t. reported says an error for this field was
+// recorded already, so a null needs no second message.
+func (ec *execCtx) complete(t *ast.Type, val any, g *fieldGroup, reported bool) error {
+	if val == nil {
+		if t.NonNull {
+			if !reported {
+				ec.addError("Cannot return null for non-nullable field " + g.field.ObjectDefinition.Name + "." + g.field.Name)
+			}
+			return errNull
+		}
+		ec.buf = append(ec.buf, "null"...)
+		return nil
+	}
+	if _, ok := val.(schemaNull); ok {
+		ec.buf = append(ec.buf, "null"...)
+		return nil
+	}
+	if t.Elem != nil {
+		l := val.(list)
+		mark := len(ec.buf)
+		ec.buf = append(ec.buf, '[')
+		for i := 0; i < l.Len(); i++ {
+			if i > 0 {
+				ec.buf = append(ec.buf, ',')
+			}
+			ec.path = append(ec.path, i)
+			err := ec.complete(t.Elem, l.At(i), g, false)
+			ec.path = ec.path[:len(ec.path)-1]
+			if err != nil {
+				if t.NonNull {
+					return err
+				}
+				ec.buf = append(ec.buf[:mark], "null"...)
+				return nil
+			}
+		}
+		ec.buf = append(ec.buf, ']')
+		return nil
+	}
+	if obj, ok := val.(object); ok {
+		def := schema.Types[t.NamedType]
+		if g.child == nil {
+			g.child = ec.planFor(def, g.sel)
+		}
+		mark := len(ec.buf)
+		if err := ec.execObject(obj, def, g.child); err != nil {
+			if t.NonNull {
+				return err
+			}
+			ec.buf = append(ec.buf[:mark], "null"...)
+		}
+		return nil
+	}
+	ec.buf = appendScalar(ec.buf, val)
+	return nil
+}
+
+// appendScalar writes a scalar value as JSON.
+func appendScalar(b []byte, val any) []byte {
+	switch v := val.(type) {
+	case string:
+		return appendJSONString(b, v)
+	case jsonString:
+		return appendJSONString(b, string(v))
+	case bool:
+		return strconv.AppendBool(b, v)
+	case int:
+		return appendInt(b, int64(v))
+	case int64:
+		return appendInt(b, v)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(b, "null"...)
+		}
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	case time.Time:
+		b = append(b, '"')
+		b = v.UTC().AppendFormat(b, time.RFC3339)
+		return append(b, '"')
+	}
+	panic("wandbtest: unsupported scalar value")
+}
