@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -228,7 +230,11 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 	rel := filepath.FromSlash(f.Name)
 	if dir := filepath.Dir(rel); dir != "." {
 		if err := root.MkdirAll(dir, 0o755); err != nil {
-			return res, fmt.Errorf("cannot create folder %s: %w", filepath.Join(dest, dir), rootErr(err))
+			err = rootErr(err)
+			if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+				err = fmt.Errorf("a file is in the way: %w", err)
+			}
+			return res, fmt.Errorf("cannot create folder %s: %w", filepath.Join(dest, dir), err)
 		}
 	}
 

@@ -178,15 +178,18 @@ func compareLocal(root *os.Root, rel string, fi fs.FileInfo, f File) (LocalStatu
 // relative to the root, and callers name the full path themselves. The
 // errno stays, so errors.Is(err, fs.ErrPermission) still works.
 func rootErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
+	for {
+		var pe *fs.PathError
+		var le *os.LinkError
+		switch {
+		case errors.As(err, &pe):
+			err = pe.Err
+		case errors.As(err, &le):
+			err = le.Err
+		default:
+			return err
+		}
 	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }
 
 // targetLocks serialises downloads of the same target path in this process,
