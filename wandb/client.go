@@ -60,6 +60,9 @@ type Client struct {
 	timeout   time.Duration
 	// transport is shared by GraphQL calls and downloads.
 	transport http.RoundTripper
+	// hc sends GraphQL requests: transport, timeout, redirect policy.
+	hc     *http.Client
+	gqlURL string
 }
 
 // NewClient checks cfg and returns a client.
@@ -67,13 +70,9 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
-		return nil, fmt.Errorf("invalid W&B base URL %q: want http(s)://host[:port]", cfg.BaseURL)
-	}
-	if base.User != nil {
-		// Never echo the URL here: its user info may hold the key.
-		return nil, errors.New("the W&B base URL must not contain credentials; set WANDB_API_KEY instead")
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	if cfg.APIKey == "" {
 		return nil, ErrNoAPIKey
@@ -81,16 +80,14 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "wbfiles/" + Version
 	}
-	if cfg.Retry.MaxAttempts == 0 {
-		cfg.Retry = DefaultRetryPolicy
-	}
+	cfg.Retry = cfg.Retry.normalized()
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 60 * time.Second
 	}
 	if cfg.Transport == nil {
 		cfg.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
-	return &Client{
+	c := &Client{
 		base:      base,
 		apiKey:    cfg.APIKey,
 		entity:    cfg.Entity,
@@ -98,7 +95,62 @@ func NewClient(cfg Config) (*Client, error) {
 		retry:     cfg.Retry,
 		timeout:   cfg.Timeout,
 		transport: cfg.Transport,
-	}, nil
+	}
+	c.gqlURL = c.base.String() + "/graphql"
+	c.hc = &http.Client{
+		Transport:     c.transport,
+		Timeout:       c.timeout,
+		CheckRedirect: c.checkRedirect,
+	}
+	return c, nil
+}
+
+// parseBaseURL checks an API base URL and drops trailing slashes. Its errors
+// never echo a URL that carries user info, which may hold the key.
+func parseBaseURL(s string) (*url.URL, error) {
+	s = strings.TrimRight(strings.TrimSpace(s), "/")
+	shown := fmt.Sprintf("%q", s)
+	if strings.Contains(s, "@") {
+		shown = "(not shown: it contains \"@\")"
+	}
+	base, err := url.Parse(s)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("invalid W&B base URL %s: want http(s)://host[:port]", shown)
+	}
+	if base.User != nil {
+		return nil, errors.New("the W&B base URL must not contain credentials; set WANDB_API_KEY instead")
+	}
+	if base.RawQuery != "" || base.Fragment != "" || base.Opaque != "" {
+		return nil, fmt.Errorf("invalid W&B base URL %s: want http(s)://host[:port] without a query or fragment", shown)
+	}
+	return base, nil
+}
+
+// normalized fills a policy's unset fields: a zero MaxAttempts means the
+// whole DefaultRetryPolicy; MaxWait below MinWait is raised to it. A zero
+// MaxElapsed means no bound on the total time.
+func (p RetryPolicy) normalized() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		return DefaultRetryPolicy
+	}
+	if p.MinWait < 0 {
+		p.MinWait = 0
+	}
+	if p.MaxWait < p.MinWait {
+		p.MaxWait = p.MinWait
+	}
+	return p
+}
+
+// checkRedirect re-applies authorize to each redirect, so a redirect away
+// from the API origin never carries the key (net/http would keep it for a
+// subdomain).
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	c.authorize(req)
+	return nil
 }
 
 // ErrNoAPIKey is returned when no API key was found.

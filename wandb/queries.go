@@ -1,0 +1,104 @@
+package wandb
+
+// The GraphQL operations the client sends. They follow what the W&B SDK
+// sends (wandb/apis/_generated/operations.py and wandb/apis/public/files.py)
+// and are validated in queries_test.go against ../shared/wandb/schema.graphql,
+// so a field the real server lacks fails a test, not a user.
+
+// Operation names, as sent in operationName.
+const (
+	opRunInfo  = "RunInfo"
+	opRunFiles = "GetRunFiles"
+	opViewer   = "Viewer"
+)
+
+// queryRunInfo reads a run's header. It is the SDK's GetRun query cut down
+// to the fields RunInfo holds.
+const queryRunInfo = `query RunInfo($name: String!, $project: String!, $entity: String!) {
+  project(name: $project, entityName: $entity) {
+    run(name: $name) {
+      id
+      name
+      displayName
+      state
+      fileCount
+    }
+  }
+}`
+
+// queryRunFiles lists one page of a run's files. It is the SDK's
+// GetRunFiles with the edge cursor the SDK used to read (and still uses to
+// continue when endCursor is null); `names: []` (the default) means all
+// files.
+const queryRunFiles = `query GetRunFiles($project: String!, $entity: String!, $name: String!, $cursor: String, $perPage: Int = 50, $fileNames: [String] = [], $upload: Boolean = false, $pattern: String) {
+  project(name: $project, entityName: $entity) {
+    run(name: $name) {
+      fileCount
+      files(names: $fileNames, after: $cursor, first: $perPage, pattern: $pattern) {
+        edges {
+          cursor
+          node {
+            id
+            name
+            url(upload: $upload)
+            directUrl
+            sizeBytes
+            mimetype
+            updatedAt
+            md5
+          }
+        }
+        pageInfo {
+          endCursor
+          hasNextPage
+        }
+      }
+    }
+  }
+}`
+
+// queryViewer is the SDK's Viewer query cut down to who the key belongs to.
+const queryViewer = `query Viewer {
+  viewer {
+    id
+    entity
+    username
+  }
+}`
+
+// Queries returns every operation the client can send, by operation name,
+// so tests (here and elsewhere) can validate them against a schema.
+func Queries() map[string]string {
+	return map[string]string{
+		opRunInfo:  queryRunInfo,
+		opRunFiles: queryRunFiles,
+		opViewer:   queryViewer,
+	}
+}
+
+// runVars returns the variables of RunInfo for ref.
+func runVars(ref RunRef) map[string]any {
+	return map[string]any{"entity": ref.Entity, "project": ref.Project, "name": ref.RunID}
+}
+
+// filesVars returns the variables of GetRunFiles. Names are sent only when
+// given (W&B reads an empty list as "all files"), the pattern and the cursor
+// only when set; q.First must be normalized already.
+func filesVars(ref RunRef, q FilesQuery) map[string]any {
+	v := map[string]any{
+		"entity":  ref.Entity,
+		"project": ref.Project,
+		"name":    ref.RunID,
+		"perPage": q.First,
+	}
+	if q.After != "" {
+		v["cursor"] = q.After
+	}
+	if len(q.Names) > 0 {
+		v["fileNames"] = q.Names
+	}
+	if q.Pattern != "" {
+		v["pattern"] = q.Pattern
+	}
+	return v
+}
