@@ -1,0 +1,113 @@
+// Package cli is the command line of wbfiles: flags, the start-up checks
+// that must fail on the normal screen with one clear line, and the launch
+// of the terminal UI. main only calls Main.
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// Config is the parsed command line.
+type Config struct {
+	Run      string // the RUN argument; "" with --demo
+	Demo     bool
+	BaseURL  string
+	Dest     string
+	PerPage  int
+	Pattern  string
+	Names    []string
+	Parallel int  // concurrent downloads (downloads feature)
+	Override bool // --overwrite: replace differing local files
+	NoColor  bool
+	Version  bool
+	Help     bool
+}
+
+const usageText = `wbfiles browses and downloads the files of a Weights & Biases run.
+
+Usage:
+  wbfiles [flags] RUN
+  wbfiles --demo [RUN]
+
+RUN is entity/project/run_id, entity/project/runs/run_id, entity/project:run_id,
+project/run_id (entity from WANDB_ENTITY) or a run URL copied from the W&B app.
+The API key comes from WANDB_API_KEY or ~/.netrc (run "wandb login").
+
+Examples:
+  wbfiles --demo                                   try it on a local demo server
+  wbfiles my-team/llama/3k9x2p7q
+  wbfiles https://wandb.ai/my-team/llama/runs/3k9x2p7q/files
+  wbfiles --pattern 'media/%' --dest ./out my-team/llama/3k9x2p7q
+  WANDB_BASE_URL=https://wandb.example.com wbfiles team/proj/run
+
+Flags:
+`
+
+// errHelp asks for the usage text and a zero exit.
+var errHelp = errors.New("help requested")
+
+// parseFlags reads args (without the program name).
+func parseFlags(args []string, stderr io.Writer) (Config, error) {
+	var c Config
+	var names string
+	fs := flag.NewFlagSet("wbfiles", flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are printed once, by Main
+	fs.BoolVar(&c.Demo, "demo", false, "start a local demo server and open its main run (no key, no network)")
+	fs.StringVar(&c.BaseURL, "base-url", "", "W&B API `URL` (overrides WANDB_BASE_URL)")
+	fs.StringVar(&c.Dest, "dest", ".", "download `folder`")
+	fs.IntVar(&c.PerPage, "per-page", wandb.DefaultPageSize, "files per page request (1-1000)")
+	fs.StringVar(&c.Pattern, "pattern", "", "initial server filter, a SQL LIKE `pattern` (% any run, _ one character)")
+	fs.StringVar(&names, "names", "", "initial server filter: exact file `names`, comma separated")
+	fs.IntVar(&c.Parallel, "parallel", 4, "concurrent downloads")
+	fs.BoolVar(&c.Override, "overwrite", false, "replace local files whose content differs (default: keep them and report)")
+	fs.BoolVar(&c.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
+	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
+	fs.BoolVar(&c.Help, "help", false, "show this help")
+	fs.BoolVar(&c.Help, "h", false, "show this help")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, errHelp
+		}
+		return c, err
+	}
+	if c.Help {
+		fmt.Fprint(stderr, usageText)
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+		return c, errHelp
+	}
+	if c.Version {
+		return c, nil
+	}
+	if names != "" {
+		for n := range strings.SplitSeq(names, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				c.Names = append(c.Names, n)
+			}
+		}
+	}
+	switch rest := fs.Args(); {
+	case len(rest) == 1:
+		c.Run = rest[0]
+	case len(rest) == 0 && c.Demo:
+	case len(rest) == 0:
+		return c, errors.New("missing RUN (entity/project/run_id or a run URL); try --demo or --help")
+	default:
+		return c, fmt.Errorf("one RUN expected, got %d arguments (flags go before RUN)", len(rest))
+	}
+	switch {
+	case c.PerPage < 1 || c.PerPage > wandb.MaxPageSize:
+		return c, fmt.Errorf("--per-page must be between 1 and %d", wandb.MaxPageSize)
+	case c.Parallel < 1:
+		return c, errors.New("--parallel must be at least 1")
+	case c.Pattern != "" && len(c.Names) > 0:
+		return c, errors.New("--pattern and --names cannot be used together")
+	}
+	return c, nil
+}

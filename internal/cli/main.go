@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/wbfiles/wbfiles/tui"
+	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
+)
+
+// startupTimeout bounds the start-up check of the run, retries included,
+// so a wrong host fails in seconds rather than after the client's full
+// retry budget.
+const startupTimeout = 20 * time.Second
+
+// Env is what Main reads from the process, injectable for tests.
+type Env struct {
+	Getenv func(string) string
+	Home   string
+	Stdin  *os.File
+	Stdout *os.File
+	Stderr io.Writer
+	// IsTerminal reports whether a file descriptor is a terminal.
+	IsTerminal func(fd uintptr) bool
+}
+
+// OSEnv returns the process's real environment.
+func OSEnv() Env {
+	home, _ := os.UserHomeDir()
+	return Env{
+		Getenv: os.Getenv, Home: home,
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		IsTerminal: term.IsTerminal,
+	}
+}
+
+// Main runs wbfiles with args (without the program name) and returns the
+// exit code. Every problem found before the UI starts is one line on
+// stderr.
+func Main(args []string, env Env) int {
+	cfg, err := parseFlags(args, env.Stderr)
+	if errors.Is(err, errHelp) {
+		return 0
+	}
+	if err != nil {
+		return fail(env, 2, err)
+	}
+	if cfg.Version {
+		fmt.Fprintln(env.Stdout, "wbfiles", wandb.Version)
+		return 0
+	}
+	st, err := start(cfg, env)
+	if err != nil {
+		return fail(env, 1, err)
+	}
+	defer st.close()
+	if !env.IsTerminal(env.Stdin.Fd()) || !env.IsTerminal(env.Stdout.Fd()) {
+		return fail(env, 1, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
+	}
+	if _, err := tea.NewProgram(tui.New(st.opts), programOptions(cfg, env)...).Run(); err != nil {
+		return fail(env, 1, err)
+	}
+	return 0
+}
+
+func fail(env Env, code int, err error) int {
+	fmt.Fprintln(env.Stderr, "wbfiles: "+oneLine(err.Error()))
+	return code
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// started is what start-up prepared: the UI options and what to release.
+type started struct {
+	opts  tui.Options
+	close func()
+}
+
+// start builds the client (on the demo server with --demo), parses RUN and
+// checks that the run exists, all before the alt screen.
+func start(cfg Config, env Env) (started, error) {
+	st := started{close: func() {}}
+	var wcfg wandb.Config
+	ref := cfg.Run
+	if cfg.Demo {
+		srv, err := wandbtest.StartDemo()
+		if err != nil {
+			return st, fmt.Errorf("cannot start the demo server: %w", err)
+		}
+		st.close = srv.Close
+		wcfg = wandb.Config{BaseURL: srv.URL(), APIKey: wandbtest.DemoAPIKey}
+		if ref == "" {
+			ref = wandbtest.DemoRun
+		}
+	} else {
+		getenv := env.Getenv
+		if cfg.BaseURL != "" {
+			getenv = func(k string) string {
+				if k == wandb.EnvBaseURL {
+					return cfg.BaseURL
+				}
+				return env.Getenv(k)
+			}
+		}
+		var err error
+		if wcfg, err = wandb.LoadConfig(getenv, env.Home); err != nil {
+			return st, err
+		}
+	}
+	client, err := wandb.NewClient(wcfg)
+	if err != nil {
+		return st, err
+	}
+	run, err := client.ParseRunRef(ref)
+	if err != nil {
+		return st, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
+	defer cancel()
+	info, err := client.Run(ctx, run)
+	if err != nil {
+		if ctx.Err() != nil {
+			return st, fmt.Errorf("%s did not answer within %s: %w", client.Host(), startupTimeout, err)
+		}
+		return st, err
+	}
+	st.opts = tui.Options{
+		Source:   client,
+		Run:      info,
+		Dest:     cfg.Dest,
+		PageSize: cfg.PerPage,
+		Pattern:  cfg.Pattern,
+		Names:    cfg.Names,
+		Dark:     true,
+	}
+	return st, nil
+}
+
+// programOptions honours --no-color and NO_COLOR: text attributes (the
+// reverse-video cursor) stay, colours go.
+func programOptions(cfg Config, env Env) []tea.ProgramOption {
+	var opts []tea.ProgramOption
+	if cfg.NoColor || env.Getenv("NO_COLOR") != "" {
+		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	return opts
+}

@@ -1,0 +1,83 @@
+// Package keymap holds every key binding of wbfiles with its help text.
+//
+// The TUI enables only the bindings that apply to the active view (see
+// ForView), so the help bubble built from ShortHelp and FullHelp never
+// shows a key that would do nothing.
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is the full set of bindings, grouped by purpose.
+type KeyMap struct {
+	// Moving through the list.
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+
+	// Acting on the list.
+	Filter key.Binding // open the filter line
+	Open   key.Binding // open the file's details
+	Sort   key.Binding // cycle the sort order
+	Retry  key.Binding // retry a failed page request
+
+	// Filter line.
+	Apply       key.Binding // apply the typed filter on the server
+	ClearFilter key.Binding // drop the filter and restore the list
+
+	// Detail view.
+	Copy key.Binding // copy the file URL (OSC 52)
+	Back key.Binding // return to the list
+
+	// Selection and downloads (issue 4). Disabled until the root model
+	// wires them, so help never advertises them early.
+	Select          key.Binding
+	SelectAll       key.Binding // every loaded row matching the filter
+	SelectAllServer key.Binding // every file matching on the server
+	ClearSelection  key.Binding
+	Download        key.Binding
+	Downloads       key.Binding // switch to the downloads view and back
+
+	// Global.
+	Help key.Binding
+	Quit key.Binding
+	// ForceQuit works everywhere, also while typing a filter.
+	ForceQuit key.Binding
+}
+
+// Default returns the standard bindings, all enabled; call ForView before
+// rendering help.
+func Default() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup/ctrl+u", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn/ctrl+d", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "first row")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "last loaded row")),
+
+		Filter: key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Sort:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+
+		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter on server")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+
+		Copy: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy url")),
+		Back: key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+
+		Select:          key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "select")),
+		SelectAll:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "select loaded")),
+		SelectAllServer: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "select all on server")),
+		ClearSelection:  key.NewBinding(key.WithKeys("c", "x"), key.WithHelp("c/x", "clear selection")),
+		Download:        key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "download")),
+		Downloads:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "downloads")),
+
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}

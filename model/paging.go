@@ -1,0 +1,87 @@
+package model
+
+import "github.com/wbfiles/wbfiles/wandb"
+
+// PageRequest is one page request the caller should send.
+type PageRequest struct {
+	// Gen identifies the query the request belongs to; the answer must be
+	// handed back with it so answers to superseded queries are dropped.
+	Gen int
+	// After is the cursor to continue from ("" for the first page).
+	After string
+}
+
+// Paging is the state machine of lazy cursor paging over one query: at
+// most one request in flight, none after the last page or after a failure
+// until Retry, and answers from an older generation ignored.
+type Paging struct {
+	gen       int
+	inFlight  bool
+	hasNext   bool
+	endCursor string
+	err       error
+	pages     int
+}
+
+// NewPaging returns paging that has not asked for its first page yet.
+func NewPaging() Paging { return Paging{hasNext: true} }
+
+// Restart begins a new generation (a new query): the request in flight,
+// if any, becomes stale and paging starts again from the first page.
+func (p *Paging) Restart() {
+	*p = Paging{gen: p.gen + 1, hasNext: true}
+}
+
+// Next marks a request for the next page in flight and returns it; ok is
+// false when a request is already in flight, the last page has arrived or
+// the previous request failed.
+func (p *Paging) Next() (req PageRequest, ok bool) {
+	if p.inFlight || !p.hasNext || p.err != nil {
+		return PageRequest{}, false
+	}
+	p.inFlight = true
+	return PageRequest{Gen: p.gen, After: p.endCursor}, true
+}
+
+// Retry clears a failure and returns the request to send again.
+func (p *Paging) Retry() (PageRequest, bool) {
+	if p.err == nil {
+		return PageRequest{}, false
+	}
+	p.err = nil
+	return p.Next()
+}
+
+// Done records the answer to the request of generation gen. It returns
+// false, changing nothing, when the answer is stale.
+func (p *Paging) Done(gen int, page wandb.FilesPage, err error) bool {
+	if gen != p.gen || !p.inFlight {
+		return false
+	}
+	p.inFlight = false
+	if err != nil {
+		p.err = err
+		return true
+	}
+	p.pages++
+	p.endCursor = page.EndCursor
+	// A server that claims more pages but gives no cursor would make us
+	// ask for the first page forever; treat it as the end.
+	p.hasNext = page.HasNextPage && page.EndCursor != ""
+	return true
+}
+
+// Gen returns the current generation.
+func (p Paging) Gen() int { return p.gen }
+
+// InFlight reports whether a page request is outstanding.
+func (p Paging) InFlight() bool { return p.inFlight }
+
+// HasNext reports whether more pages may exist.
+func (p Paging) HasNext() bool { return p.hasNext }
+
+// Err returns the failure of the last request, if it failed.
+func (p Paging) Err() error { return p.err }
+
+// Pages returns how many pages of this generation arrived.
+func (p Paging) Pages() int { return p.pages }

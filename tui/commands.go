@@ -1,0 +1,82 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// previewMax is the most of a file the detail view fetches to preview.
+const previewMax = 1 << 20
+
+// requestTimeout bounds one page or preview request as seen from the UI;
+// the client retries inside it.
+const requestTimeout = 5 * time.Minute
+
+// pageFetchedMsg is the answer to one page request of generation gen.
+type pageFetchedMsg struct {
+	gen  int
+	page wandb.FilesPage
+	err  error
+}
+
+// previewFetchedMsg carries the first bytes of the file with key.
+type previewFetchedMsg struct {
+	key       string
+	body      []byte
+	truncated bool
+	err       error
+}
+
+// localStateCheckedMsg tells whether the file with key is already in the
+// destination folder.
+type localStateCheckedMsg struct {
+	key   string
+	state wandb.LocalStatus
+	err   error
+}
+
+// errMsg reports a failure that belongs to no view in particular.
+type errMsg struct{ err error }
+
+// fetchPage asks src for one page; its inputs are copies, so the command
+// never touches the model.
+func fetchPage(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		page, err := src.Files(ctx, run, q)
+		return pageFetchedMsg{gen: gen, page: page, err: err}
+	}
+}
+
+// fetchPreview fetches up to previewMax bytes of f.
+func fetchPreview(src Source, f wandb.File, key string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		body, truncated, err := src.Preview(ctx, f, previewMax)
+		return previewFetchedMsg{key: key, body: body, truncated: truncated, err: err}
+	}
+}
+
+// checkLocalState compares f with what is at its path under dest; it may
+// hash a large file, hence a command.
+func checkLocalState(dest string, f wandb.File, key string) tea.Cmd {
+	return func() tea.Msg {
+		st, err := wandb.LocalState(dest, f)
+		return localStateCheckedMsg{key: key, state: st, err: err}
+	}
+}
+
+// fileKey identifies a file for the caches: its id, or its name when the
+// server sent none.
+func fileKey(f wandb.File) string {
+	if f.ID != "" {
+		return "id:" + f.ID
+	}
+	return "name:" + f.Name
+}

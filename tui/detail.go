@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wbfiles/wbfiles/keymap"
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// detailView shows every field of one file, whether it is already in the
+// destination folder, and a preview, all in one scrolling viewport.
+type detailView struct {
+	common
+	file    wandb.File
+	key     string
+	dest    string
+	local   string // the local state line; "" while checking
+	preview string // the rendered preview, or why there is none
+	vp      viewport.Model
+}
+
+func (d *detailView) setCommon(c common) {
+	d.common = c
+	d.vp.SetWidth(max(c.width, 1))
+	d.vp.SetHeight(max(c.height-2, 1)) // title line and footer
+	d.refresh()
+}
+
+// openDetail shows the file under the cursor; its preview and local state
+// are fetched in the background, the preview only once per file.
+func (m Model) openDetail() (tea.Model, tea.Cmd) {
+	f, ok := m.browser.Current()
+	if !ok {
+		return m, nil
+	}
+	k := fileKey(f)
+	m.detail = detailView{file: f, key: k, dest: m.dest, vp: viewport.New()}
+	var cmds []tea.Cmd
+	switch p, cached := m.previews[k]; {
+	case cached:
+		m.detail.preview = renderPreview(f, p)
+	case !previewable(f):
+		m.detail.preview = noPreviewReason(f)
+	default:
+		m.detail.preview = "loading preview…"
+		cmds = append(cmds, fetchPreview(m.src, f, k))
+	}
+	cmds = append(cmds, checkLocalState(m.dest, f, k))
+	m.detail.setCommon(m.common)
+	m.state = stateDetail
+	return m, tea.Batch(cmds...)
+}
+
+// handleDetail scrolls, copies the URL, or goes back to the list, where
+// the cursor has not moved.
+func (m Model) handleDetail(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
+	vp := &m.detail.vp
+	switch {
+	case key.Matches(msg, k.Back):
+		m.state = stateList
+		return m, nil
+	case key.Matches(msg, k.Copy):
+		u := m.detail.file.URL
+		if u == "" {
+			u = m.detail.file.DirectURL
+		}
+		if u == "" {
+			m.status = "this file has no URL to copy"
+			return m, nil
+		}
+		m.status = "copied the URL to the clipboard"
+		return m, tea.SetClipboard(u)
+	case key.Matches(msg, k.Up):
+		vp.ScrollUp(1)
+	case key.Matches(msg, k.Down):
+		vp.ScrollDown(1)
+	case key.Matches(msg, k.PageUp):
+		vp.PageUp()
+	case key.Matches(msg, k.PageDown):
+		vp.PageDown()
+	case key.Matches(msg, k.Top):
+		vp.GotoTop()
+	case key.Matches(msg, k.Bottom):
+		vp.GotoBottom()
+	}
+	return m, nil
+}
+
+func (d *detailView) previewFetched(msg previewFetchedMsg) {
+	if msg.key != d.key {
+		return
+	}
+	d.preview = renderPreview(d.file, msg)
+	d.refresh()
+}
+
+func (d *detailView) localStateChecked(msg localStateCheckedMsg) {
+	if msg.key != d.key {
+		return
+	}
+	switch {
+	case msg.err != nil:
+		d.local = "cannot tell: " + oneLine(msg.err.Error())
+	case msg.state == wandb.LocalMissing:
+		d.local = "not downloaded yet"
+	case msg.state == wandb.LocalSame:
+		d.local = "already there, identical (md5 matches)"
+	case msg.state == wandb.LocalDifferent:
+		d.local = "a different file is there"
+	default:
+		d.local = "a file is there (no md5 to compare)"
+	}
+	d.refresh()
+}
+
+// refresh rebuilds the viewport content; it runs when the file, the size
+// or an answer changes, never per frame.
+func (d *detailView) refresh() {
+	if d.key == "" {
+		return
+	}
+	off := d.vp.YOffset()
+	d.vp.SetContent(d.fields() + "\n" + d.styles.Header.Render(fit("── preview "+strings.Repeat("─", d.width), d.width)) + "\n" + d.preview)
+	d.vp.SetYOffset(off)
+}
+
+// fields lists every field of the file.
+func (d *detailView) fields() string {
+	f := d.file
+	s := d.styles
+	var b strings.Builder
+	row := func(label, value string) {
+		fmt.Fprintf(&b, "%s %s\n", s.Label.Render(pad(label, 10)), sanitize(value))
+	}
+	row("name", f.Name)
+	if f.SizeKnown() {
+		row("size", fmt.Sprintf("%s bytes (%s)", commaInt(f.SizeBytes), sizeText(f)))
+	} else {
+		row("size", "unknown")
+	}
+	row("type", orUnknown(f.Mimetype))
+	if f.UpdatedAt.IsZero() {
+		row("updated", "unknown")
+	} else {
+		row("updated", f.UpdatedAt.UTC().Format("2006-01-02 15:04:05 UTC")+" ("+relTime(f.UpdatedAt, d.now())+")")
+	}
+	if f.MD5 == "" {
+		row("md5", "unknown")
+	} else {
+		row("md5", f.MD5+" (base64)")
+		if h, ok := md5Hex(f.MD5); ok {
+			row("", h+" (hex)")
+		}
+	}
+	row("url", orUnknown(f.URL))
+	row("direct", orUnknown(shortenSigned(f.DirectURL)))
+	if f.PathURI != "" {
+		row("path uri", f.PathURI)
+	}
+	if p, err := wandb.LocalPath(d.dest, f.Name); err != nil {
+		row("local", "cannot download: "+oneLine(err.Error()))
+	} else {
+		row("local", p)
+		state := d.local
+		if state == "" {
+			state = "checking…"
+		}
+		row("", state)
+	}
+	return b.String()
+}
+
+// view is the title line and the viewport.
+func (d detailView) view() string {
+	title := d.styles.Title.Render(fit(sanitize(d.file.Name), d.width-12))
+	pct := fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
+	gap := max(d.width-lipglossWidth(title)-len(pct), 0)
+	return title + strings.Repeat(" ", gap) + d.styles.Subtle.Render(pct) + "\n" + d.vp.View()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}

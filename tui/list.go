@@ -1,0 +1,177 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+
+	"github.com/wbfiles/wbfiles/model"
+)
+
+// Lines the list view draws around its rows: three header lines and the
+// column titles above, the status line below.
+const (
+	listHeaderLines = 4
+	listStatusLines = 1
+)
+
+// listView draws the run header, the visible window of rows and a status
+// line (loading, failure, end of list) from the browser state.
+type listView struct {
+	common
+	b         *model.Browser
+	spinner   spinner.Model
+	decorator RowDecorator
+	dest      string
+}
+
+func newListView(c common, b *model.Browser, dest string) listView {
+	return listView{
+		common:  c,
+		b:       b,
+		dest:    dest,
+		spinner: spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Spinner)),
+	}
+}
+
+// setCommon updates the shared values and how many rows fit in rows lines.
+func (l *listView) setCommon(c common, rows int) {
+	l.common = c
+	l.spinner.Style = c.styles.Spinner
+	l.b.SetHeight(rows)
+}
+
+// update advances the spinner, and only while a page is loading: with no
+// request in flight its ticks stop.
+func (l listView) update(msg tea.Msg) (listView, tea.Cmd) {
+	if _, ok := msg.(spinner.TickMsg); ok && l.b.InFlight() {
+		var cmd tea.Cmd
+		l.spinner, cmd = l.spinner.Update(msg)
+		return l, cmd
+	}
+	return l, nil
+}
+
+// view renders the header, the visible rows and the status line; its
+// cost depends on the window height, not on the number of loaded rows.
+func (l listView) view(status string) string {
+	s := l.styles
+	cols := layoutColumns(l.width, l.decorator != nil)
+	var b strings.Builder
+	b.WriteString(l.headerView())
+	b.WriteString(cols.headerRow(s))
+	b.WriteByte('\n')
+
+	start, end := l.b.Window()
+	now := l.now()
+	needle := l.b.Needle()
+	for i := start; i < end; i++ {
+		in := rowInput{file: l.b.Row(i), needle: needle, selected: i == l.b.Cursor(), now: now}
+		if l.decorator != nil {
+			in.mark, in.state = l.decorator.Decorate(in.file)
+		}
+		b.WriteString(renderRow(s, cols, in))
+		b.WriteByte('\n')
+	}
+	drawn := end - start
+	if drawn == 0 {
+		b.WriteString(s.Subtle.Render(fit("  "+l.emptyText(), l.width)))
+		b.WriteByte('\n')
+		drawn = 1
+	}
+	for ; drawn < l.b.Height(); drawn++ {
+		b.WriteByte('\n')
+	}
+	b.WriteString(l.statusView(status))
+	return b.String()
+}
+
+// headerView is the run, the counts and filter, and the destination.
+func (l listView) headerView() string {
+	s := l.styles
+	run := l.b.Run
+	title := s.Title.Render(run.Ref.String())
+	if run.DisplayName != "" {
+		title += "  " + run.DisplayName
+	}
+	if run.State != "" {
+		title += s.Subtle.Render("  (" + run.State + ")")
+	}
+
+	parts := []string{l.countText()}
+	if t := l.b.FilterText(); t != "" {
+		parts = append(parts, fmt.Sprintf("filter %q", t))
+	} else if names := l.b.Names(); len(names) > 0 {
+		parts = append(parts, "names: "+strings.Join(names, ", "))
+	}
+	if n := l.b.Narrowing(); n != "" {
+		parts = append(parts, fmt.Sprintf("%s of %s loaded contain %q",
+			humanize.Comma(int64(l.b.Len())), humanize.Comma(int64(l.b.Loaded())), n))
+	}
+	if k := l.b.Sort(); k != model.SortServer {
+		sorted := "sorted by " + k.String()
+		if !l.b.AllLoaded() {
+			sorted += " (loaded rows only)"
+		}
+		parts = append(parts, sorted)
+	}
+	return ansi.Truncate(title, l.width, "…") + "\n" +
+		fit(strings.Join(parts, " · "), l.width) + "\n" +
+		s.Subtle.Render(fit("download to "+l.dest, l.width)) + "\n"
+}
+
+// countText is "N of M files loaded", or "N loaded (total unknown)".
+func (l listView) countText() string {
+	n := humanize.Comma(int64(l.b.Loaded()))
+	if total := l.b.Total(); total >= 0 {
+		return fmt.Sprintf("%s of %s files loaded", n, humanize.Comma(int64(total)))
+	}
+	return n + " files loaded (total unknown)"
+}
+
+// emptyText explains an empty list.
+func (l listView) emptyText() string {
+	switch {
+	case l.b.Loaded() > 0:
+		return fmt.Sprintf("no loaded file contains %q (enter searches the whole run)", l.b.Narrowing())
+	case l.b.Err() != nil:
+		return "no files loaded"
+	case l.b.InFlight() || l.b.Pages() == 0:
+		return "loading…"
+	case l.b.Filtered():
+		return "no file matches the filter (esc clears it)"
+	}
+	return "this run has no files"
+}
+
+// statusView is the line under the rows: the page request's progress or
+// failure, a message from the root, or the end of the list.
+func (l listView) statusView(status string) string {
+	s := l.styles
+	switch {
+	case l.b.Err() != nil:
+		msg := "could not load files: " + oneLine(l.b.Err().Error())
+		return s.Error.Render(fit("! "+msg+" (r retries)", l.width))
+	case status != "":
+		return s.Status.Render(fit(status, l.width))
+	case l.b.InFlight():
+		return l.spinner.View() + s.Subtle.Render(fit(" loading more files…", l.width-1))
+	case l.b.AllLoaded():
+		return s.Subtle.Render(fit("end of list", l.width))
+	}
+	return ""
+}
+
+// fit cuts s to w cells with an ellipsis.
+func fit(s string, w int) string {
+	return ansi.Truncate(s, max(w, 0), "…")
+}
+
+// oneLine keeps an error message on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,166 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"charm.land/lipgloss/v2"
+	"github.com/dustin/go-humanize"
+
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// textExtensions are previewed whatever mimetype the server reports.
+var textExtensions = map[string]bool{
+	".txt": true, ".md": true, ".py": true, ".yaml": true, ".yml": true, ".json": true,
+	".jsonl": true, ".log": true, ".csv": true, ".tsv": true, ".patch": true, ".diff": true,
+	".toml": true, ".cfg": true, ".ini": true, ".sh": true, ".xml": true, ".html": true,
+	".js": true, ".ts": true, ".go": true, ".rs": true, ".c": true, ".h": true, ".cpp": true,
+	".ipynb": true, ".svg": true, ".rst": true, ".env": true,
+}
+
+// previewable reports whether f looks like text by type or extension.
+func previewable(f wandb.File) bool {
+	mt := strings.ToLower(f.Mimetype)
+	if strings.HasPrefix(mt, "text/") {
+		return true
+	}
+	for _, s := range []string{"json", "yaml", "xml", "javascript", "x-sh", "toml"} {
+		if strings.Contains(mt, s) {
+			return true
+		}
+	}
+	return textExtensions[strings.ToLower(path.Ext(f.Name))]
+}
+
+// noPreviewReason says why a file is not previewed.
+func noPreviewReason(f wandb.File) string {
+	return fmt.Sprintf("binary file (%s): no preview", orUnknown(f.Mimetype))
+}
+
+// renderPreview turns the fetched bytes into viewport text: JSON pretty
+// printed, control characters removed so the file cannot drive the
+// terminal, and a note of how much was shown.
+func renderPreview(f wandb.File, p previewFetchedMsg) string {
+	if p.err != nil {
+		return "no preview: " + oneLine(p.err.Error())
+	}
+	body := p.body
+	if looksBinary(body) {
+		return noPreviewReason(f)
+	}
+	if isJSON(f) && !p.truncated {
+		var out bytes.Buffer
+		if json.Indent(&out, body, "", "  ") == nil {
+			body = out.Bytes()
+		}
+	}
+	text := sanitizeBlock(string(body))
+	note := fmt.Sprintf("(whole file, %s)", humanize.IBytes(uint64(len(p.body))))
+	if p.truncated {
+		note = fmt.Sprintf("(first %s", humanize.IBytes(uint64(len(p.body))))
+		if f.SizeKnown() {
+			note += " of " + humanize.IBytes(uint64(f.SizeBytes))
+		}
+		note += ")"
+	}
+	if len(p.body) == 0 {
+		return "(empty file)"
+	}
+	return text + "\n" + note
+}
+
+func isJSON(f wandb.File) bool {
+	return strings.Contains(strings.ToLower(f.Mimetype), "json") || strings.EqualFold(path.Ext(f.Name), ".json")
+}
+
+// looksBinary reports NUL bytes or invalid UTF-8 beyond a rune cut off at
+// the end of a truncated preview.
+func looksBinary(b []byte) bool {
+	if bytes.IndexByte(b, 0) >= 0 {
+		return true
+	}
+	if len(b) > utf8.UTFMax {
+		return !utf8.Valid(b[:len(b)-utf8.UTFMax])
+	}
+	return !utf8.Valid(b)
+}
+
+// sanitizeBlock keeps newlines, expands tabs and drops every other
+// control character (escape sequences in a file must not reach the
+// terminal).
+func sanitizeBlock(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\t", "    ")
+	return strings.Map(func(r rune) rune {
+		if r == '\n' {
+			return r
+		}
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// sanitize replaces control characters in a one-line value (a file name
+// from the server) with '?', keeping byte offsets of the rest stable for
+// single-byte controls.
+func sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// md5Hex converts W&B's base64 md5 to the hex form tools print.
+func md5Hex(b64 string) (string, bool) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(raw) != 16 {
+		return "", false
+	}
+	return hex.EncodeToString(raw), true
+}
+
+// shortenSigned keeps a signed URL readable: long query values (the
+// signature, credentials) are cut to their ends.
+func shortenSigned(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.RawQuery == "" {
+		return raw
+	}
+	var parts []string
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		k, v, _ := strings.Cut(kv, "=")
+		if len(v) > 16 {
+			v = v[:6] + "…" + v[len(v)-4:]
+		}
+		parts = append(parts, k+"="+v)
+	}
+	u.RawQuery = ""
+	return u.String() + "?" + strings.Join(parts, "&")
+}
+
+func commaInt(n int64) string { return humanize.Comma(n) }
+
+func lipglossWidth(s string) int { return lipgloss.Width(s) }

@@ -1,0 +1,222 @@
+package tui
+
+import (
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/dustin/go-humanize"
+
+	"github.com/wbfiles/wbfiles/model"
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// Column widths in cells. The name takes what is left.
+const (
+	markWidth    = 2
+	sizeWidth    = 10
+	typeWidth    = 7
+	updatedWidth = 15
+	stateWidth   = 11
+)
+
+// columns says which optional columns fit the terminal width.
+type columns struct {
+	name    int
+	typ     bool
+	updated bool
+	state   bool
+}
+
+// layoutColumns drops columns as the width narrows: the type below 100
+// cells, the updated time below 80; the name always stays with the size.
+func layoutColumns(width int, withState bool) columns {
+	c := columns{typ: width >= 100, updated: width >= 80, state: withState && width >= 70}
+	used := markWidth + sizeWidth
+	if c.typ {
+		used += typeWidth
+	}
+	if c.updated {
+		used += updatedWidth
+	}
+	if c.state {
+		used += stateWidth
+	}
+	c.name = max(width-used, 8)
+	return c
+}
+
+// headerRow returns the column titles.
+func (c columns) headerRow(s Styles) string {
+	var b strings.Builder
+	b.WriteString(strings.Repeat(" ", markWidth))
+	b.WriteString(pad("NAME", c.name))
+	b.WriteString(padLeft("SIZE", sizeWidth-1) + " ")
+	if c.typ {
+		b.WriteString(pad(" TYPE", typeWidth))
+	}
+	if c.updated {
+		b.WriteString(pad(" UPDATED", updatedWidth))
+	}
+	if c.state {
+		b.WriteString(pad(" STATE", stateWidth))
+	}
+	return s.Header.Render(b.String())
+}
+
+// rowInput is everything one row needs; rows are rendered only for the
+// visible window, so their cost does not depend on how many are loaded.
+type rowInput struct {
+	file     wandb.File
+	needle   model.Needle
+	selected bool // under the cursor
+	mark     string
+	state    string
+	now      time.Time
+}
+
+// renderRow draws one file row exactly c's width wide.
+func renderRow(s Styles, c columns, in rowInput) string {
+	base := lipgloss.NewStyle()
+	if in.selected {
+		base = s.Selected
+	}
+	var b strings.Builder
+	b.WriteString(s.Mark.Inherit(base).Render(pad(in.mark, markWidth)))
+	b.WriteString(renderName(s, base, in.file.Name, in.needle, c.name-1))
+	b.WriteString(base.Render(" " + padLeft(sizeText(in.file), sizeWidth-1)))
+	if c.typ {
+		b.WriteString(base.Render(" " + pad(shortType(in.file), typeWidth-1)))
+	}
+	if c.updated {
+		b.WriteString(base.Render(" " + pad(relTime(in.file.UpdatedAt, in.now), updatedWidth-1)))
+	}
+	if c.state {
+		b.WriteString(base.Render(" " + pad(in.state, stateWidth-1)))
+	}
+	return b.String()
+}
+
+// renderName draws name in exactly width cells: the folder part dimmed,
+// the narrowing match highlighted, and, when too long, shortened in the
+// middle so the end of the file name stays visible.
+func renderName(s Styles, base lipgloss.Style, name string, needle model.Needle, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	dirEnd := strings.LastIndexByte(name, '/') + 1
+	mStart, mEnd, ok := needle.Match(name)
+	if !ok || len(needle) == 0 {
+		mStart, mEnd = -1, -1
+	}
+	dim := s.Subtle.Inherit(base)
+	hi := s.Match.Inherit(base)
+	styleAt := func(i int) lipgloss.Style {
+		switch {
+		case i >= mStart && i < mEnd:
+			return hi
+		case i < dirEnd:
+			return dim
+		}
+		return base
+	}
+	var b strings.Builder
+	// render writes name[from:to], switching style at the boundaries.
+	render := func(from, to int) {
+		cuts := []int{from}
+		for _, p := range []int{dirEnd, mStart, mEnd} {
+			if p > from && p < to {
+				cuts = append(cuts, p)
+			}
+		}
+		cuts = append(cuts, to)
+		slices.Sort(cuts)
+		for i := 0; i+1 < len(cuts); i++ {
+			if cuts[i] < cuts[i+1] {
+				b.WriteString(styleAt(cuts[i]).Render(name[cuts[i]:cuts[i+1]]))
+			}
+		}
+	}
+	w := ansi.StringWidth(name)
+	if w <= width {
+		render(0, len(name))
+		b.WriteString(base.Render(strings.Repeat(" ", width-w)))
+		return b.String()
+	}
+	// Keep about a third of the head and the rest of the tail: the end
+	// of a name (file name and extension) tells files apart best.
+	headW := (width - 1) / 3
+	tailW := width - 1 - headW
+	head := ansi.Truncate(name, headW, "")
+	tail := ansi.TruncateLeft(name, w-tailW, "")
+	render(0, len(head))
+	b.WriteString(dim.Render("…"))
+	render(len(name)-len(tail), len(name))
+	if got := ansi.StringWidth(head) + 1 + ansi.StringWidth(tail); got < width {
+		// Wide characters may leave a cell free at a cut.
+		b.WriteString(base.Render(strings.Repeat(" ", width-got)))
+	}
+	return b.String()
+}
+
+
+// sizeText is the humanized size, or "?" when the server did not say.
+func sizeText(f wandb.File) string {
+	if !f.SizeKnown() {
+		return "?"
+	}
+	return humanize.IBytes(uint64(f.SizeBytes))
+}
+
+// relTime is "3 days ago", or "?" for an unknown time.
+func relTime(t, now time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return humanize.RelTime(t, now, "ago", "from now")
+}
+
+// shortType names the file's type in a few letters: the mimetype's
+// subtype without "x-" or "vnd.", the extension for octet-streams.
+func shortType(f wandb.File) string {
+	mt := f.Mimetype
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	sub := mt[strings.IndexByte(mt, '/')+1:]
+	sub = strings.TrimPrefix(strings.TrimPrefix(sub, "x-"), "vnd.")
+	if sub == "" || sub == "octet-stream" {
+		sub = strings.TrimPrefix(path.Ext(f.Name), ".")
+		if sub == "" {
+			sub = "bin"
+		}
+	}
+	if sub == "plain" {
+		sub = "text"
+	}
+	return ansi.Truncate(strings.ToLower(sub), typeWidth-1, "")
+}
+
+// pad left-aligns s in w cells, truncating with an ellipsis.
+func pad(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return s + strings.Repeat(" ", w-sw)
+}
+
+// padLeft right-aligns s in w cells.
+func padLeft(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if sw >= w {
+		return ansi.Truncate(s, w, "…")
+	}
+	return strings.Repeat(" ", w-sw) + s
+}

@@ -1,0 +1,28 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// Source is what the TUI needs from the W&B client; *wandb.Client
+// implements it. It is an interface so the views depend on behaviour, not
+// on the client's construction.
+type Source interface {
+	Files(ctx context.Context, run wandb.RunRef, q wandb.FilesQuery) (wandb.FilesPage, error)
+	Preview(ctx context.Context, f wandb.File, max int64) ([]byte, bool, error)
+}
+
+// RowDecorator supplies the selection mark and the download state shown in
+// a file's row. The downloads feature sets one; without it both columns
+// stay empty.
+type RowDecorator interface {
+	Decorate(f wandb.File) (mark, state string)
+}
+
+// RowDecoratorFunc adapts a function to RowDecorator.
+type RowDecoratorFunc func(f wandb.File) (mark, state string)
+
+// Decorate calls fn.
+func (fn RowDecoratorFunc) Decorate(f wandb.File) (string, string) { return fn(f) }

@@ -1,0 +1,26 @@
+package tui
+
+// viewState is the view the root model shows and routes keys to.
+type viewState int
+
+const (
+	stateList   viewState = iota // browsing the list
+	stateFilter                  // typing in the filter line over the list
+	stateDetail                  // one file's details and preview
+	stateHelp                    // full help over the list
+)
+
+// String names the state, for tests and debugging.
+func (s viewState) String() string {
+	switch s {
+	case stateList:
+		return "list"
+	case stateFilter:
+		return "filter"
+	case stateDetail:
+		return "detail"
+	case stateHelp:
+		return "help"
+	}
+	return "unknown"
+}

@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/wbfiles/wbfiles/keymap"
+)
+
+// Update routes a message: window sizes and answers to commands go where
+// they belong whatever the view; keys go to the active view only.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.resize()
+		return m, m.requestPage()
+	case tea.BackgroundColorMsg:
+		m.setStyles(msg.IsDark())
+		return m, nil
+	case pageFetchedMsg:
+		return m.pageFetched(msg)
+	case previewFetchedMsg:
+		m.previews[msg.key] = msg
+		m.detail.previewFetched(msg)
+		return m, nil
+	case localStateCheckedMsg:
+		m.detail.localStateChecked(msg)
+		return m, nil
+	case errMsg:
+		m.status = "error: " + oneLine(msg.err.Error())
+		return m, nil
+	case spinner.TickMsg:
+		var cmd tea.Cmd
+		m.list, cmd = m.list.update(msg)
+		return m, cmd
+	case tea.PasteMsg:
+		if m.state == stateFilter {
+			return m.handleFilter(msg)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+	}
+	if m.state == stateFilter {
+		// The text input's own messages (cursor blink).
+		var cmd tea.Cmd
+		m.filter, cmd = m.filter.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+// handleKey applies global keys, then hands the key to the active view.
+func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.activeKeys()
+	if key.Matches(msg, k.ForceQuit) || key.Matches(msg, k.Quit) {
+		m.quitting = true
+		return m, tea.Quit
+	}
+	m.status = ""
+	if m.tooSmall() {
+		return m, nil // nothing the user cannot see should happen
+	}
+	if key.Matches(msg, k.Help) {
+		m.toggleHelp()
+		return m, nil
+	}
+	switch m.state {
+	case stateFilter:
+		return m.handleFilter(msg)
+	case stateDetail:
+		return m.handleDetail(msg, k)
+	case stateHelp:
+		return m.handleHelp(msg, k)
+	}
+	return m.handleList(msg, k)
+}
+
+// pageFetched records a page answer; a stale one changes nothing.
+func (m Model) pageFetched(msg pageFetchedMsg) (tea.Model, tea.Cmd) {
+	if !m.browser.Receive(msg.gen, msg.page, msg.err) {
+		return m, nil
+	}
+	// The page may not fill the screen; ask for the next one at once then.
+	return m, m.requestPage()
+}
+
+// handleList moves through the list and opens the other views.
+func (m Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
+	b := m.browser
+	switch {
+	case key.Matches(msg, k.Up):
+		b.Move(-1)
+	case key.Matches(msg, k.Down):
+		b.Move(1)
+	case key.Matches(msg, k.PageUp):
+		b.PageUp()
+	case key.Matches(msg, k.PageDown):
+		b.PageDown()
+	case key.Matches(msg, k.Top):
+		b.Top()
+	case key.Matches(msg, k.Bottom):
+		b.Bottom()
+	case key.Matches(msg, k.Sort):
+		b.SetSort(b.Sort().Next())
+	case key.Matches(msg, k.Retry):
+		if req, ok := b.Retry(); ok {
+			return m, m.sendPage(req)
+		}
+	case key.Matches(msg, k.Filter):
+		return m.openFilter()
+	case key.Matches(msg, k.ClearFilter):
+		return m.clearServerFilter()
+	case key.Matches(msg, k.Open):
+		return m.openDetail()
+	}
+	return m, m.requestPage()
+}
+
+// handleHelp scrolls nothing: the overlay closes on esc or ?.
+func (m Model) handleHelp(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, k.Back) {
+		m.toggleHelp()
+	}
+	return m, nil
+}
+
+// toggleHelp opens the full help over the current view or closes it.
+func (m *Model) toggleHelp() {
+	if m.state == stateHelp {
+		m.state = m.helpFrom
+	} else {
+		m.helpFrom, m.state = m.state, stateHelp
+	}
+	m.help.ShowAll = m.state == stateHelp
+}

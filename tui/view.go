@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// View draws the whole frame for the active state. Only the root returns
+// a tea.View; the alt screen and the window title are fields of it.
+func (m Model) View() tea.View {
+	v := tea.NewView(m.frame())
+	v.AltScreen = true
+	v.WindowTitle = "wbfiles · " + m.browser.Run.Ref.String()
+	return v
+}
+
+// frame is the frame's text.
+func (m Model) frame() string {
+	if m.quitting {
+		return ""
+	}
+	if m.width == 0 {
+		return "" // no size yet: nothing sensible to draw
+	}
+	if m.tooSmall() {
+		return fit(fmt.Sprintf("terminal too small (need %dx%d)", minWidth, minHeight), m.width)
+	}
+	var b strings.Builder
+	switch m.state {
+	case stateDetail:
+		b.WriteString(m.detail.view())
+		b.WriteByte('\n')
+		b.WriteString(m.footer())
+	case stateHelp:
+		b.WriteString(m.helpView())
+	default:
+		b.WriteString(m.list.view(m.status))
+		b.WriteByte('\n')
+		if m.state == stateFilter {
+			b.WriteString(m.filterView())
+			b.WriteByte('\n')
+		}
+		b.WriteString(m.footer())
+	}
+	return b.String()
+}
+
+// footer is the short help of the active view, or the status message in
+// views that have no status line of their own.
+func (m Model) footer() string {
+	if m.state == stateDetail && m.status != "" {
+		return m.styles.Status.Render(fit(m.status, m.width))
+	}
+	return m.help.ShortHelpView(m.activeKeys().ShortHelp())
+}
+
+// helpView is the full help of the view the overlay was opened from, with
+// the run line above it.
+func (m Model) helpView() string {
+	from := m
+	from.state = m.helpFrom
+	keys := from.activeKeys()
+	keys.Help.SetEnabled(true)
+	var b strings.Builder
+	b.WriteString(m.styles.Title.Render(fit("wbfiles · keys", m.width)))
+	b.WriteString("\n\n")
+	body := m.help.FullHelpView(keys.FullHelp())
+	lines := strings.Split(body, "\n")
+	room := m.height - 4
+	if len(lines) > room {
+		lines = lines[:room]
+	}
+	b.WriteString(strings.Join(lines, "\n"))
+	b.WriteString(strings.Repeat("\n", max(room-len(lines), 0)+1))
+	b.WriteString(m.help.ShortHelpView(m.activeKeys().ShortHelp()))
+	return b.String()
+}
