@@ -41,18 +41,18 @@ type Model struct {
 	src  Source
 	dest string
 
-	state     viewState
-	helpFrom  viewState // the state the help overlay returns to
-	isDark    bool
-	browser   *model.Browser
-	list      listView
-	filter    textinput.Model
-	detail    detailView
-	help      help.Model
-	previews  map[string]previewFetchedMsg // by fileKey, kept for the session
-	status    string                       // a one-line message under the list
-	features  keymap.Features
-	quitting  bool
+	state    viewState
+	helpFrom viewState // the state the help overlay returns to
+	isDark   bool
+	browser  *model.Browser
+	list     listView
+	filter   textinput.Model
+	detail   detailView
+	help     help.Model
+	previews map[string]previewFetchedMsg // by fileKey, kept for the session
+	status   string                       // a one-line message under the list
+	features keymap.Features
+	quitting bool
 }
 
 // New returns the root model for opts.

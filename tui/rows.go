@@ -162,7 +162,6 @@ func renderName(s Styles, base lipgloss.Style, name string, needle model.Needle,
 	return b.String()
 }
 
-
 // sizeText is the humanized size, or "?" when the server did not say.
 func sizeText(f wandb.File) string {
 	if !f.SizeKnown() {
