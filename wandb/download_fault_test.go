@@ -123,10 +123,10 @@ func TestDownloadBackoffAndRetryAfter(t *testing.T) {
 	}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	for v, want := range map[string]time.Duration{
-		"":                              0,
-		"3":                             3 * time.Second,
-		"-1":                            0,
-		"soon":                          0,
+		"":     0,
+		"3":    3 * time.Second,
+		"-1":   0,
+		"soon": 0,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
 	} {
 		if got := downloadRetryAfter(http.Header{"Retry-After": {v}}, now); got != want {
