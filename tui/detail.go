@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wbfiles/wbfiles/keymap"
 	"github.com/wbfiles/wbfiles/wandb"
@@ -40,6 +41,7 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 	}
 	k := fileKey(f)
 	m.detail = detailView{file: f, key: k, dest: m.dest, vp: viewport.New()}
+	m.detail.vp.SoftWrap = true // long URLs and lines stay readable
 	var cmds []tea.Cmd
 	switch p, cached := m.previews[k]; {
 	case cached:
@@ -125,7 +127,7 @@ func (d *detailView) refresh() {
 		return
 	}
 	off := d.vp.YOffset()
-	d.vp.SetContent(d.fields() + "\n" + d.styles.Header.Render(fit("── preview "+strings.Repeat("─", d.width), d.width)) + "\n" + d.preview)
+	d.vp.SetContent(d.fields() + "\n" + d.styles.Header.Render(ansi.Truncate("── preview "+strings.Repeat("─", d.width), d.width, "")) + "\n" + d.preview)
 	d.vp.SetYOffset(off)
 }
 
