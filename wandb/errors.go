@@ -75,6 +75,9 @@ type GraphQLError struct {
 	// Partial reports that the answer also carried non-null data, which
 	// was decoded into the result.
 	Partial bool
+	// StatusCode is the HTTP status of the answer: 200 for errors met
+	// while running the query, 400 or 422 for a query the server refused.
+	StatusCode int
 }
 
 // Error implements error.

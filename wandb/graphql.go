@@ -48,6 +48,13 @@ func (c *Client) graphql(ctx context.Context, op, query string, vars map[string]
 		return err
 	}
 	if status < 200 || status > 299 {
+		// A refused query (400, 422) with GraphQL errors is reported as
+		// what it is; other statuses as HTTP errors.
+		if status == http.StatusBadRequest || status == http.StatusUnprocessableEntity {
+			if msgs := c.gqlMessages(raw); len(msgs) > 0 {
+				return &GraphQLError{Messages: msgs, StatusCode: status}
+			}
+		}
 		return &HTTPError{Host: c.Host(), StatusCode: status, Body: c.bodyExcerpt(raw)}
 	}
 	// Decoding into a non-nil pointer held by an interface fills *out in
@@ -61,15 +68,35 @@ func (c *Client) graphql(ctx context.Context, op, query string, vars map[string]
 		return fmt.Errorf("decoding the %s answer of %s: %v", op, c.Host(), err)
 	}
 	if len(resp.Errors) > 0 {
-		ge := &GraphQLError{Messages: make([]string, len(resp.Errors))}
+		ge := &GraphQLError{Messages: make([]string, len(resp.Errors)), StatusCode: status}
 		for i, e := range resp.Errors {
-			ge.Messages[i] = c.redact(oneLine(e.Message, 500))
+			ge.Messages[i] = c.cleanMessage(e.Message)
 		}
 		// The pointer survives only when data was present and not null.
 		ge.Partial = resp.Data != nil && hasData(raw)
 		return ge
 	}
 	return nil
+}
+
+// gqlMessages returns the messages of a GraphQL error document, or nil.
+func (c *Client) gqlMessages(raw []byte) []string {
+	var doc struct {
+		Errors []gqlErrorJSON `json:"errors"`
+	}
+	if json.Unmarshal(raw, &doc) != nil {
+		return nil
+	}
+	var msgs []string
+	for _, e := range doc.Errors {
+		msgs = append(msgs, c.cleanMessage(e.Message))
+	}
+	return msgs
+}
+
+// cleanMessage makes a server's error message safe to show.
+func (c *Client) cleanMessage(m string) string {
+	return c.redact(oneLine(m, 500))
 }
 
 // hasData reports whether a GraphQL answer has a non-null "data" member.

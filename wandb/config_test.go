@@ -1,0 +1,214 @@
+package wandb
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// testKey looks like a W&B key, so a leak is easy to spot.
+const testKey = "0123456789abcdef0123456789abcdef01234567"
+
+// envOf returns a getenv over m.
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+// writeNetrc writes a netrc file in dir and returns its path.
+func writeNetrc(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name      string
+		env       map[string]string
+		netrcName string // written in home when set
+		netrc     string
+		wantBase  string
+		wantKey   string
+		wantEnt   string
+	}{
+		{name: "env key, defaults",
+			env:      map[string]string{EnvAPIKey: "envkey"},
+			wantBase: DefaultBaseURL, wantKey: "envkey"},
+		{name: "env key wins over netrc, even a malformed one",
+			env:       map[string]string{EnvAPIKey: " envkey\n", EnvEntity: "team"},
+			netrcName: ".netrc", netrc: "machine",
+			wantBase: DefaultBaseURL, wantKey: "envkey", wantEnt: "team"},
+		{name: "trailing slash tolerated",
+			env:      map[string]string{EnvAPIKey: "k", EnvBaseURL: "https://wandb.example.com/"},
+			wantBase: "https://wandb.example.com", wantKey: "k"},
+		{name: "netrc entry of api.wandb.ai",
+			netrcName: ".netrc", netrc: "machine github.com login x password nope\nmachine api.wandb.ai\n  login user\n  password " + testKey + "\n",
+			wantBase: DefaultBaseURL, wantKey: testKey},
+		{name: "netrc with comments and a macro",
+			netrcName: ".netrc", netrc: "# my machines\nmachine api.wandb.ai\n  # the W&B key\n  login user # trailing\n  password " + testKey + "\n\nmacdef init\ncd /tmp\nput x\n\nmachine other password y\n",
+			wantBase: DefaultBaseURL, wantKey: testKey},
+		{name: "netrc host:port first",
+			env:       map[string]string{EnvBaseURL: "http://localhost:8080"},
+			netrcName: ".netrc", netrc: "machine localhost password wrong\nmachine localhost:8080 password " + testKey + "\n",
+			wantBase: "http://localhost:8080", wantKey: testKey},
+		{name: "netrc host without port as fallback",
+			env:       map[string]string{EnvBaseURL: "http://localhost:8080/"},
+			netrcName: ".netrc", netrc: "machine localhost:9090 password wrong\nmachine localhost password " + testKey + "\n",
+			wantBase: "http://localhost:8080", wantKey: testKey},
+		{name: "netrc default entry",
+			netrcName: ".netrc", netrc: "machine other password wrong\ndefault login x password " + testKey + "\n",
+			wantBase: DefaultBaseURL, wantKey: testKey},
+		{name: "_netrc when no .netrc",
+			netrcName: "_netrc", netrc: "machine api.wandb.ai login user password " + testKey + "\n",
+			wantBase: DefaultBaseURL, wantKey: testKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			if tt.netrcName != "" {
+				writeNetrc(t, home, tt.netrcName, tt.netrc)
+			}
+			cfg, err := LoadConfig(envOf(tt.env), home)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.BaseURL != tt.wantBase || cfg.APIKey != tt.wantKey || cfg.Entity != tt.wantEnt {
+				t.Errorf("got base %q key %q entity %q, want %q %q %q", cfg.BaseURL, cfg.APIKey, cfg.Entity, tt.wantBase, tt.wantKey, tt.wantEnt)
+			}
+		})
+	}
+}
+
+func TestLoadConfigNetrcEnv(t *testing.T) {
+	home, other := t.TempDir(), t.TempDir()
+	writeNetrc(t, home, ".netrc", "machine api.wandb.ai password wrong\n")
+	p := writeNetrc(t, other, "my-netrc", "machine api.wandb.ai password "+testKey+"\n")
+	cfg, err := LoadConfig(envOf(map[string]string{EnvNetrc: p}), home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.APIKey != testKey {
+		t.Errorf("key from $NETRC = %q, want %q", cfg.APIKey, testKey)
+	}
+	// $NETRC naming a missing file means no key; ~/.netrc is not read.
+	_, err = LoadConfig(envOf(map[string]string{EnvNetrc: filepath.Join(other, "missing")}), home)
+	if !errors.Is(err, ErrNoAPIKey) {
+		t.Errorf("missing $NETRC file: err = %v, want ErrNoAPIKey", err)
+	}
+}
+
+func TestLoadConfigNoKey(t *testing.T) {
+	for name, netrc := range map[string]string{
+		"no netrc":        "",
+		"other host only": "machine example.com password " + testKey + "\n",
+		"no password":     "machine api.wandb.ai login user\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			home := t.TempDir()
+			if netrc != "" {
+				writeNetrc(t, home, ".netrc", netrc)
+			}
+			_, err := LoadConfig(envOf(nil), home)
+			if !errors.Is(err, ErrNoAPIKey) {
+				t.Fatalf("err = %v, want ErrNoAPIKey", err)
+			}
+			for _, want := range []string{"WANDB_API_KEY", "wandb login"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not say %q", err, want)
+				}
+			}
+		})
+	}
+	// No home folder at all.
+	if _, err := LoadConfig(envOf(nil), ""); !errors.Is(err, ErrNoAPIKey) {
+		t.Errorf("no home: err = %v, want ErrNoAPIKey", err)
+	}
+}
+
+func TestLoadConfigMalformedNetrc(t *testing.T) {
+	for name, text := range map[string]string{
+		"machine without a name":  "machine",
+		"password without value":  "machine api.wandb.ai login user password",
+		"value-less then keyword": "machine api.wandb.ai password\nmachine x password " + testKey,
+		"keyword before machine":  "password " + testKey + "\nmachine api.wandb.ai",
+		"unknown word":            "machine api.wandb.ai password " + testKey + " " + testKey,
+	} {
+		t.Run(name, func(t *testing.T) {
+			home := t.TempDir()
+			p := writeNetrc(t, home, ".netrc", text)
+			_, err := LoadConfig(envOf(nil), home)
+			if err == nil {
+				t.Fatal("no error for a malformed netrc")
+			}
+			if errors.Is(err, ErrNoAPIKey) {
+				t.Errorf("err = %v: a malformed file is not a missing key", err)
+			}
+			if !strings.Contains(err.Error(), p) {
+				t.Errorf("error %q does not name the file %s", err, p)
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Errorf("error %q holds the key", err)
+			}
+		})
+	}
+}
+
+func TestLoadConfigUnreadableNetrc(t *testing.T) {
+	home := t.TempDir()
+	// A folder where the file should be cannot be read as a file.
+	p := filepath.Join(home, "netrc-dir")
+	if err := os.Mkdir(p, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadConfig(envOf(map[string]string{EnvNetrc: p}), home)
+	if err == nil || !strings.Contains(err.Error(), p) {
+		t.Errorf("err = %v, want an error naming %s", err, p)
+	}
+}
+
+// TestBaseURLErrorsHideCredentials checks that neither LoadConfig nor
+// NewClient echo a base URL with user info.
+func TestBaseURLErrorsHideCredentials(t *testing.T) {
+	for _, base := range []string{
+		"https://api:" + testKey + "@api.wandb.ai",
+		"https://api:" + testKey + "@api.wandb.ai:notaport",
+		"ftp://api:" + testKey + "@api.wandb.ai",
+		"https://" + testKey + "@",
+	} {
+		_, err := LoadConfig(envOf(map[string]string{EnvBaseURL: base, EnvAPIKey: "k"}), t.TempDir())
+		if err == nil {
+			t.Errorf("LoadConfig accepted base URL %q", base)
+		} else if strings.Contains(err.Error(), testKey) {
+			t.Errorf("LoadConfig error holds the key: %v", err)
+		}
+		_, err = NewClient(Config{BaseURL: base, APIKey: "k"})
+		if err == nil {
+			t.Errorf("NewClient accepted base URL %q", base)
+		} else if strings.Contains(err.Error(), testKey) {
+			t.Errorf("NewClient error holds the key: %v", err)
+		}
+	}
+}
+
+func TestNewClientBaseURL(t *testing.T) {
+	for _, bad := range []string{"api.wandb.ai", "ftp://x", "https://", "https://h/?q=1", "https://h/#f", "mailto:x@y"} {
+		if _, err := NewClient(Config{BaseURL: bad, APIKey: "k"}); err == nil {
+			t.Errorf("NewClient accepted %q", bad)
+		}
+	}
+	c, err := NewClient(Config{BaseURL: "https://wandb.example.com:8443/prefix//", APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL() != "https://wandb.example.com:8443/prefix" || c.Host() != "wandb.example.com:8443" {
+		t.Errorf("BaseURL %q Host %q", c.BaseURL(), c.Host())
+	}
+	if _, err := NewClient(Config{BaseURL: "https://x"}); !errors.Is(err, ErrNoAPIKey) {
+		t.Errorf("no key: err = %v, want ErrNoAPIKey", err)
+	}
+}
