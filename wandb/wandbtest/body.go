@@ -5,6 +5,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -20,13 +22,18 @@ const bucket = "wandb-production.appspot.com"
 // which leaves at least one hour of validity.
 const signedURLLifetime = 2 * time.Hour
 
-// escapeName escapes each segment of a slash-separated name for a URL path.
-func escapeName(name string) string {
-	segs := strings.Split(name, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
+// appendEscapedName appends name to b with each slash-separated segment
+// escaped for a URL path.
+func appendEscapedName(b []byte, name string) []byte {
+	for {
+		seg, rest, more := strings.Cut(name, "/")
+		b = append(b, url.PathEscape(seg)...)
+		if !more {
+			return b
+		}
+		b = append(b, '/')
+		name = rest
 	}
-	return strings.Join(segs, "/")
 }
 
 // runPath is entity/project/run escaped for a URL path.
@@ -36,7 +43,12 @@ func runPath(r *RunSpec) string {
 
 // fileURL returns the API-host URL of a file's body.
 func fileURL(base string, f *fileData) string {
-	return base + "/files/" + runPath(&f.run.spec) + "/" + escapeName(f.spec.Name)
+	b := make([]byte, 0, len(base)+len(f.spec.Name)+64)
+	b = append(b, base...)
+	b = append(b, "/files/"...)
+	b = append(b, runPath(&f.run.spec)...)
+	b = append(b, '/')
+	return string(appendEscapedName(b, f.spec.Name))
 }
 
 // storagePath is the object key of a file in the bucket.
@@ -48,24 +60,53 @@ func storagePath(f *fileData) string {
 // signature signs an object key with a date and lifetime, in the spirit of
 // GCS V4 signed URLs (HMAC-SHA256, hex).
 func (s *Server) signature(key, date, expires string) string {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte(key + "\n" + date + "\n" + expires))
-	return hex.EncodeToString(m.Sum(nil))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(s.sign(sum[:0], key, date, expires))
+}
+
+// sign appends the raw HMAC of key, date and expires to b, with a pooled
+// HMAC state.
+func (s *Server) sign(b []byte, key, date, expires string) []byte {
+	m, _ := s.macs.Get().(hash.Hash)
+	if m == nil {
+		m = hmac.New(sha256.New, s.secret)
+	}
+	m.Reset()
+	io.WriteString(m, key)
+	io.WriteString(m, "\n")
+	io.WriteString(m, date)
+	io.WriteString(m, "\n")
+	io.WriteString(m, expires)
+	b = m.Sum(b)
+	s.macs.Put(m)
+	return b
 }
 
 // directURL returns a signed storage URL of the file, valid for at least
 // an hour from now.
 func (s *Server) directURL(f *fileData, now time.Time) string {
 	key := storagePath(f)
-	date := now.UTC().Truncate(time.Hour).Format("20060102T150405Z")
+	var db [16]byte
+	date := string(now.UTC().Truncate(time.Hour).AppendFormat(db[:0], "20060102T150405Z"))
 	expires := strconv.Itoa(int(signedURLLifetime / time.Second))
-	q := "X-Goog-Algorithm=GOOG4-HMAC-SHA256" +
-		"&X-Goog-Credential=wbfiles-test%40example.iam.gserviceaccount.com%2F" + date[:8] + "%2Fauto%2Fstorage%2Fgoog4_request" +
-		"&X-Goog-Date=" + date +
-		"&X-Goog-Expires=" + expires +
-		"&X-Goog-SignedHeaders=host" +
-		"&X-Goog-Signature=" + s.signature(key, date, expires)
-	return s.StorageURL() + "/" + bucket + "/" + escapeName(key) + "?" + q
+	storage := s.StorageURL()
+	b := make([]byte, 0, len(storage)+2*len(key)+400)
+	b = append(b, storage...)
+	b = append(b, '/')
+	b = append(b, bucket...)
+	b = append(b, '/')
+	b = appendEscapedName(b, key)
+	b = append(b, "?X-Goog-Algorithm=GOOG4-HMAC-SHA256"+
+		"&X-Goog-Credential=wbfiles-test%40example.iam.gserviceaccount.com%2F"...)
+	b = append(b, date[:8]...)
+	b = append(b, "%2Fauto%2Fstorage%2Fgoog4_request&X-Goog-Date="...)
+	b = append(b, date...)
+	b = append(b, "&X-Goog-Expires="...)
+	b = append(b, expires...)
+	b = append(b, "&X-Goog-SignedHeaders=host&X-Goog-Signature="...)
+	var sum [sha256.Size]byte
+	b = hex.AppendEncode(b, s.sign(sum[:0], key, date, expires))
+	return string(b)
 }
 
 // lookupFile finds the file of a path "entity/project/run/name...".

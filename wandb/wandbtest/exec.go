@@ -9,42 +9,19 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// object is a value of a GraphQL object type. resolve returns the value of
-// one field: nil (null), a scalar (string, bool, int, int64, float64,
-// time.Time, jsonString), schemaNull, a list, or another object. A
-// returned error becomes a GraphQL error at that field, whose value is then
-// null.
-type object interface {
-	resolve(ec *execCtx, name string, args map[string]any) (any, error)
-}
-
-// list is a GraphQL list value; an interface rather than []any so pages of
-// files need no per-element boxing slice.
-type list interface {
-	Len() int
-	At(i int) any
-}
-
-// stringList is a list of strings.
-type stringList []string
-
-func (l stringList) Len() int     { return len(l) }
-func (l stringList) At(i int) any { return l[i] }
-
-// jsonString is a JSONString scalar: JSON text sent as a string.
-type jsonString string
-
-// schemaNull is null sent for a non-null field on purpose: real W&B servers
-// do it (sizeBytes, for one), and clients must cope.
-type schemaNull struct{}
-
 // errNull marks a null that must propagate to the nearest nullable parent.
 var errNull = errors.New("null in non-null position")
 
 // gqlError is one entry of the response's errors.
 type gqlError struct {
 	msg  string
-	path []any // string keys and int indices
+	path []pathElem
+}
+
+// pathElem is a response key, or a list index when key is "".
+type pathElem struct {
+	key string
+	idx int
 }
 
 // execCtx is the state of one request.
@@ -57,7 +34,7 @@ type execCtx struct {
 	wrongMD5 bool
 	buf      []byte
 	errs     []gqlError
-	path     []any
+	path     []pathElem
 }
 
 // plan is the collected fields of a selection set on one object type, in
@@ -101,11 +78,10 @@ func (ec *execCtx) run(op *ast.OperationDefinition) []byte {
 				if j > 0 {
 					ec.buf = append(ec.buf, ',')
 				}
-				switch p := p.(type) {
-				case string:
-					ec.buf = appendJSONString(ec.buf, p)
-				case int:
-					ec.buf = appendInt(ec.buf, int64(p))
+				if p.key != "" {
+					ec.buf = appendJSONString(ec.buf, p.key)
+				} else {
+					ec.buf = appendInt(ec.buf, int64(p.idx))
 				}
 			}
 			ec.buf = append(ec.buf, "]}"...)
@@ -117,7 +93,7 @@ func (ec *execCtx) run(op *ast.OperationDefinition) []byte {
 
 // addError records an error at the current path.
 func (ec *execCtx) addError(msg string) {
-	ec.errs = append(ec.errs, gqlError{msg: msg, path: append([]any(nil), ec.path...)})
+	ec.errs = append(ec.errs, gqlError{msg: msg, path: append([]pathElem(nil), ec.path...)})
 }
 
 // planFor collects the fields of sel that apply to type def.
@@ -209,7 +185,7 @@ func (ec *execCtx) execObject(obj object, def *ast.Definition, p *plan) error {
 			ec.buf = appendJSONString(ec.buf, def.Name)
 			continue
 		}
-		ec.path = append(ec.path, g.key)
+		ec.path = append(ec.path, pathElem{key: g.key})
 		err := ec.execField(obj, g)
 		ec.path = ec.path[:len(ec.path)-1]
 		if err != nil {
@@ -228,7 +204,7 @@ func (ec *execCtx) execField(obj object, g *fieldGroup) error {
 		}
 		g.argOK = true
 	}
-	var val any
+	var val value
 	var err error
 	switch g.field.Name {
 	case "__schema", "__type":
@@ -238,15 +214,16 @@ func (ec *execCtx) execField(obj object, g *fieldGroup) error {
 	}
 	if err != nil {
 		ec.addError(err.Error())
-		val = nil
+		val = null
 	}
 	return ec.complete(g.field.Definition.Type, val, g, err != nil)
 }
 
 // complete writes val as type t. reported says an error for this field was
 // recorded already, so a null needs no second message.
-func (ec *execCtx) complete(t *ast.Type, val any, g *fieldGroup, reported bool) error {
-	if val == nil {
+func (ec *execCtx) complete(t *ast.Type, val value, g *fieldGroup, reported bool) error {
+	switch val.kind {
+	case kNull:
 		if t.NonNull {
 			if !reported {
 				ec.addError("Cannot return null for non-nullable field " + g.field.ObjectDefinition.Name + "." + g.field.Name)
@@ -255,20 +232,18 @@ func (ec *execCtx) complete(t *ast.Type, val any, g *fieldGroup, reported bool) 
 		}
 		ec.buf = append(ec.buf, "null"...)
 		return nil
-	}
-	if _, ok := val.(schemaNull); ok {
+	case kSchemaNull:
 		ec.buf = append(ec.buf, "null"...)
 		return nil
-	}
-	if t.Elem != nil {
-		l := val.(list)
+	case kList:
+		l := val.l
 		mark := len(ec.buf)
 		ec.buf = append(ec.buf, '[')
 		for i := 0; i < l.Len(); i++ {
 			if i > 0 {
 				ec.buf = append(ec.buf, ',')
 			}
-			ec.path = append(ec.path, i)
+			ec.path = append(ec.path, pathElem{idx: i})
 			err := ec.complete(t.Elem, l.At(i), g, false)
 			ec.path = ec.path[:len(ec.path)-1]
 			if err != nil {
@@ -281,14 +256,13 @@ func (ec *execCtx) complete(t *ast.Type, val any, g *fieldGroup, reported bool) 
 		}
 		ec.buf = append(ec.buf, ']')
 		return nil
-	}
-	if obj, ok := val.(object); ok {
+	case kObject:
 		def := schema.Types[t.NamedType]
 		if g.child == nil {
 			g.child = ec.planFor(def, g.sel)
 		}
 		mark := len(ec.buf)
-		if err := ec.execObject(obj, def, g.child); err != nil {
+		if err := ec.execObject(val.o, def, g.child); err != nil {
 			if t.NonNull {
 				return err
 			}
@@ -301,26 +275,22 @@ func (ec *execCtx) complete(t *ast.Type, val any, g *fieldGroup, reported bool) 
 }
 
 // appendScalar writes a scalar value as JSON.
-func appendScalar(b []byte, val any) []byte {
-	switch v := val.(type) {
-	case string:
-		return appendJSONString(b, v)
-	case jsonString:
-		return appendJSONString(b, string(v))
-	case bool:
-		return strconv.AppendBool(b, v)
-	case int:
-		return appendInt(b, int64(v))
-	case int64:
-		return appendInt(b, v)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+func appendScalar(b []byte, v value) []byte {
+	switch v.kind {
+	case kString:
+		return appendJSONString(b, v.s)
+	case kBool:
+		return strconv.AppendBool(b, v.b)
+	case kInt:
+		return appendInt(b, v.n)
+	case kFloat:
+		if math.IsNaN(v.f) || math.IsInf(v.f, 0) {
 			return append(b, "null"...)
 		}
-		return strconv.AppendFloat(b, v, 'g', -1, 64)
-	case time.Time:
+		return strconv.AppendFloat(b, v.f, 'g', -1, 64)
+	case kTime:
 		b = append(b, '"')
-		b = v.UTC().AppendFormat(b, time.RFC3339)
+		b = v.t.UTC().AppendFormat(b, time.RFC3339)
 		return append(b, '"')
 	}
 	panic("wandbtest: unsupported scalar value")

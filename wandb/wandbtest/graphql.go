@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/vektah/gqlparser/v2"
@@ -88,11 +90,29 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		base:     apiBase(r),
 		now:      time.Now(),
 		wrongMD5: s.faultsFor(GraphQL).WrongMD5,
-		buf:      make([]byte, 0, 4096),
+		buf:      getBuf(),
 	}
 	body := ec.run(op)
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
+	putBuf(body)
+}
+
+// respBufs recycles response buffers; a page of 1000 files is about 1 MB.
+var respBufs sync.Pool
+
+func getBuf() []byte {
+	if b, ok := respBufs.Get().(*[]byte); ok {
+		return (*b)[:0]
+	}
+	return make([]byte, 0, 64<<10)
+}
+
+func putBuf(b []byte) {
+	if cap(b) <= 8<<20 {
+		respBufs.Put(&b)
+	}
 }
 
 // pickOperation chooses the operation to run, as the GraphQL spec says:

@@ -38,40 +38,40 @@ type fileConn struct {
 	hasNext, hasPrev bool
 }
 
-func (c *fileConn) Len() int     { return len(c.files) }
-func (c *fileConn) At(i int) any { return (*fileEdge)(c.files[i]) }
+func (c *fileConn) Len() int       { return len(c.files) }
+func (c *fileConn) At(i int) value { return vObject((*fileEdge)(c.files[i])) }
 
-func (c *fileConn) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (c *fileConn) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	switch name {
 	case "edges":
-		return c, nil
+		return vList(c), nil
 	case "pageInfo":
 		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
 		if n := len(c.files); n > 0 {
 			pi.start, pi.end = c.files[0].cursor, c.files[n-1].cursor
 		}
-		return pi, nil
+		return vObject(pi), nil
 	case "uploadHeaders":
-		return stringList(nil), nil
+		return vList(noStrings), nil
 	}
-	return nil, unknownField("FileConnection", name)
+	return null, unknownField("FileConnection", name)
 }
 
 // page answers files(first, after, names, pattern), ordered by name.
-func (rd *runData) page(args map[string]any) (any, error) {
+func (rd *runData) page(args map[string]any) (value, error) {
 	first := int64(defaultPageSize)
 	if v, ok := args["first"]; ok && v != nil {
 		n, err := toInt(v)
 		if err != nil {
-			return nil, err
+			return null, err
 		}
 		first = n
 	}
 	if first < 0 {
-		return nil, errors.New("first must be non-negative")
+		return null, errors.New("first must be non-negative")
 	}
 	if first > maxPageSize {
-		return nil, fmt.Errorf("first must be at most %d, got %d", maxPageSize, first)
+		return null, fmt.Errorf("first must be at most %d, got %d", maxPageSize, first)
 	}
 	var names []string
 	if l, ok := args["names"].([]any); ok {
@@ -84,7 +84,7 @@ func (rd *runData) page(args map[string]any) (any, error) {
 	pattern, hasPattern := argString(args, "pattern")
 	hasPattern = hasPattern && pattern != ""
 	if len(names) > 0 && hasPattern {
-		return nil, errors.New("names and pattern cannot be used together")
+		return null, errors.New("names and pattern cannot be used together")
 	}
 
 	// start is the index of the first file after the cursor.
@@ -94,7 +94,7 @@ func (rd *runData) page(args map[string]any) (any, error) {
 	if hasAfter {
 		name, err := decodeCursor(after)
 		if err != nil {
-			return nil, err
+			return null, err
 		}
 		start = sort.Search(len(rd.files), func(i int) bool { return rd.files[i].spec.Name > name })
 	}
@@ -134,7 +134,7 @@ func (rd *runData) page(args map[string]any) (any, error) {
 		c.files = rd.files[start:end:end]
 		c.hasNext = end < len(rd.files)
 	}
-	return c, nil
+	return vObject(c), nil
 }
 
 func dedupe(s []int) []int {

@@ -17,7 +17,7 @@ import (
 // queryObj is the Query root.
 type queryObj struct{}
 
-func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	switch name {
 	case "project", "model":
 		entity, ok := argString(args, "entityName")
@@ -27,13 +27,13 @@ func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (any, err
 		}
 		pname, _ := argString(args, "name")
 		if p := ec.s.project(entity, pname); p != nil {
-			return p, nil
+			return vObject(p), nil
 		}
-		return nil, nil
+		return null, nil
 	case "viewer":
-		return &userObj{name: ec.s.viewer, viewer: true}, nil
+		return vObject(&userObj{name: ec.s.viewer, viewer: true}), nil
 	}
-	return nil, unknownField("Query", name)
+	return null, unknownField("Query", name)
 }
 
 func unknownField(typ, name string) error {
@@ -55,121 +55,113 @@ func numericID(parts ...string) string {
 	return strconv.FormatUint(uint64(h.Sum32()%90000000+10000000), 10)
 }
 
-func (p *projectData) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (p *projectData) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	switch name {
 	case "id":
-		return opaqueID("Project", p.name, p.entity), nil
+		return vString(opaqueID("Project", p.name, p.entity)), nil
 	case "internalId":
-		return numericID(p.entity, p.name), nil
+		return vString(numericID(p.entity, p.name)), nil
 	case "name":
-		return p.name, nil
+		return vString(p.name), nil
 	case "entityName":
-		return p.entity, nil
+		return vString(p.entity), nil
 	case "createdAt":
-		return p.createdAt, nil
+		return vTime(p.createdAt), nil
 	case "updatedAt":
-		return p.createdAt.Add(72 * time.Hour), nil
+		return vTime(p.createdAt.Add(72 * time.Hour)), nil
 	case "readOnly":
-		return false, nil
+		return vBool(false), nil
 	case "run", "bucket":
 		id, _ := argString(args, "name")
 		if rd := ec.s.run(p.entity, p.name, id); rd != nil {
-			return rd, nil
+			return vObject(rd), nil
 		}
-		return nil, nil
+		return null, nil
 	case "runCount":
 		ec.s.mu.RLock()
 		defer ec.s.mu.RUnlock()
-		return p.runs, nil
+		return vInt(int64(p.runs)), nil
 	}
-	return nil, unknownField("Project", name)
+	return null, unknownField("Project", name)
 }
 
-func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	r := &rd.spec
 	switch name {
 	case "id":
-		return opaqueID("Run", r.ID, r.Project, r.Entity), nil
+		return vString(opaqueID("Run", r.ID, r.Project, r.Entity)), nil
 	case "name":
-		return r.ID, nil
+		return vString(r.ID), nil
 	case "displayName":
-		return r.DisplayName, nil
+		return vString(r.DisplayName), nil
 	case "projectId":
-		return numericID(r.Entity, r.Project), nil
+		return vString(numericID(r.Entity, r.Project)), nil
 	case "state":
-		return nullIfEmpty(r.State), nil
+		return vStringOrNull(r.State), nil
 	case "createdAt":
-		return r.CreatedAt, nil
+		return vTime(r.CreatedAt), nil
 	case "updatedAt", "heartbeatAt":
-		return r.CreatedAt.Add(time.Duration(len(rd.files)+37) * time.Minute), nil
+		return vTime(r.CreatedAt.Add(time.Duration(len(rd.files)+37) * time.Minute)), nil
 	case "fileCount":
 		if r.NullFileCount {
-			return nil, nil
+			return null, nil
 		}
-		return len(rd.files), nil
+		return vInt(int64(len(rd.files))), nil
 	case "commit":
-		return nullIfEmpty(r.Commit), nil
+		return vStringOrNull(r.Commit), nil
 	case "config":
 		return filterJSON(r.Config, args)
 	case "summaryMetrics":
 		return filterJSON(r.SummaryMetrics, args)
 	case "description", "notes":
-		return nullIfEmpty(r.Notes), nil
+		return vStringOrNull(r.Notes), nil
 	case "exitcode":
 		switch r.State {
 		case "finished":
-			return 0.0, nil
+			return vFloat(0.0), nil
 		case "crashed", "failed":
-			return 1.0, nil
+			return vFloat(1.0), nil
 		}
-		return nil, nil
+		return null, nil
 	case "group":
-		return nullIfEmpty(r.Group), nil
+		return vStringOrNull(r.Group), nil
 	case "host":
-		return nullIfEmpty(r.Host), nil
+		return vStringOrNull(r.Host), nil
 	case "jobType":
-		return nullIfEmpty(r.JobType), nil
+		return vStringOrNull(r.JobType), nil
 	case "readOnly":
-		return false, nil
+		return vBool(false), nil
 	case "sweepName":
-		return nullIfEmpty(r.SweepName), nil
+		return vStringOrNull(r.SweepName), nil
 	case "tags":
-		return stringList(r.Tags), nil
+		return vList(stringList(r.Tags)), nil
 	case "files":
 		return rd.page(args)
 	case "storageBytes":
-		return rd.total, nil
+		return vInt(rd.total), nil
 	case "project":
 		if p := ec.s.project(r.Entity, r.Project); p != nil {
-			return p, nil
+			return vObject(p), nil
 		}
-		return nil, nil
+		return null, nil
 	case "user":
-		return &userObj{name: r.Entity}, nil
+		return vObject(&userObj{name: r.Entity}), nil
 	}
-	return nil, unknownField("Run", name)
-}
-
-// nullIfEmpty maps "" to null.
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
+	return null, unknownField("Run", name)
 }
 
 // filterJSON returns the JSON object text, keeping only keys when given.
-func filterJSON(text string, args map[string]any) (any, error) {
+func filterJSON(text string, args map[string]any) (value, error) {
 	if text == "" {
 		text = "{}"
 	}
 	keys, ok := args["keys"].([]any)
 	if !ok {
-		return jsonString(text), nil
+		return vString(text), nil
 	}
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(text), &all); err != nil {
-		return nil, errors.New("stored JSON is not an object")
+		return null, errors.New("stored JSON is not an object")
 	}
 	kept := map[string]json.RawMessage{}
 	for _, k := range keys {
@@ -180,7 +172,7 @@ func filterJSON(text string, args map[string]any) (any, error) {
 		}
 	}
 	out, _ := json.Marshal(kept)
-	return jsonString(out), nil
+	return vString(string(out)), nil
 }
 
 // userObj is a User; the viewer or a run's owner.
@@ -189,22 +181,22 @@ type userObj struct {
 	viewer bool
 }
 
-func (u *userObj) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (u *userObj) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	switch name {
 	case "id":
-		return opaqueID("User", u.name), nil
+		return vString(opaqueID("User", u.name)), nil
 	case "entity", "username":
-		return u.name, nil
+		return vString(u.name), nil
 	case "name":
-		return strings.ReplaceAll(u.name, "-", " "), nil
+		return vString(strings.ReplaceAll(u.name, "-", " ")), nil
 	case "email":
-		return u.name + "@example.com", nil
+		return vString(u.name + "@example.com"), nil
 	case "flags":
-		return jsonString("{}"), nil
+		return vString("{}"), nil
 	case "teams":
-		return ec.s.teams(u.name), nil
+		return vObject(ec.s.teams(u.name)), nil
 	}
-	return nil, unknownField("User", name)
+	return null, unknownField("User", name)
 }
 
 // teams lists the user's entity and every entity that owns a run.
@@ -226,38 +218,38 @@ func (s *Server) teams(user string) *entityConn {
 // entityConn is an EntityConnection of one page holding every entity.
 type entityConn struct{ names []string }
 
-func (c *entityConn) Len() int     { return len(c.names) }
-func (c *entityConn) At(i int) any { return entityObj(c.names[i]) }
+func (c *entityConn) Len() int       { return len(c.names) }
+func (c *entityConn) At(i int) value { return vObject(entityObj(c.names[i])) }
 
-func (c *entityConn) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (c *entityConn) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	switch name {
 	case "edges":
-		return c, nil
+		return vList(c), nil
 	case "pageInfo":
 		pi := &pageInfo{}
 		if n := len(c.names); n > 0 {
 			pi.start, pi.end = encodeCursor(c.names[0]), encodeCursor(c.names[n-1])
 		}
-		return pi, nil
+		return vObject(pi), nil
 	}
-	return nil, unknownField("EntityConnection", name)
+	return null, unknownField("EntityConnection", name)
 }
 
 // entityObj serves as both an EntityEdge and its Entity node.
 type entityObj string
 
-func (e entityObj) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (e entityObj) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	switch name {
 	case "cursor":
-		return encodeCursor(string(e)), nil
+		return vString(encodeCursor(string(e))), nil
 	case "node":
-		return e, nil
+		return vObject(e), nil
 	case "id":
-		return opaqueID("Entity", string(e)), nil
+		return vString(opaqueID("Entity", string(e))), nil
 	case "name":
-		return string(e), nil
+		return vString(string(e)), nil
 	}
-	return nil, unknownField("Entity", name)
+	return null, unknownField("Entity", name)
 }
 
 // pageInfo is a PageInfo.
@@ -266,93 +258,93 @@ type pageInfo struct {
 	hasNext, hasPrev bool
 }
 
-func (p *pageInfo) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (p *pageInfo) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	switch name {
 	case "startCursor":
-		return nullIfEmpty(p.start), nil
+		return vStringOrNull(p.start), nil
 	case "endCursor":
-		return nullIfEmpty(p.end), nil
+		return vStringOrNull(p.end), nil
 	case "hasNextPage":
-		return p.hasNext, nil
+		return vBool(p.hasNext), nil
 	case "hasPreviousPage":
-		return p.hasPrev, nil
+		return vBool(p.hasPrev), nil
 	}
-	return nil, unknownField("PageInfo", name)
+	return null, unknownField("PageInfo", name)
 }
 
 // fileEdge is a FileEdge; the same memory as the file, so a page of edges
 // costs no allocation.
 type fileEdge fileData
 
-func (e *fileEdge) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (e *fileEdge) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	f := (*fileData)(e)
 	switch name {
 	case "cursor":
-		return f.cursor, nil
+		return vString(f.cursor), nil
 	case "node":
 		if f.spec.NullNode {
-			return nil, nil
+			return null, nil
 		}
-		return f, nil
+		return vObject(f), nil
 	}
-	return nil, unknownField("FileEdge", name)
+	return null, unknownField("FileEdge", name)
 }
 
-func (f *fileData) resolve(ec *execCtx, name string, args map[string]any) (any, error) {
+func (f *fileData) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
 	sp := &f.spec
 	switch name {
 	case "id":
-		return f.id, nil
+		return vString(f.id), nil
 	case "name":
-		return sp.Name, nil
+		return vString(sp.Name), nil
 	case "displayName":
-		return path.Base(sp.Name), nil
+		return vString(path.Base(sp.Name)), nil
 	case "url":
 		if up, _ := args["upload"].(bool); up || sp.NullURL {
-			return nil, nil
+			return null, nil
 		}
-		return f.apiURL(ec.base), nil
+		return vString(f.apiURL(ec.base)), nil
 	case "directUrl":
 		if sp.EmptyDirectURL {
-			return "", nil
+			return vString(""), nil
 		}
-		return ec.s.cachedDirectURL(f, ec.now), nil
+		return vString(ec.s.cachedDirectURL(f, ec.now)), nil
 	case "sizeBytes":
 		if sp.NullSize {
-			return schemaNull{}, nil
+			return schemaNull, nil
 		}
-		return sp.Size, nil
+		return vInt(sp.Size), nil
 	case "mimetype":
 		if sp.NullMimetype {
-			return nil, nil
+			return null, nil
 		}
-		return sp.mimetype(), nil
+		return vString(sp.mimetype()), nil
 	case "md5", "digest":
 		if sp.NullMD5 {
-			return nil, nil
+			return null, nil
 		}
 		if ec.wrongMD5 {
 			bad := md5.Sum([]byte("wrong:" + f.contentMD5()))
-			return base64.StdEncoding.EncodeToString(bad[:]), nil
+			return vString(base64.StdEncoding.EncodeToString(bad[:])), nil
 		}
-		return f.contentMD5(), nil
+		return vString(f.contentMD5()), nil
 	case "createdAt", "updatedAt":
 		if sp.NullUpdatedAt {
-			return nil, nil
+			return null, nil
 		}
-		return f.updated, nil
+		return vTime(f.updated), nil
 	case "deletedAt", "uploadUrl":
-		return nil, nil
+		return null, nil
 	case "archived", "isReference", "special":
-		return false, nil
+		return vBool(false), nil
 	case "exists":
-		return true, nil
+		return vBool(true), nil
 	case "storageBucket":
-		return bucket, nil
+		return vString(bucket), nil
 	case "storagePath":
-		return storagePath(f), nil
+		return vString(storagePath(f)), nil
 	case "uploadHeaders":
-		return stringList(nil), nil
+		return vList(noStrings), nil
 	}
-	return nil, unknownField("File", name)
+	return null, unknownField("File", name)
 }

@@ -33,7 +33,8 @@ type Options struct {
 type Server struct {
 	apiKey string
 	viewer string
-	secret []byte // signs storage URLs
+	secret []byte    // signs storage URLs
+	macs   sync.Pool // of hash.Hash: HMAC states keyed with secret
 
 	apiLn, storageLn   net.Listener
 	apiSrv, storageSrv *http.Server
@@ -177,6 +178,30 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // safe while serving. The files are copied; content is never generated
 // here.
 func (s *Server) AddRun(r RunSpec) {
+	rd := newRunData(r)
+	r = rd.spec
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := r.Ref()
+	pkey := r.Entity + "/" + r.Project
+	p := s.projects[pkey]
+	if p == nil {
+		p = &projectData{entity: r.Entity, name: r.Project, createdAt: r.CreatedAt}
+		s.projects[pkey] = p
+	}
+	if _, replaced := s.runs[key]; !replaced {
+		p.runs++
+	}
+	if r.CreatedAt.Before(p.createdAt) {
+		p.createdAt = r.CreatedAt
+	}
+	s.runs[key] = rd
+}
+
+// newRunData indexes a run: files sorted by name (the paging order), names
+// case-folded for LIKE, ids and cursors computed once.
+func newRunData(r RunSpec) *runData {
 	rd := &runData{byName: make(map[string]int, len(r.Files))}
 	files := r.Files
 	r.Files = nil
@@ -206,23 +231,7 @@ func (s *Server) AddRun(r RunSpec) {
 		f.updated = f.spec.updatedAt()
 		rd.total += f.spec.Size
 	}
-
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	key := r.Ref()
-	pkey := r.Entity + "/" + r.Project
-	p := s.projects[pkey]
-	if p == nil {
-		p = &projectData{entity: r.Entity, name: r.Project, createdAt: r.CreatedAt}
-		s.projects[pkey] = p
-	}
-	if _, replaced := s.runs[key]; !replaced {
-		p.runs++
-	}
-	if r.CreatedAt.Before(p.createdAt) {
-		p.createdAt = r.CreatedAt
-	}
-	s.runs[key] = rd
+	return rd
 }
 
 // run returns the run entity/project/id or nil.
