@@ -25,6 +25,8 @@ func filterStyles(s Styles, isDark bool) textinput.Styles {
 	ts.Blurred.Prompt = s.Subtle
 	ts.Focused.Placeholder = s.Subtle
 	ts.Blurred.Placeholder = s.Subtle
+	// A steady cursor: no blink ticks redrawing the screen twice a second.
+	ts.Cursor.Blink = false
 	return ts
 }
 

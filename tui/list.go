@@ -154,8 +154,8 @@ func (l listView) statusView(status string) string {
 	s := l.styles
 	switch {
 	case l.b.Err() != nil:
-		msg := "could not load files: " + oneLine(l.b.Err().Error())
-		return s.Error.Render(fit("! "+msg+" (r retries)", l.width))
+		msg := "! could not load files (r retries): " + oneLine(l.b.Err().Error())
+		return s.Error.Render(fit(msg, l.width))
 	case status != "":
 		return s.Status.Render(fit(status, l.width))
 	case l.b.InFlight():

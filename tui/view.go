@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 )
 
 // View draws the whole frame for the active state. Only the root returns
@@ -25,7 +26,8 @@ func (m Model) frame() string {
 		return "" // no size yet: nothing sensible to draw
 	}
 	if m.tooSmall() {
-		return fit(fmt.Sprintf("terminal too small (need %dx%d)", minWidth, minHeight), m.width)
+		// Wrapped, not cut: the size needed must stay readable.
+		return lipgloss.NewStyle().Width(m.width).Render(fmt.Sprintf("terminal too small (need %dx%d)", minWidth, minHeight))
 	}
 	var b strings.Builder
 	switch m.state {
