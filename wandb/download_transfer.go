@@ -31,6 +31,7 @@ type transfer struct {
 	w       io.Writer // file, possibly wrapped by a test seam
 	hash    hash.Hash // md5 of the bytes 0..offset of file
 	offset  int64     // bytes in the temporary file
+	flushed int64     // bytes whose write-out was started (Linux)
 	total   int64     // the file's size, -1 while unknown
 	resumed bool      // bytes before offset came from an earlier attempt
 	prog    progressTicker
@@ -121,7 +122,7 @@ func (t *transfer) openTemp() error {
 	if err := hashPrefix(t.hash, file, n); err != nil {
 		return t.abandon(fmt.Errorf("cannot read %s: %w", t.tmpPath, rootErr(err)))
 	}
-	t.offset, t.resumed = n, true
+	t.offset, t.flushed, t.resumed = n, n, true
 	return nil
 }
 
@@ -134,7 +135,7 @@ func (t *transfer) restart() error {
 		return t.writeError(err)
 	}
 	t.hash.Reset()
-	t.offset, t.resumed = 0, false
+	t.offset, t.flushed, t.resumed = 0, 0, false
 	return nil
 }
 
@@ -282,44 +283,6 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		t.total = t.offset + resp.ContentLength
 	}
 	return t.copyBody(ctx, actx, cancel, resp)
-}
-
-// copyBody appends the body to the temporary file, hashing it on the way.
-func (t *transfer) copyBody(ctx, actx context.Context, cancel context.CancelCauseFunc, resp *http.Response) (attemptOutcome, time.Duration, error) {
-	bp := copyBuffers.Get().(*[]byte)
-	defer copyBuffers.Put(bp)
-	buf := *bp
-	stall := time.AfterFunc(t.d.stallTimeout, func() { cancel(errStalled) })
-	defer stall.Stop()
-	for {
-		n, rerr := resp.Body.Read(buf)
-		if n > 0 {
-			stall.Reset(t.d.stallTimeout)
-			if _, werr := t.w.Write(buf[:n]); werr != nil {
-				return attemptFatal, 0, t.writeError(werr)
-			}
-			t.hash.Write(buf[:n])
-			t.offset += int64(n)
-			t.prog.tick(t.offset, t.total)
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			if ctx.Err() != nil {
-				return attemptFatal, 0, t.cancelled(ctx)
-			}
-			if context.Cause(actx) == errStalled {
-				rerr = errStalled
-			}
-			return attemptRetry, 0, fmt.Errorf("downloading %s from %s: connection lost after %d bytes: %w", t.f.Name, resp.Request.URL.Host, t.offset, rerr)
-		}
-	}
-	if resp.ContentLength < 0 && t.f.SizeKnown() && t.offset < t.f.SizeBytes {
-		// A body without a length that ends early looks like a clean EOF.
-		return attemptRetry, 0, fmt.Errorf("downloading %s from %s: the body ended after %d of %d bytes", t.f.Name, resp.Request.URL.Host, t.offset, t.f.SizeBytes)
-	}
-	return attemptDone, 0, nil
 }
 
 // netError describes a failed request without echoing its URL, which may

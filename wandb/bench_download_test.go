@@ -1,0 +1,189 @@
+package wandb
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
+)
+
+// BenchmarkDownloadLarge downloads one large file through Download and,
+// for comparison, copies the same HTTP body into a file with a plain
+// io.Copy. "ratio" runs both in every iteration and reports the engine's
+// throughput over io.Copy's (goal ≥ 0.9); "iocopy+sync" adds the fsync the
+// engine does for durability. B/op, allocs/op and peak-heap-B must not grow
+// from 16 MiB to 256 MiB.
+//
+//	go test ./wandb -run '^$' -bench DownloadLarge -benchmem -benchtime 2x
+func BenchmarkDownloadLarge(b *testing.B) {
+	for _, size := range []int64{16 << 20, 256 << 20} {
+		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
+			e := newDLEnv(b, wandbtest.FileSpec{Name: "ckpt/model.safetensors", Size: size})
+			f := e.file("ckpt/model.safetensors") // also warms the server's md5 cache
+			b.Run("engine", func(b *testing.B) {
+				b.SetBytes(size)
+				var peak int64
+				for b.Loop() {
+					_, p := benchEngine(b, e, f)
+					peak = max(peak, p)
+				}
+				b.ReportMetric(float64(peak), "peak-heap-B")
+			})
+			b.Run("iocopy", func(b *testing.B) {
+				b.SetBytes(size)
+				for b.Loop() {
+					benchCopy(b, e, f, false)
+				}
+			})
+			b.Run("iocopy+sync", func(b *testing.B) {
+				b.SetBytes(size)
+				for b.Loop() {
+					benchCopy(b, e, f, true)
+				}
+			})
+			b.Run("ratio", func(b *testing.B) {
+				var engine, plain, synced time.Duration
+				for b.Loop() {
+					plain += benchCopy(b, e, f, false)
+					synced += benchCopy(b, e, f, true)
+					d, _ := benchEngine(b, e, f)
+					engine += d
+				}
+				b.ReportMetric(float64(plain)/float64(engine), "ratio")
+				b.ReportMetric(float64(synced)/float64(engine), "ratio-vs-sync")
+			})
+		})
+	}
+}
+
+// benchEngine downloads f into a fresh dest and returns the time it took
+// and the peak live heap above the starting point.
+func benchEngine(b *testing.B, e *dlEnv, f File) (time.Duration, int64) {
+	dest := b.TempDir()
+	stop := sampleHeap()
+	start := time.Now()
+	if _, err := e.c.Download(context.Background(), f, dest, DownloadOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	d := time.Since(start)
+	peak := stop()
+	os.RemoveAll(dest)
+	return d, peak
+}
+
+// benchCopy fetches f's body the plainest way and io.Copies it to a file.
+func benchCopy(b *testing.B, e *dlEnv, f File, sync bool) time.Duration {
+	dir := b.TempDir()
+	start := time.Now()
+	req, _ := http.NewRequest(http.MethodGet, f.URL, nil)
+	req.SetBasicAuth("api", e.srv.APIKey())
+	req.Header.Set("Accept-Encoding", "identity")
+	resp, err := (&http.Client{Transport: e.c.transport}).Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := os.Create(filepath.Join(dir, "copy"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	n, err := io.Copy(out, resp.Body)
+	resp.Body.Close()
+	if err != nil || n != f.SizeBytes {
+		b.Fatalf("copied %d bytes: %v", n, err)
+	}
+	if sync {
+		if err := out.Sync(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := out.Close(); err != nil {
+		b.Fatal(err)
+	}
+	d := time.Since(start)
+	os.RemoveAll(dir)
+	return d
+}
+
+// sampleHeap samples the live heap every few milliseconds (runtime/metrics
+// does not stop the world) until the returned function is called, which
+// returns the peak above the first sample.
+func sampleHeap() func() int64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	base := int64(s[0].Value.Uint64())
+	var peak int64
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			peak = max(peak, int64(s[0].Value.Uint64())-base)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() int64 {
+		close(done)
+		wg.Wait()
+		return peak
+	}
+}
+
+// BenchmarkDownloadMany downloads 1,000 small files (4–64 KiB) with 1 and
+// with 8 workers in each iteration, against a server adding 2 ms of latency
+// to each file request, and reports files/s for both and their ratio.
+//
+//	go test ./wandb -run '^$' -bench DownloadMany -benchmem -benchtime 2x
+func BenchmarkDownloadMany(b *testing.B) {
+	const n = 1000
+	specs := make([]wandbtest.FileSpec, n)
+	for i := range specs {
+		specs[i] = wandbtest.FileSpec{
+			Name: fmt.Sprintf("media/tables/part_%03d/table_%04d.json", i/100, i),
+			Size: 4<<10 + int64(i*7919)%(60<<10),
+		}
+	}
+	e := newDLEnv(b, specs...)
+	page, err := e.c.Files(context.Background(), RunRef{Entity: e.run.Entity, Project: e.run.Project, RunID: e.run.ID}, FilesQuery{First: MaxPageSize})
+	if err != nil || len(page.Files) != n {
+		b.Fatalf("listing: %d files, %v", len(page.Files), err)
+	}
+	files := page.Files
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{Latency: 2 * time.Millisecond})
+	run := func(parallel int) time.Duration {
+		dest := b.TempDir()
+		start := time.Now()
+		for _, r := range e.c.DownloadAll(context.Background(), files, dest, parallel, DownloadOptions{}) {
+			if r.Err != nil {
+				b.Fatal(r.Err)
+			}
+		}
+		d := time.Since(start)
+		os.RemoveAll(dest)
+		return d
+	}
+	var one, eight time.Duration
+	for b.Loop() {
+		one += run(1)
+		eight += run(8)
+	}
+	iters := float64(b.N)
+	b.ReportMetric(n*iters/one.Seconds(), "files/s-1")
+	b.ReportMetric(n*iters/eight.Seconds(), "files/s-8")
+	b.ReportMetric(one.Seconds()/eight.Seconds(), "ratio")
+}

@@ -1,0 +1,108 @@
+package wandb
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// pipelineDepth is the number of copy buffers one download may hold: the
+// receiving goroutine fills one while the sink writes and hashes the
+// others, so the md5 and the disk overlap with the network. Memory per
+// download is at most pipelineDepth × copyBufferSize (1 MiB), whatever the
+// file's size.
+const pipelineDepth = 4
+
+// chunk is a filled copy buffer on its way to the sink.
+type chunk struct {
+	buf *[]byte
+	n   int
+}
+
+// copyBody appends the body to the temporary file, hashing it on the way.
+// The caller's goroutine receives; a second goroutine (the sink) writes,
+// hashes and reports progress. Both stop on the first error of either.
+func (t *transfer) copyBody(ctx, actx context.Context, cancel context.CancelCauseFunc, resp *http.Response) (attemptOutcome, time.Duration, error) {
+	full := make(chan chunk, pipelineDepth)   // never blocks: only pipelineDepth buffers exist
+	free := make(chan *[]byte, pipelineDepth) // likewise
+	sinkDone := make(chan error, 1)
+	var sinkFailed atomic.Bool
+	go func() { sinkDone <- t.sink(full, free, &sinkFailed) }()
+
+	stall := time.AfterFunc(t.d.stallTimeout, func() { cancel(errStalled) })
+	defer stall.Stop()
+	allocated := 0
+	var rerr error
+	for !sinkFailed.Load() {
+		var bp *[]byte
+		select {
+		case bp = <-free:
+		default:
+			if allocated < pipelineDepth {
+				bp = copyBuffers.Get().(*[]byte)
+				allocated++
+			} else {
+				bp = <-free
+			}
+		}
+		var n int
+		n, rerr = resp.Body.Read(*bp)
+		if n > 0 {
+			stall.Reset(t.d.stallTimeout)
+			full <- chunk{bp, n}
+		} else {
+			free <- bp
+		}
+		if rerr != nil {
+			break
+		}
+	}
+	close(full)
+	werr := <-sinkDone // after this, the sink's writes to t are visible
+	for range allocated {
+		copyBuffers.Put(<-free)
+	}
+
+	switch {
+	case werr != nil:
+		return attemptFatal, 0, werr
+	case rerr == io.EOF:
+	case ctx.Err() != nil:
+		return attemptFatal, 0, t.cancelled(ctx)
+	default:
+		if context.Cause(actx) == errStalled {
+			rerr = errStalled
+		}
+		return attemptRetry, 0, fmt.Errorf("downloading %s from %s: connection lost after %d bytes: %w", t.f.Name, resp.Request.URL.Host, t.offset, rerr)
+	}
+	if resp.ContentLength < 0 && t.f.SizeKnown() && t.offset < t.f.SizeBytes {
+		// A body without a length that ends early looks like a clean EOF.
+		return attemptRetry, 0, fmt.Errorf("downloading %s from %s: the body ended after %d of %d bytes", t.f.Name, resp.Request.URL.Host, t.offset, t.f.SizeBytes)
+	}
+	return attemptDone, 0, nil
+}
+
+// sink writes and hashes the chunks in order and hands the buffers back.
+// After a write error it only recycles buffers until full is closed.
+func (t *transfer) sink(full <-chan chunk, free chan<- *[]byte, failed *atomic.Bool) error {
+	var err error
+	for c := range full {
+		if err == nil {
+			p := (*c.buf)[:c.n]
+			if _, werr := t.w.Write(p); werr != nil {
+				err = t.writeError(werr)
+				failed.Store(true)
+			} else {
+				t.hash.Write(p)
+				t.offset += int64(c.n)
+				t.writeBehind()
+				t.prog.tick(t.offset, t.total)
+			}
+		}
+		free <- c.buf
+	}
+	return err
+}
