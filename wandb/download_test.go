@@ -271,3 +271,44 @@ func TestDownloadAllParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestDownloadListedFiles lists a run through Client.Files, nulls and all,
+// and downloads every file as the UI will.
+func TestDownloadListedFiles(t *testing.T) {
+	specs := []wandbtest.FileSpec{
+		{Name: "config.yaml", Content: []byte("epochs: 3\n")},
+		{Name: "media/images/sample 1 – ünï.png", Size: 70 << 10},
+		{Name: "only-direct.bin", Size: 40 << 10, NullURL: true},
+		{Name: "no-md5.txt", Size: 1234, NullMD5: true},
+		{Name: "no-size.bin", Size: 300 << 10, NullSize: true},
+		{Name: "code/src/100%_done.py", Content: []byte("print('hi')\n")},
+		{Name: "nowhere.bin", Size: 10, NullURL: true, EmptyDirectURL: true},
+	}
+	e := newDLEnv(t, specs...)
+	page, err := e.c.Files(context.Background(), RunRef{Entity: e.run.Entity, Project: e.run.Project, RunID: e.run.ID}, FilesQuery{})
+	if err != nil || len(page.Files) != len(specs) {
+		t.Fatalf("Files: %d files, %v", len(page.Files), err)
+	}
+	res := e.c.DownloadAll(context.Background(), page.Files, e.dest, 3, DownloadOptions{})
+	for i, r := range res {
+		name := page.Files[i].Name
+		if name == "nowhere.bin" {
+			if r.Err == nil || !strings.Contains(r.Err.Error(), "neither a url nor a directUrl") {
+				t.Errorf("%s: %v", name, r.Err)
+			}
+			continue
+		}
+		if r.Err != nil {
+			t.Errorf("%s: %v", name, r.Err)
+			continue
+		}
+		e.checkFile(name)
+	}
+	st := e.srv.Stats()
+	if st.StorageRequests != 1 || st.StorageAuthRejected != 0 || st.FileRequests != int64(len(specs)-2) {
+		t.Errorf("stats %+v: want the url-less file from storage, the rest from the API host", st)
+	}
+	if p := partials(t, e.dest); len(p) != 0 {
+		t.Errorf("temporary files left: %v", p)
+	}
+}
