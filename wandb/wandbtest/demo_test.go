@@ -1,0 +1,164 @@
+package wandbtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestStartDemo(t *testing.T) {
+	s, err := StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.APIKey() != DemoAPIKey {
+		t.Fatalf("key %q", s.APIKey())
+	}
+	for _, tc := range []struct {
+		ref       string
+		state     string
+		fileCount any
+	}{
+		{DemoRun, "finished", float64(len(mainRun().Files))},
+		{DemoSweepRun, "finished", float64(DemoSweepFiles)},
+		{DemoEmptyRun, "finished", 0.0},
+		{DemoCrashedRun, "crashed", 5.0},
+		{DemoRunningRun, "running", nil},
+	} {
+		p := strings.Split(tc.ref, "/")
+		_, body := gql(t, s, `query($e: String, $p: String, $r: String!) { project(name: $p, entityName: $e) { run(name: $r) { state fileCount } } }`,
+			map[string]any{"e": p[0], "p": p[1], "r": p[2]})
+		run, _ := dig(decode(t, body), "data", "project", "run").(map[string]any)
+		if run == nil || run["state"] != tc.state || run["fileCount"] != tc.fileCount {
+			t.Errorf("%s: %s", tc.ref, body)
+		}
+	}
+	if got := walk(t, s, DemoEmptyRun, nil); len(got) != 0 {
+		t.Errorf("empty run lists %v", got)
+	}
+	pg := fetchPage(t, s, DemoRunningRun, nil)
+	if len(pg.cursors) != 5 || len(pg.names) != 4 {
+		t.Errorf("running run: %d edges, %d nodes; want one null node", len(pg.cursors), len(pg.names))
+	}
+}
+
+// TestDemoDataIsRealistic checks the promises of the demo data: the kinds
+// of files, awkward names, sizes, and contents that parse.
+func TestDemoDataIsRealistic(t *testing.T) {
+	runs := DemoRuns()
+	main := runs[0]
+	if main.Ref() != DemoRun || len(runs[1].Files) != DemoSweepFiles || DemoSweepFiles < 20000 {
+		t.Fatalf("demo runs out of shape")
+	}
+	files := map[string]FileSpec{}
+	for _, f := range main.Files {
+		files[f.Name] = f
+	}
+	for _, name := range []string{"config.yaml", "wandb-summary.json", "wandb-metadata.json", "output.log",
+		"requirements.txt", "diff.patch", "code/train.py", "résumé notes.txt", "日本語/データ.csv"} {
+		if _, ok := files[name]; !ok {
+			t.Errorf("missing %s", name)
+		}
+	}
+	var checkpoints, pngs, tables, space, percent, underscore, deep, nulls int
+	for _, f := range main.Files {
+		n := f.Name
+		switch {
+		case strings.HasSuffix(n, ".safetensors"):
+			if f.Size < 24*MiB || f.Size > 64*MiB {
+				t.Errorf("%s: %d bytes", n, f.Size)
+			}
+			checkpoints++
+		case strings.HasSuffix(n, ".png"):
+			if _, err := png.Decode(bytes.NewReader(f.Content)); err != nil {
+				t.Errorf("%s: %v", n, err)
+			}
+			pngs++
+		case strings.HasSuffix(n, ".json"):
+			var v any
+			if err := json.Unmarshal(f.Content, &v); err != nil {
+				t.Errorf("%s does not parse: %v", n, err)
+			}
+			if strings.HasPrefix(n, "media/tables/") {
+				tables++
+			}
+		}
+		if strings.Contains(n, " ") {
+			space++
+		}
+		if strings.Contains(n, "%") {
+			percent++
+		}
+		if strings.Contains(n, "_") {
+			underscore++
+		}
+		if strings.Count(n, "/") >= 6 {
+			deep++
+		}
+		if f.NullSize || f.NullMD5 || f.EmptyDirectURL {
+			nulls++
+		}
+	}
+	if checkpoints != 3 || pngs < 24 || tables < 2 || space < 2 || percent < 2 || underscore < 2 || deep < 1 || nulls < 3 {
+		t.Errorf("checkpoints %d pngs %d tables %d space %d percent %d underscore %d deep %d nulls %d",
+			checkpoints, pngs, tables, space, percent, underscore, deep, nulls)
+	}
+	if lines := bytes.Count(files["output.log"].Content, []byte("\n")); lines < 2000 {
+		t.Errorf("output.log has %d lines", lines)
+	}
+	var crashed string
+	for _, f := range runs[3].Files {
+		if f.Name == "output.log" {
+			crashed = string(f.Content)
+		}
+	}
+	if !strings.Contains(crashed, "Traceback") {
+		t.Errorf("the crashed run's log has no traceback")
+	}
+	// Deterministic across calls.
+	again := DemoRuns()[0]
+	for i, f := range main.Files {
+		if f.Name != again.Files[i].Name || !bytes.Equal(f.Content, again.Files[i].Content) {
+			t.Fatalf("DemoRuns is not deterministic at %s", f.Name)
+		}
+	}
+}
+
+// TestAddRunWhileServing runs under -race in CI: readers page while runs
+// are added and replaced.
+func TestAddRunWhileServing(t *testing.T) {
+	s := startTest(t, manyRun(100))
+	var wg sync.WaitGroup
+	for g := 0; g < 3; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 5; i++ {
+				if got := walk(t, s, "ent/proj/many", map[string]any{"first": 30}); len(got) != 100 {
+					t.Errorf("walk: %d files", len(got))
+				}
+			}
+		}()
+	}
+	for i := 0; i < 20; i++ {
+		r := manyRun(100)
+		s.AddRun(r)
+		r.ID = fmt.Sprintf("extra%d", i)
+		s.AddRun(r)
+	}
+	wg.Wait()
+	_, body := gql(t, s, `{ project(name: "proj", entityName: "ent") { runCount } }`, nil)
+	if !strings.Contains(body, `"runCount":21`) {
+		t.Fatalf("runCount after adds and replaces: %s", body)
+	}
+	resp, _, _ := get(t, http.MethodGet, s.URL()+"/nope", s.APIKey())
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown path: %d", resp.StatusCode)
+	}
+}
