@@ -1,0 +1,282 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"charm.land/bubbles/v2/progress"
+	tea "charm.land/bubbletea/v2"
+	"github.com/dustin/go-humanize"
+
+	"github.com/wbfiles/wbfiles/keymap"
+	"github.com/wbfiles/wbfiles/model"
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// DefaultParallel is the number of files downloaded at once when
+// DownloadsOptions.Parallel is zero.
+const DefaultParallel = 4
+
+// downloadProgressInterval is the least time between two progress messages
+// of one download: a few a second per file keeps bars lively while
+// parallel downloads cannot flood the UI.
+const downloadProgressInterval = 250 * time.Millisecond
+
+// DownloadsOptions configure the downloads.
+type DownloadsOptions struct {
+	// Downloader runs the downloads; normally a *wandb.Client.
+	Downloader Downloader
+	// Dest is the download folder; "" means the current directory.
+	Dest string
+	// Parallel is how many files download at once (DefaultParallel when 0).
+	Parallel int
+	// Existing is the policy for a local file with other content.
+	Existing wandb.ExistingPolicy
+	// Source and Run, when set, let a retry fetch the file's listing again
+	// first, so a retry after an md5 mismatch or an expired signed URL uses
+	// what the server says now.
+	Source Source
+	Run    wandb.RunRef
+	// ProgressInterval is the least time between two progress messages of
+	// one download; 0 means 250 ms.
+	ProgressInterval time.Duration
+}
+
+// downloadPrompt is the question the downloads model waits an answer to.
+type downloadPrompt int
+
+const (
+	promptNone  downloadPrompt = iota
+	promptBatch                // download a large batch?
+	promptQuit                 // quit while downloads run?
+)
+
+// Downloads is the background download queue and its view: it starts at
+// most Parallel downloads at once as commands, follows their progress
+// through messages, and lists every job with its progress bar. The root
+// model routes every download message to it, whatever view is active, and
+// key presses only while the downloads view or one of its prompts is up.
+type Downloads struct {
+	common
+	dl       Downloader
+	src      Source
+	run      wandb.RunRef
+	dest     string
+	parallel int
+	opts     wandb.DownloadOptions
+	dkeys    DownloadKeys
+
+	// jobs and cancels are shared by every copy of the model, as the
+	// cancel funcs of running downloads must be.
+	jobs    *model.Jobs
+	cancels map[model.JobID]jobCancel
+
+	cursor, offset int
+	bar            progress.Model
+
+	prompt       downloadPrompt
+	plan         model.BatchPlan
+	quitWhenDone bool
+	status       string // one-line message: a refusal, what a key did
+}
+
+// jobCancel stops one attempt of a job.
+type jobCancel struct {
+	attempt int
+	cancel  context.CancelFunc
+}
+
+// NewDownloads returns an empty download queue.
+func NewDownloads(opts DownloadsOptions) Downloads {
+	if opts.Parallel <= 0 {
+		opts.Parallel = DefaultParallel
+	}
+	if opts.Dest == "" {
+		opts.Dest = "."
+	}
+	if opts.ProgressInterval <= 0 {
+		opts.ProgressInterval = downloadProgressInterval
+	}
+	d := Downloads{
+		common: common{
+			width: 80, height: 24,
+			styles: DefaultStyles(true),
+			keys:   keymap.Default(),
+			now:    time.Now,
+		},
+		dl:       opts.Downloader,
+		src:      opts.Source,
+		run:      opts.Run,
+		dest:     opts.Dest,
+		parallel: opts.Parallel,
+		opts:     wandb.DownloadOptions{Existing: opts.Existing, ProgressInterval: opts.ProgressInterval},
+		dkeys:    DefaultDownloadKeys(),
+		jobs:     &model.Jobs{},
+		cancels:  map[model.JobID]jobCancel{},
+	}
+	d.setCommon(d.common)
+	return d
+}
+
+// setCommon takes the shared size, styles and keys from the root; the
+// view uses the whole width and height it is given.
+func (d *Downloads) setCommon(c common) {
+	d.common = c
+	d.bar = progress.New(
+		progress.WithFillCharacters('█', '░'),
+		progress.WithoutPercentage(),
+		progress.WithColors(c.styles.Title.GetForeground()),
+	)
+	d.bar.EmptyColor = c.styles.Subtle.GetForeground()
+	d.clampCursor()
+}
+
+// SetSize sets the size of the downloads view.
+func (d *Downloads) SetSize(width, height int) {
+	c := d.common
+	c.width, c.height = width, height
+	d.setCommon(c)
+}
+
+// Keys returns the downloads view's own bindings, for the help footer.
+func (d Downloads) Keys() DownloadKeys { return d.dkeys }
+
+// Parallel returns how many files download at once.
+func (d Downloads) Parallel() int { return d.parallel }
+
+// Active reports whether any download is queued or running.
+func (d Downloads) Active() bool { return d.jobs.Active() }
+
+// Totals returns the figures of the overall bar.
+func (d Downloads) Totals() model.Totals { return d.jobs.Totals() }
+
+// Job returns the job of the file called name, for the detail view (a
+// failed job's Reason).
+func (d Downloads) Job(name string) (model.Job, bool) { return d.jobs.Lookup(name) }
+
+// State returns the download state column of the file called name:
+// "queued", "37%", "done", "up to date", "failed", "cancelled", or "" for a
+// file that was never queued.
+func (d Downloads) State(name string) string {
+	j, ok := d.jobs.Lookup(name)
+	if !ok {
+		return ""
+	}
+	return jobStateText(j)
+}
+
+// jobStateText is the short state of a job: its percentage while running.
+func jobStateText(j model.Job) string {
+	if j.State != model.Running {
+		return j.State.String()
+	}
+	if f, ok := j.Fraction(); ok {
+		return humanize.FormatFloat("#.", f*100) + "%"
+	}
+	return humanize.Bytes(uint64(max(j.Done, 0)))
+}
+
+// Summary returns what the downloads came to, for the normal screen after
+// the program exits; "" when nothing was queued.
+func (d Downloads) Summary() string { return d.jobs.Summary().String() }
+
+// Status returns the last one-line message (a refused batch, a retry that
+// had nothing to do), for the root to show under the list.
+func (d Downloads) Status() string { return d.status }
+
+// Prompting reports whether the model waits for an answer to a question
+// (a large batch, quitting while downloading); the root then routes key
+// presses to it and shows PromptText.
+func (d Downloads) Prompting() bool { return d.prompt != promptNone }
+
+// PromptText returns the question of the open prompt, or "".
+func (d Downloads) PromptText() string {
+	k := d.dkeys
+	switch d.prompt {
+	case promptBatch:
+		return "Download " + d.plan.Describe() + "? " + k.Confirm.Help().Key + " yes · " + k.Decline.Help().Key + " no"
+	case promptQuit:
+		t := d.jobs.Totals()
+		return humanize.Comma(int64(t.Queued+t.Running)) + " downloads unfinished. " +
+			k.Confirm.Help().Key + " cancel them and quit · " + k.Wait.Help().Key + " quit when done · " +
+			k.Decline.Help().Key + " keep going"
+	}
+	return ""
+}
+
+// Request asks to download files into the destination. Files already
+// queued or running are left alone. The free space is measured first (in
+// the background); a batch that cannot fit is refused with a Status, and a
+// large one (model.NeedsConfirm) opens a prompt before anything is queued.
+func (d *Downloads) Request(files []wandb.File) tea.Cmd {
+	fresh := d.jobs.Fresh(files)
+	if len(fresh) == 0 {
+		if len(files) > 0 {
+			d.status = "already downloading"
+		}
+		return nil
+	}
+	return checkBatch(d.dest, fresh)
+}
+
+// Enqueue queues files at once, without the size checks of Request, and
+// starts downloads up to the parallel limit.
+func (d *Downloads) Enqueue(files []wandb.File) tea.Cmd {
+	ids := d.jobs.Enqueue(files...)
+	if len(ids) > 0 {
+		d.status = "queued " + dlPlural(len(ids), "file")
+	}
+	return d.pump()
+}
+
+// pump starts queued jobs while fewer than parallel run.
+func (d *Downloads) pump() tea.Cmd {
+	starts := d.jobs.Next(d.parallel)
+	if len(starts) == 0 {
+		return nil
+	}
+	cmds := make([]tea.Cmd, len(starts))
+	for i, s := range starts {
+		ctx, cancel := context.WithCancel(context.Background())
+		d.cancels[s.ID] = jobCancel{attempt: s.Attempt, cancel: cancel}
+		cmds[i] = startDownload(ctx, d.dl, s.File, d.dest, d.opts, s.ID, s.Attempt)
+	}
+	return tea.Batch(cmds...)
+}
+
+// stop cancels the context of job id's running attempt, if any.
+func (d *Downloads) stop(id model.JobID) {
+	if c, ok := d.cancels[id]; ok {
+		c.cancel()
+		delete(d.cancels, id)
+	}
+}
+
+// CancelAll cancels every queued and running download.
+func (d *Downloads) CancelAll() {
+	n := d.jobs.Count(model.Queued) + d.jobs.Count(model.Running)
+	for _, id := range d.jobs.CancelAll() {
+		d.stop(id)
+	}
+	if n > 0 {
+		d.status = "cancelled " + dlPlural(n, "download")
+	}
+}
+
+// AskQuit is what the root calls on quit: with no download active it
+// returns tea.Quit; otherwise it opens the quit prompt and returns nil.
+func (d *Downloads) AskQuit() tea.Cmd {
+	if !d.jobs.Active() {
+		return tea.Quit
+	}
+	d.prompt = promptQuit
+	return nil
+}
+
+// dlPlural words a count: "1 file", "1,234 files".
+func dlPlural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return humanize.Comma(int64(n)) + " " + word + "s"
+}
