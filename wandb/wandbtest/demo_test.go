@@ -162,3 +162,34 @@ func TestAddRunWhileServing(t *testing.T) {
 		t.Fatalf("unknown path: %d", resp.StatusCode)
 	}
 }
+
+// TestDemoServersShareDataNotSecrets: demo servers share the indexed data,
+// but each signs storage URLs with its own secret.
+func TestDemoServersShareDataNotSecrets(t *testing.T) {
+	a, err := StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	_, da := fileURLs(t, a, DemoRun)
+	_, db := fileURLs(t, b, DemoRun)
+	ua, ub := da["config.yaml"], db["config.yaml"]
+	if ua == ub || !strings.HasPrefix(ua, a.StorageURL()) || !strings.HasPrefix(ub, b.StorageURL()) {
+		t.Fatalf("directUrls %q %q", ua, ub)
+	}
+	for _, u := range []string{ua, ub} {
+		if resp, _, _ := get(t, "GET", u, ""); resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", u, resp.StatusCode)
+		}
+	}
+	// A's signature presented to B's storage host is refused.
+	swapped := b.StorageURL() + strings.TrimPrefix(ua, a.StorageURL())
+	if resp, _, _ := get(t, "GET", swapped, ""); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a foreign signature: %d", resp.StatusCode)
+	}
+}

@@ -172,9 +172,12 @@ func toInt(v any) (int64, error) {
 	return 0, fmt.Errorf("not an integer: %v", v)
 }
 
-// urlCache remembers a URL built for one base (and signing hour).
+// urlCache remembers a URL built for one base (and, for signed URLs, one
+// server and signing hour: file data is shared between servers, and each
+// server signs with its own secret).
 type urlCache struct {
 	base string
+	srv  uint64
 	hour int64
 	url  string
 }
@@ -193,10 +196,10 @@ func (f *fileData) apiURL(base string) string {
 // and signing hour.
 func (s *Server) cachedDirectURL(f *fileData, now time.Time) string {
 	base, hour := s.StorageURL(), now.Unix()/3600
-	if c := f.directURLc.Load(); c != nil && c.base == base && c.hour == hour {
+	if c := f.directURLc.Load(); c != nil && c.base == base && c.srv == s.id && c.hour == hour {
 		return c.url
 	}
 	u := s.directURL(f, now)
-	f.directURLc.Store(&urlCache{base: base, hour: hour, url: u})
+	f.directURLc.Store(&urlCache{base: base, srv: s.id, hour: hour, url: u})
 	return u
 }

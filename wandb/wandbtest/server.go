@@ -31,6 +31,7 @@ type Options struct {
 // 127.0.0.1. It is safe for concurrent use; runs may be added while it
 // serves.
 type Server struct {
+	id     uint64 // tells servers apart in caches of shared file data
 	apiKey string
 	viewer string
 	secret []byte    // signs storage URLs
@@ -57,7 +58,9 @@ type projectData struct {
 	runs         int
 }
 
-// runData is a run with its files sorted by name.
+// runData is a run with its files sorted by name. It is immutable once
+// built, apart from caches that do not depend on the server (content md5s,
+// API URLs per base) or are keyed by server (signed URLs).
 type runData struct {
 	spec   RunSpec // Files cleared; the files live below
 	files  []*fileData
@@ -87,11 +90,15 @@ func (f *fileData) contentMD5() string {
 	return f.md5
 }
 
+// serverIDs numbers servers.
+var serverIDs atomic.Uint64
+
 // New returns a server that is not listening, for use through Handler and
 // StorageHandler (for example with httptest). Call SetStorageURL with the
 // address StorageHandler is served at.
 func New(opts Options) *Server {
 	s := &Server{
+		id:       serverIDs.Add(1),
 		apiKey:   opts.APIKey,
 		viewer:   opts.Viewer,
 		secret:   make([]byte, 32),
@@ -178,9 +185,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // safe while serving. The files are copied; content is never generated
 // here.
 func (s *Server) AddRun(r RunSpec) {
-	rd := newRunData(r)
-	r = rd.spec
+	s.addRunData(newRunData(r))
+}
 
+// addRunData adds an indexed run. runData is immutable but for caches that
+// are safe to share, so several servers may hold the same one.
+func (s *Server) addRunData(rd *runData) {
+	r := rd.spec
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := r.Ref()
