@@ -35,7 +35,7 @@ func fileURLs(t *testing.T, s *Server, ref string) (urls, direct map[string]stri
 	urls, direct = map[string]string{}, map[string]string{}
 	for _, e := range asList(dig(decode(t, body), "data", "project", "run", "files", "edges")) {
 		n := e.(map[string]any)["node"].(map[string]any)
-		urls[n["name"].(string)] = n["url"].(string)
+		urls[n["name"].(string)], _ = n["url"].(string) // null for NullURL files
 		direct[n["name"].(string)] = n["directUrl"].(string)
 	}
 	return urls, direct
