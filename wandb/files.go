@@ -3,6 +3,7 @@ package wandb
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -84,9 +85,14 @@ func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage
 	if conn == nil {
 		return FilesPage{}, gqlErr
 	}
+	return conn.page(), gqlErr
+}
+
+// page converts a files connection.
+func (conn *fileConnJSON) page() FilesPage {
 	page := FilesPage{Files: make([]File, 0, len(conn.Edges)), HasNextPage: conn.PageInfo.HasNextPage}
 	for i := range conn.Edges {
-		if n := conn.Edges[i].Node; n != nil {
+		if n := &conn.Edges[i].Node; n.Name != "" {
 			page.Files = append(page.Files, n.file())
 		}
 	}
@@ -94,13 +100,26 @@ func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage
 	case conn.PageInfo.EndCursor != nil:
 		page.EndCursor = *conn.PageInfo.EndCursor
 	case len(conn.Edges) > 0:
-		page.EndCursor = conn.Edges[len(conn.Edges)-1].Cursor
+		page.EndCursor = decodeCursor(conn.Edges[len(conn.Edges)-1].Cursor)
 	default:
 		// Nothing to continue from: asking again would return this
 		// same page forever.
 		page.HasNextPage = false
 	}
-	return page, gqlErr
+	return page
+}
+
+// decodeCursor turns a raw cursor into its string value, undoing JSON
+// escapes should a server use any.
+func decodeCursor(raw rawCursor) string {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw)
+	}
+	var s string
+	if json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &s) != nil {
+		return string(raw)
+	}
+	return s
 }
 
 // ViewerInfo is the user an API key belongs to.
@@ -136,18 +155,23 @@ func (c *Client) Viewer(ctx context.Context) (ViewerInfo, error) {
 type filesData struct {
 	Project *struct {
 		Run *struct {
-			Files *struct {
-				Edges []struct {
-					Cursor string    `json:"cursor"`
-					Node   *fileNode `json:"node"`
-				} `json:"edges"`
-				PageInfo struct {
-					EndCursor   *string `json:"endCursor"`
-					HasNextPage bool    `json:"hasNextPage"`
-				} `json:"pageInfo"`
-			} `json:"files"`
+			Files *fileConnJSON `json:"files"`
 		} `json:"run"`
 	} `json:"project"`
+}
+
+// fileConnJSON is a FileConnection as the server sends it.
+type fileConnJSON struct {
+	Edges []struct {
+		Cursor rawCursor `json:"cursor"`
+		// A null node leaves the zero value, told apart by its empty
+		// name (name is String!).
+		Node fileNode `json:"node"`
+	} `json:"edges"`
+	PageInfo struct {
+		EndCursor   *string `json:"endCursor"`
+		HasNextPage bool    `json:"hasNextPage"`
+	} `json:"pageInfo"`
 }
 
 // fileNode is a File as the server sends it. A JSON null leaves a string
@@ -159,7 +183,7 @@ type fileNode struct {
 	DirectURL string   `json:"directUrl"`
 	SizeBytes optInt64 `json:"sizeBytes"`
 	Mimetype  string   `json:"mimetype"`
-	UpdatedAt string   `json:"updatedAt"`
+	UpdatedAt optTime  `json:"updatedAt"`
 	MD5       string   `json:"md5"`
 }
 
@@ -174,14 +198,40 @@ func (n *fileNode) file() File {
 		Mimetype:  n.Mimetype,
 		MD5:       n.MD5,
 		PathURI:   PathURI(n.DirectURL),
+		UpdatedAt: n.UpdatedAt.t,
 	}
 	if n.SizeBytes.ok {
 		f.SizeBytes = n.SizeBytes.v
 	}
-	if n.UpdatedAt != "" {
-		f.UpdatedAt, _ = ParseTime(n.UpdatedAt)
-	}
 	return f
+}
+
+// optTime is a nullable, leniently parsed time; null or an unreadable
+// value is the zero time.
+type optTime struct{ t time.Time }
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (o *optTime) UnmarshalJSON(b []byte) error {
+	o.t = time.Time{}
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		o.t, _ = parseTime(b[1 : len(b)-1])
+	}
+	return nil
+}
+
+// rawCursor keeps an edge's cursor undecoded: only the last edge's is ever
+// used. It points into the answer's buffer, which graphql keeps unchanged
+// while the page is converted. W&B cursors are plain base64, so the bytes
+// between the quotes are the value.
+type rawCursor []byte
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (c *rawCursor) UnmarshalJSON(b []byte) error {
+	*c = nil
+	if len(b) >= 2 && b[0] == '"' {
+		*c = b[1 : len(b)-1]
+	}
+	return nil
 }
 
 // optInt64 is a nullable integer. W&B's Int64 scalar comes as a JSON
@@ -211,29 +261,95 @@ func (o *optInt64) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// timeLayouts are the forms of updatedAt seen from W&B servers, most
-// common first. time.Parse accepts a fraction of a second in all of them.
-var timeLayouts = []string{
-	time.RFC3339,
-	"2006-01-02T15:04:05",
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04:05Z07",
+// ParseTime reads a W&B timestamp leniently: RFC 3339 with or without a
+// zone ("Z", "+02:00", "+0200", "+02") and a fraction of a second, with a
+// space or a T between date and time. A time without a zone is UTC, as W&B
+// stores it. The result is in UTC.
+func ParseTime(s string) (time.Time, error) {
+	t, ok := parseTime(strings.TrimSpace(s))
+	if !ok {
+		return time.Time{}, fmt.Errorf("unrecognized time %.40q", s)
+	}
+	return t, nil
 }
 
-// ParseTime reads a W&B timestamp leniently: RFC 3339 with or without a
-// zone and a fraction of a second, and with a space instead of the T. A
-// time without a zone is UTC, as W&B stores it.
-func ParseTime(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if len(s) > 10 && s[10] == ' ' {
-		s = s[:10] + "T" + s[11:]
+// parseTime parses by hand so that a page of files costs no allocation for
+// its times (time.Parse needs a string, and zones a *time.Location).
+func parseTime[T string | []byte](s T) (time.Time, bool) {
+	num := func(i, n int) (int, bool) {
+		if i+n > len(s) {
+			return 0, false
+		}
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
 	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t, nil
+	year, ok1 := num(0, 4)
+	month, ok2 := num(5, 2)
+	day, ok3 := num(8, 2)
+	hour, ok4 := num(11, 2)
+	minute, ok5 := num(14, 2)
+	sec, ok6 := num(17, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || s[4] != '-' || s[7] != '-' ||
+		(s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	if month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	i, nsec := 19, 0
+	if i < len(s) && (s[i] == '.' || s[i] == ',') {
+		i++
+		digits := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			if digits < 9 {
+				nsec = nsec*10 + int(s[i]-'0')
+				digits++
+			}
+		}
+		if digits == 0 {
+			return time.Time{}, false
+		}
+		for ; digits < 9; digits++ {
+			nsec *= 10
 		}
 	}
-	return time.Time{}, fmt.Errorf("unrecognized time %.40q", s)
+	offset := 0
+	switch {
+	case i == len(s):
+	case (s[i] == 'Z' || s[i] == 'z') && i+1 == len(s):
+	case s[i] == '+' || s[i] == '-':
+		oh, ok := num(i+1, 2)
+		om := 0
+		switch rest := len(s) - (i + 3); {
+		case ok && rest == 0:
+		case ok && rest == 3 && s[i+3] == ':':
+			om, ok = num(i+4, 2)
+		case ok && rest == 2:
+			om, ok = num(i+3, 2)
+		default:
+			ok = false
+		}
+		if !ok || oh > 23 || om > 59 {
+			return time.Time{}, false
+		}
+		offset = (oh*60 + om) * 60
+		if s[i] == '-' {
+			offset = -offset
+		}
+	default:
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day {
+		return time.Time{}, false // 31 April and the like
+	}
+	return t.Add(-time.Duration(offset) * time.Second), true
 }
 
 // s3URL is the SDK's test for an S3 URL (wandb/apis/public/utils.py,

@@ -2,6 +2,7 @@ package wandb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -355,6 +356,9 @@ func TestParseTime(t *testing.T) {
 		{"2026-08-14T11:12:03+02:00", want},
 		{"2026-08-14T11:12:03+0200", want},
 		{"2026-08-14T04:12:03-05", want},
+		{"2026-08-14t09:12:03z", want},
+		{" 2026-08-14T09:12:03Z\n", want},
+		{"2026-08-14T09:12:03.4567891234Z", want.Add(456789123)},
 	}
 	for _, tt := range tests {
 		got, err := ParseTime(tt.in)
@@ -362,9 +366,42 @@ func TestParseTime(t *testing.T) {
 			t.Errorf("ParseTime(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "yesterday", "2026-08-14", "14/08/2026 09:12"} {
+	for _, bad := range []string{"", "yesterday", "2026-08-14", "14/08/2026 09:12", "2026-02-30T00:00:00",
+		"2026-13-01T00:00:00", "2026-08-14T24:00:00", "2026-08-14T09:12:03.Z", "2026-08-14T09:12:03+2",
+		"2026-08-14T09:12:03+02:0", "2026-08-14T09:12:03Zjunk", "2026-08-14X09:12:03", "２026-08-14T09:12:03"} {
 		if _, err := ParseTime(bad); err == nil {
 			t.Errorf("ParseTime(%q) succeeded", bad)
+		}
+	}
+}
+
+// TestPageFromJSON checks the conversion of answers the local server does
+// not send: a null endCursor (the last edge's cursor is used, JSON escapes
+// undone), no edges at all, null nodes.
+func TestPageFromJSON(t *testing.T) {
+	for _, tc := range []struct {
+		body   string
+		cursor string
+		more   bool
+		names  []string
+	}{
+		{`{"edges":[{"cursor":"a","node":{"name":"x"}},{"cursor":"YWJj","node":null}],"pageInfo":{"endCursor":null,"hasNextPage":true}}`, "YWJj", true, []string{"x"}},
+		{`{"edges":[{"cursor":"ab\/c\u002b","node":{"name":"x","sizeBytes":"12"}}],"pageInfo":{"hasNextPage":true}}`, "ab/c+", true, []string{"x"}},
+		{`{"edges":[{"cursor":"z","node":{"name":"x"}}],"pageInfo":{"endCursor":"e","hasNextPage":true}}`, "e", true, []string{"x"}},
+		{`{"edges":[],"pageInfo":{"endCursor":null,"hasNextPage":true}}`, "", false, nil},
+		{`{"edges":[{"cursor":"c","node":null}],"pageInfo":{"endCursor":null,"hasNextPage":false}}`, "c", false, nil},
+	} {
+		var conn fileConnJSON
+		if err := json.Unmarshal([]byte(tc.body), &conn); err != nil {
+			t.Fatal(err)
+		}
+		p := conn.page()
+		var names []string
+		for _, f := range p.Files {
+			names = append(names, f.Name)
+		}
+		if p.EndCursor != tc.cursor || p.HasNextPage != tc.more || !slices.Equal(names, tc.names) {
+			t.Errorf("%s: got cursor %q more %v names %q", tc.body, p.EndCursor, p.HasNextPage, names)
 		}
 	}
 }
