@@ -55,11 +55,12 @@ const DefaultProgressInterval = 200 * time.Millisecond
 type DownloadOptions struct {
 	// Existing is the policy for a target that exists with other content.
 	Existing ExistingPolicy
-	// Progress, when set, is called on the downloading goroutine at most
-	// once per ProgressInterval per file while bytes arrive, plus one final
-	// call (Done == the file's size) when the file is in place or found up
-	// to date. It must return quickly; DownloadAll calls it from several
-	// goroutines at once.
+	// Progress, when set, is called at most once per ProgressInterval per
+	// file while bytes are written, plus one final call (Done == Total ==
+	// the file's size) when the file is in place or found up to date; none
+	// after a failure. Calls for one file come one after another, from the
+	// goroutines of that download; DownloadAll makes calls for different
+	// files concurrently. It must return quickly (send on a channel, say).
 	Progress func(Progress)
 	// ProgressInterval is the least time between two progress calls for
 	// one file; zero means DefaultProgressInterval.
@@ -137,10 +138,11 @@ const defaultStallTimeout = 60 * time.Second
 //
 // The file is written only inside dest, through an os.Root, so neither a
 // hostile name (ErrUnsafeName) nor a symbolic link inside dest can lead a
-// write outside it. Bytes stream through a fixed-size buffer into a
-// temporary file beside the target (".<base>.wbfiles-partial"), are hashed
-// on the way, synced and renamed into place: the final name never holds a
-// partial file. When f.MD5 is set the whole file must match it, else the
+// write outside it. Bytes stream through at most 1 MiB of pooled buffers,
+// whatever the size, into a temporary file beside the target
+// (".<base>.wbfiles-partial"); they are hashed on the way (on a second
+// goroutine, so the md5 overlaps with the network), then the file is synced
+// and renamed into place: the final name never holds a partial file. When f.MD5 is set the whole file must match it, else the
 // temporary file is removed and the error wraps ErrChecksum.
 //
 // An existing target with the same md5 is left alone (Status UpToDate).
