@@ -238,6 +238,15 @@ type bodyWriter struct {
 	written int64
 }
 
+// WriteHeader disarms the cut for anything but a content answer, so an
+// error text (a 416, a 304) is never what gets cut.
+func (b *bodyWriter) WriteHeader(status int) {
+	if status != http.StatusOK && status != http.StatusPartialContent {
+		b.cut = -1
+	}
+	b.ResponseWriter.WriteHeader(status)
+}
+
 // Write passes p on, slowly when asked, and aborts the connection once the
 // cut point is reached: panic(http.ErrAbortHandler) makes net/http close
 // the connection without a log line, so the client sees an unexpected EOF.

@@ -240,7 +240,7 @@ func TestHandlersUnderHTTPTest(t *testing.T) {
 	storage := httptest.NewServer(s.StorageHandler())
 	defer storage.Close()
 	s.SetStorageURL(storage.URL)
-	s.apiURL = api.URL
+	s.SetURL(api.URL)
 	s.AddRun(bodyRun())
 	urls, direct := fileURLs(t, s, "ent/proj/body")
 	if !strings.HasPrefix(urls["small.txt"], api.URL+"/files/") || !strings.HasPrefix(direct["small.txt"], storage.URL+"/") {

@@ -1,10 +1,39 @@
 // Package wandbtest is a W&B-compatible server for tests, benchmarks and
-// the demo mode: an API host that answers the GraphQL subset a run-files
-// client needs (validated against an SDL kept in this package) and serves
-// file bodies with the API key, plus a second host that plays a signed
-// storage bucket and refuses credentials. File contents are generated
-// deterministically from their names, so no large file lives in the repo
-// and none is held in memory. Fault knobs (latency, 429, 5xx, cut bodies,
-// wrong md5s, slow bodies, no Range) let tests exercise a client's error
-// paths over real HTTP.
+// the demo mode. It plays two hosts on 127.0.0.1:
+//
+//   - the API host (URL): POST /graphql answers the part of the W&B GraphQL
+//     API a run-files client needs, and GET /files/{entity}/{project}/{run}/{name}
+//     serves file bodies (the File.url field) to requests with the API key
+//     (HTTP basic auth, user "api");
+//   - a storage host (StorageURL) that plays a signed bucket: the File.directUrl
+//     field points there with an HMAC signature in the query, and the host
+//     refuses bad or expired signatures and any request that carries an
+//     Authorization header, so a client that leaks the key fails here.
+//
+// GraphQL requests are parsed and validated with gqlparser against SDL (the
+// embedded schema.graphql, a subset of ../shared/wandb/schema.graphql) and
+// executed generically: aliases, fragments, __typename, variables with
+// defaults, @skip/@include and operationName work, and an answer holds
+// exactly the selected fields in selection order. A bad key gets 401; a
+// request that does not parse or validate gets 400 with {"errors": [...]}
+// and no data (graphql-go servers do so; W&B answers 200 or 400); errors
+// while executing (first > 1000, names with pattern, a bad cursor) get 200
+// with the field null and an entry in errors. An unknown project or run is
+// null with no error, as on W&B.
+//
+// Run.files(first, after, names, pattern) lists files ordered by name with
+// opaque cursors; first defaults to 50, at most 1000; names are exact names
+// (an empty list means all); pattern is MySQL LIKE (% any run, _ one code
+// point, \ escapes) matched case-insensitively with Unicode simple case
+// folding.
+//
+// File contents are generated deterministically from their names (or given
+// as Content for small text files) and streamed, so big files cost no
+// memory; md5s are computed once and cached. Body endpoints honour Range,
+// HEAD and ETag. FileSpec knobs send nulls real servers send despite the
+// schema; SetFaults adds latency, 429s, 5xx, cut bodies, wrong md5s, slow
+// bodies or ignored Range per endpoint; Stats counts what was seen.
+//
+// StartDemo serves DemoRuns: a fine-tuning run (DemoRun), a sweep run with
+// 20,000+ files, an empty, a crashed and a running run.
 package wandbtest

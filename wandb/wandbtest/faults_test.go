@@ -121,6 +121,14 @@ func TestCutBody(t *testing.T) {
 		}
 		s.SetFaults(tc.target, Faults{})
 	}
+	// Only content is cut: a 416 answer is not.
+	s.SetFaults(FileURL, Faults{CutBodyAfter: 3, CutBodyTimes: 1})
+	if resp, _, err := get(t, "GET", urls["big.bin"], s.APIKey(), "Range", "bytes=99999999-"); err != nil || resp.StatusCode != 416 {
+		t.Fatalf("416 with a cut armed: %v %d", err, resp.StatusCode)
+	}
+	if _, _, err := get(t, "GET", urls["big.bin"], s.APIKey()); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("the cut was used up by a 416: %v", err)
+	}
 	// CutBodyTimes 0 cuts every time.
 	s.SetFaults(FileURL, Faults{CutBodyAfter: 5})
 	for i := 0; i < 3; i++ {

@@ -94,8 +94,8 @@ func (f *fileData) contentMD5() string {
 var serverIDs atomic.Uint64
 
 // New returns a server that is not listening, for use through Handler and
-// StorageHandler (for example with httptest). Call SetStorageURL with the
-// address StorageHandler is served at.
+// StorageHandler (for example with httptest). Call SetURL and
+// SetStorageURL with the addresses they are served at, before serving.
 func New(opts Options) *Server {
 	s := &Server{
 		id:       serverIDs.Add(1),
@@ -141,6 +141,11 @@ func Start(opts Options) (*Server, error) {
 
 // URL returns the API base URL, e.g. http://127.0.0.1:PORT.
 func (s *Server) URL() string { return s.apiURL }
+
+// SetURL sets the API base URL that URL reports, for a server built with
+// New whose Handler is served elsewhere. The file URLs in GraphQL answers
+// always use the host the request came to.
+func (s *Server) SetURL(u string) { s.apiURL = strings.TrimRight(u, "/") }
 
 // StorageURL returns the base URL of the signed storage host.
 func (s *Server) StorageURL() string { return *s.storageURL.Load() }
