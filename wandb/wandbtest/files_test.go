@@ -196,6 +196,11 @@ func TestNames(t *testing.T) {
 		{[]any{}, nil},                // [] means all: checked below
 		{[]any{nil, "d2/f_0002.txt"}, []string{"d2/f_0002.txt"}},
 	}
+	// A single value where a list is expected is a list of one.
+	st, body := gql(t, s, `{ project(name: "proj", entityName: "ent") { run(name: "many") { files(names: "d3/f_0003.txt") { edges { node { name } } } } } }`, nil)
+	if want := `{"edges":[{"node":{"name":"d3/f_0003.txt"}}]}`; st != 200 || !strings.Contains(body, want) {
+		t.Errorf("names as a single string: %d %s", st, body)
+	}
 	for _, tc := range tests {
 		got := walk(t, s, "ent/proj/many", map[string]any{"names": tc.names, "first": 1})
 		if len(tc.names) == 0 {

@@ -74,12 +74,17 @@ func (rd *runData) page(args map[string]any) (value, error) {
 		return null, fmt.Errorf("first must be at most %d, got %d", maxPageSize, first)
 	}
 	var names []string
-	if l, ok := args["names"].([]any); ok {
+	switch l := args["names"].(type) {
+	case []any:
 		for _, v := range l {
 			if s, ok := v.(string); ok {
 				names = append(names, s)
 			}
 		}
+	case string:
+		// GraphQL input coercion: a single value where a list is expected
+		// is a list of one.
+		names = []string{l}
 	}
 	pattern, hasPattern := argString(args, "pattern")
 	hasPattern = hasPattern && pattern != ""
