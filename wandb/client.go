@@ -109,9 +109,11 @@ func NewClient(cfg Config) (*Client, error) {
 // never echo a URL that carries user info, which may hold the key.
 func parseBaseURL(s string) (*url.URL, error) {
 	s = strings.TrimRight(strings.TrimSpace(s), "/")
+	// Echo the URL only when no part of it can hold a secret: user info,
+	// a query or a fragment.
 	shown := fmt.Sprintf("%q", s)
-	if strings.Contains(s, "@") {
-		shown = "(not shown: it contains \"@\")"
+	if strings.ContainsAny(s, "@?#") {
+		shown = "(not shown: it has user info, a query or a fragment)"
 	}
 	base, err := url.Parse(s)
 	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {

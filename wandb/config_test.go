@@ -179,6 +179,8 @@ func TestBaseURLErrorsHideCredentials(t *testing.T) {
 		"https://api:" + testKey + "@api.wandb.ai:notaport",
 		"ftp://api:" + testKey + "@api.wandb.ai",
 		"https://" + testKey + "@",
+		"https://api.wandb.ai/?api_key=" + testKey,
+		"https://api.wandb.ai/#" + testKey,
 	} {
 		_, err := LoadConfig(envOf(map[string]string{EnvBaseURL: base, EnvAPIKey: "k"}), t.TempDir())
 		if err == nil {

@@ -65,7 +65,8 @@ func (c *Client) graphql(ctx context.Context, op, query string, vars map[string]
 	}
 	resp.Data = out
 	if err := json.Unmarshal(raw, &resp); err != nil {
-		return fmt.Errorf("decoding the %s answer of %s: %v", op, c.Host(), err)
+		// A proxy or a login page answers HTML with 200: show its start.
+		return fmt.Errorf("the %s answer of %s is not the expected GraphQL JSON (%v): %s", op, c.Host(), err, c.bodyExcerpt(raw))
 	}
 	if len(resp.Errors) > 0 {
 		ge := &GraphQLError{Messages: make([]string, len(resp.Errors)), StatusCode: status}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -318,6 +319,48 @@ func TestConnectionCutRetried(t *testing.T) {
 	}
 }
 
+func TestNotJSONAnswer(t *testing.T) {
+	srv, _ := newAPIEnv(t, manyFiles("ent", "proj", "run1", 1))
+	px := newProxy(t, srv.URL())
+	px.cut("html", 1)
+	c := newTestClient(t, px.URL(), apiTestKey, apiRetry)
+	_, err := c.Run(context.Background(), testRef)
+	if err == nil || !strings.Contains(err.Error(), "not the expected GraphQL JSON") || !strings.Contains(err.Error(), "corporate proxy") {
+		t.Errorf("err = %v, want one that shows the start of the HTML", err)
+	}
+	if n := px.requests.Load(); n != 1 {
+		t.Errorf("%d requests, want 1", n)
+	}
+}
+
+// TestRedirectDropsKey checks that a redirect to another origin does not
+// carry the key.
+func TestRedirectDropsKey(t *testing.T) {
+	var sawAuth atomic.Bool
+	var hits atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if r.Header.Get("Authorization") != "" {
+			sawAuth.Store(true)
+		}
+		http.Error(w, "nothing here", http.StatusNotFound)
+	}))
+	defer other.Close()
+	srv, _ := newAPIEnv(t, manyFiles("ent", "proj", "run1", 1))
+	px := newProxy(t, srv.URL())
+	// The same host on another port is another origin.
+	px.cut("redirect:"+other.URL+"/graphql", 1)
+	c := newTestClient(t, px.URL(), apiTestKey, apiRetry)
+	_, err := c.Run(context.Background(), testRef)
+	var he *HTTPError
+	if !errors.As(err, &he) || he.StatusCode != 404 {
+		t.Errorf("err = %v, want the 404 of the redirect target", err)
+	}
+	if hits.Load() != 1 || sawAuth.Load() {
+		t.Errorf("redirect target hit %d times, saw the key: %v", hits.Load(), sawAuth.Load())
+	}
+}
+
 func TestConnectionRefusedRetried(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -398,13 +441,18 @@ func newProxy(t *testing.T, target string) *proxy {
 			mode = px.mode
 		}
 		px.mu.Unlock()
-		switch mode {
-		case "before":
+		switch {
+		case strings.HasPrefix(mode, "redirect:"):
+			http.Redirect(w, r, strings.TrimPrefix(mode, "redirect:"), http.StatusTemporaryRedirect)
+		case mode == "html":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html><body>Please log in to the corporate proxy</body></html>")
+		case mode == "before":
 			conn, _, err := w.(http.Hijacker).Hijack()
 			if err == nil {
 				conn.Close()
 			}
-		case "mid-body":
+		case mode == "mid-body":
 			rec := httptest.NewRecorder()
 			rp.ServeHTTP(rec, r)
 			conn, buf, err := w.(http.Hijacker).Hijack()
@@ -437,8 +485,10 @@ func (px *proxy) lastUA() string {
 	return px.ua
 }
 
-// cut makes the next n requests fail in mode ("before": the connection
-// closes without an answer; "mid-body": half the body, then closes).
+// cut makes the next n requests misbehave in mode: "before" closes the
+// connection without an answer, "mid-body" sends half the body and
+// closes, "html" answers an HTML page with 200, "redirect:URL" answers a
+// 307 to URL.
 func (px *proxy) cut(mode string, n int) {
 	px.mu.Lock()
 	defer px.mu.Unlock()
