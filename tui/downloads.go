@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"charm.land/bubbles/v2/progress"
 	tea "charm.land/bubbletea/v2"
 	"github.com/dustin/go-humanize"
 
@@ -72,7 +71,7 @@ type Downloads struct {
 	cancels map[model.JobID]jobCancel
 
 	cursor, offset int
-	bar            progress.Model
+	bars           *dlBars
 
 	prompt       downloadPrompt
 	plan         model.BatchPlan
@@ -122,12 +121,7 @@ func NewDownloads(opts DownloadsOptions) Downloads {
 // view uses the whole width and height it is given.
 func (d *Downloads) setCommon(c common) {
 	d.common = c
-	d.bar = progress.New(
-		progress.WithFillCharacters('█', '░'),
-		progress.WithoutPercentage(),
-		progress.WithColors(c.styles.Title.GetForeground()),
-	)
-	d.bar.EmptyColor = c.styles.Subtle.GetForeground()
+	d.bars = newDLBars(c.styles)
 	d.clampCursor()
 }
 

@@ -2,9 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/progress"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
@@ -129,9 +132,7 @@ func (d Downloads) overallLine() string {
 	if barWidth < 10 {
 		return ansi.Truncate(text, d.width, "…")
 	}
-	bar := d.bar
-	bar.SetWidth(barWidth)
-	return bar.ViewAs(t.Fraction()) + text
+	return d.bars.view(barWidth, t.Fraction()) + text
 }
 
 func (c dlColumns) header() string {
@@ -165,11 +166,11 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 	state := dlPad(jobStateText(j), dlStateWidth)
 	switch j.State {
 	case model.Failed:
-		state = d.styles.Error.Render(state)
+		state = d.bars.styled(d.styles.Error, dlStyleError, state)
 	case model.Done, model.UpToDate:
-		state = d.styles.Mark.Render(state)
+		state = d.bars.styled(d.styles.Mark, dlStyleMark, state)
 	case model.Queued, model.Cancelled:
-		state = d.styles.Subtle.Render(state)
+		state = d.bars.styled(d.styles.Subtle, dlStyleSubtle, state)
 	}
 	b.WriteString(state)
 	name := dlPad(dlShortenMiddle(j.File.Name, c.name-1), c.name)
@@ -183,7 +184,7 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 		rest++
 	}
 	if j.State == model.Failed {
-		b.WriteString(d.styles.Error.Render(dlPad(model.ShortReason(j.Err), rest)))
+		b.WriteString(d.bars.styled(d.styles.Error, dlStyleError, dlPad(model.ShortReason(j.Err), rest)))
 		return b.String()
 	}
 	if c.bar > 0 {
@@ -191,9 +192,7 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 		if !ok {
 			f = 0
 		}
-		bar := d.bar
-		bar.SetWidth(c.bar)
-		b.WriteString(bar.ViewAs(f) + " ")
+		b.WriteString(d.bars.view(c.bar, f) + " ")
 	}
 	if c.bytes {
 		b.WriteString(dlPadLeft(dlBytes(j), dlBytesWidth))
@@ -246,6 +245,74 @@ func (d Downloads) statusLine() string {
 	return d.styles.Status.Render(ansi.Truncate(d.status, d.width, "…"))
 }
 
+// dlBars renders progress bars (bubbles/progress) and the few styled
+// texts of job rows, and keeps each one it drew: a bar of a given width has
+// only width+1 looks, a state column a handful, and styling costs far more
+// than looking up, so a frame full of bars stays cheap.
+type dlBars struct {
+	bar     progress.Model
+	byWidth map[int][]string // by width, then by filled cells
+	texts   map[dlStyled]string
+}
+
+// dlStyled names a text rendered with one of the row styles.
+type dlStyled struct {
+	style int
+	text  string
+}
+
+// Row styles kept by dlBars.styled.
+const (
+	dlStyleError = iota
+	dlStyleMark
+	dlStyleSubtle
+)
+
+// dlMaxStyled bounds the kept styled texts; past it they are rendered
+// afresh (only an unusual mix of widths gets there).
+const dlMaxStyled = 512
+
+// styled returns text rendered with st, which is the style kind names.
+func (b *dlBars) styled(st lipgloss.Style, kind int, text string) string {
+	k := dlStyled{kind, text}
+	if s, ok := b.texts[k]; ok {
+		return s
+	}
+	s := st.Render(text)
+	if len(b.texts) < dlMaxStyled {
+		b.texts[k] = s
+	}
+	return s
+}
+
+func newDLBars(s Styles) *dlBars {
+	bar := progress.New(
+		progress.WithFillCharacters('█', '░'),
+		progress.WithoutPercentage(),
+		progress.WithColors(s.Title.GetForeground()),
+	)
+	bar.EmptyColor = s.Subtle.GetForeground()
+	return &dlBars{bar: bar, byWidth: map[int][]string{}, texts: map[dlStyled]string{}}
+}
+
+// view returns a bar width cells wide, filled to fraction (0 to 1).
+func (b *dlBars) view(width int, fraction float64) string {
+	if width <= 0 {
+		return ""
+	}
+	cells := max(min(int(math.Round(float64(width)*fraction)), width), 0)
+	looks := b.byWidth[width]
+	if looks == nil {
+		looks = make([]string, width+1)
+		b.byWidth[width] = looks
+	}
+	if looks[cells] == "" {
+		b.bar.SetWidth(width)
+		looks[cells] = b.bar.ViewAs(float64(cells) / float64(width))
+	}
+	return looks[cells]
+}
+
 // dlBytes is "1.2 MB / 3.4 MB", or the bytes so far when the size is
 // unknown.
 func dlBytes(j model.Job) string {
@@ -277,7 +344,7 @@ func dlShortenMiddle(s string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	w := ansi.StringWidth(s)
+	w := dlWidth(s)
 	if w <= width {
 		return s
 	}
@@ -289,9 +356,20 @@ func dlShortenMiddle(s string, width int) string {
 	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, w-tail, "")
 }
 
+// dlWidth is ansi.StringWidth with a fast path for plain ASCII, which most
+// file names and every figure are.
+func dlWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c < 0x20 || c == 0x7f {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // dlPad pads s with spaces to width cells (cutting it when longer).
 func dlPad(s string, width int) string {
-	w := ansi.StringWidth(s)
+	w := dlWidth(s)
 	if w > width {
 		return ansi.Truncate(s, width, "")
 	}
@@ -300,7 +378,7 @@ func dlPad(s string, width int) string {
 
 // dlPadLeft right-aligns s in width cells.
 func dlPadLeft(s string, width int) string {
-	w := ansi.StringWidth(s)
+	w := dlWidth(s)
 	if w >= width {
 		return ansi.Truncate(s, width, "")
 	}
