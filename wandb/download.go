@@ -245,6 +245,8 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 		return res, err
 	}
 	if same {
+		// A temporary file left by an earlier attempt is of no use now.
+		root.Remove(tempName(rel))
 		res.Status, res.Bytes = UpToDate, size
 		if d.opts.Progress != nil {
 			d.opts.Progress(Progress{Name: f.Name, Done: size, Total: size})

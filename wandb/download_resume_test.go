@@ -14,11 +14,16 @@ import (
 )
 
 func TestDownloadResumesAfterCut(t *testing.T) {
-	for _, target := range []wandbtest.Target{wandbtest.FileURL, wandbtest.Storage} {
+	for _, via := range []string{"url", "directUrl", "url redirected"} {
 		e := newDLEnv(t, wandbtest.FileSpec{Name: "ckpt/big.pt", Size: 1<<20 + 123})
+		target := wandbtest.Storage
+		if via == "url" {
+			target = wandbtest.FileURL
+		}
+		e.srv.SetRedirectFileURL(via == "url redirected")
 		e.srv.SetFaults(target, wandbtest.Faults{CutBodyAfter: 300 << 10, CutBodyTimes: 3})
 		f := e.file("ckpt/big.pt")
-		if target == wandbtest.Storage {
+		if via == "directUrl" {
 			f.URL = ""
 		}
 		r, err := e.download(f, DownloadOptions{})
@@ -28,8 +33,8 @@ func TestDownloadResumesAfterCut(t *testing.T) {
 		e.checkFile("ckpt/big.pt")
 		st := e.srv.Stats()
 		// Cuts at 300 KiB of each body: 0→300K, 300K→600K, 600K→900K, rest.
-		if st.CutBodies != 3 || st.RangeRequests != 3 || !r.Resumed {
-			t.Errorf("target %v: stats %+v, resumed %v; want 3 cuts each continued with a Range request", target, st, r.Resumed)
+		if st.CutBodies != 3 || st.RangeRequests != 3 || !r.Resumed || st.StorageAuthRejected != 0 {
+			t.Errorf("via %s: stats %+v, resumed %v; want 3 cuts each continued with a Range request", via, st, r.Resumed)
 		}
 	}
 }

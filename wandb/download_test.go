@@ -157,6 +157,10 @@ func TestDownloadChecksumMismatch(t *testing.T) {
 func TestDownloadUpToDateSkips(t *testing.T) {
 	e := newDLEnv(t, wandbtest.FileSpec{Name: "logs/output.log", Size: 50 << 10})
 	e.mustDownload("logs/output.log", DownloadOptions{})
+	stale := filepath.Join(e.dest, "logs", ".output.log"+partialSuffix)
+	if err := os.WriteFile(stale, []byte("left over"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	before := e.srv.Stats()
 	var last Progress
 	r, err := e.download(e.file("logs/output.log"), DownloadOptions{Progress: func(p Progress) { last = p }})
@@ -170,6 +174,7 @@ func TestDownloadUpToDateSkips(t *testing.T) {
 	if after.FileRequests != before.FileRequests || after.StorageRequests != before.StorageRequests {
 		t.Errorf("an up-to-date file was fetched again: %+v → %+v", before, after)
 	}
+	assertAbsent(t, stale)
 	if last.Done != 50<<10 || last.Total != 50<<10 {
 		t.Errorf("final progress %+v", last)
 	}
