@@ -166,7 +166,9 @@ func TestMaxAttempts(t *testing.T) {
 }
 
 func TestMaxElapsed(t *testing.T) {
-	p := RetryPolicy{MaxAttempts: 10, MinWait: 200 * time.Millisecond, MaxWait: 200 * time.Millisecond, MaxElapsed: 300 * time.Millisecond}
+	// Try 1 at 0, wait 300 ms (within 500), try 2 at 300 ms: another
+	// 300 ms would pass 500, so it stops there.
+	p := RetryPolicy{MaxAttempts: 10, MinWait: 300 * time.Millisecond, MaxWait: 300 * time.Millisecond, MaxElapsed: 500 * time.Millisecond}
 	srv, c := newFaultEnv(t, p)
 	srv.SetFaults(wandbtest.GraphQL, wandbtest.Faults{ServerErrorEvery: 1})
 	_, err := c.Run(context.Background(), testRef)
