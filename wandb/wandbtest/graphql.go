@@ -3,6 +3,7 @@ package wandbtest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -83,6 +84,13 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, "only queries are supported by this server")
 		return
 	}
+	defer func() {
+		// A bug here must show up as a GraphQL error in the test that hit
+		// it, not as a dropped connection the client would retry.
+		if v := recover(); v != nil {
+			writeJSONError(w, http.StatusInternalServerError, fmt.Sprintf("internal server error: %v", v))
+		}
+	}()
 	ec := &execCtx{
 		s:        s,
 		doc:      doc,

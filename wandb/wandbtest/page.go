@@ -73,19 +73,7 @@ func (rd *runData) page(args map[string]any) (value, error) {
 	if first > maxPageSize {
 		return null, fmt.Errorf("first must be at most %d, got %d", maxPageSize, first)
 	}
-	var names []string
-	switch l := args["names"].(type) {
-	case []any:
-		for _, v := range l {
-			if s, ok := v.(string); ok {
-				names = append(names, s)
-			}
-		}
-	case string:
-		// GraphQL input coercion: a single value where a list is expected
-		// is a list of one.
-		names = []string{l}
-	}
+	names := argStrings(args, "names")
 	pattern, hasPattern := argString(args, "pattern")
 	hasPattern = hasPattern && pattern != ""
 	if len(names) > 0 && hasPattern {
@@ -156,6 +144,28 @@ func dedupe(s []int) []int {
 func argString(args map[string]any, name string) (string, bool) {
 	s, ok := args[name].(string)
 	return s, ok
+}
+
+// argStrings returns a [String] argument without its nulls, whatever Go
+// type the parser produced: []any from JSON or literals, []string when a
+// single variable value was coerced to a list, or a string when a literal
+// single value stands for a list of one.
+func argStrings(args map[string]any, name string) []string {
+	switch l := args[name].(type) {
+	case []any:
+		out := make([]string, 0, len(l))
+		for _, v := range l {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	case []string:
+		return l
+	case string:
+		return []string{l}
+	}
+	return nil
 }
 
 // toInt converts an Int argument, whatever Go type the parser produced.

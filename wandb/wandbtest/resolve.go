@@ -155,20 +155,18 @@ func filterJSON(text string, args map[string]any) (value, error) {
 	if text == "" {
 		text = "{}"
 	}
-	keys, ok := args["keys"].([]any)
-	if !ok {
+	if _, given := args["keys"]; !given || args["keys"] == nil {
 		return vString(text), nil
 	}
+	keys := argStrings(args, "keys")
 	var all map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(text), &all); err != nil {
 		return null, errors.New("stored JSON is not an object")
 	}
 	kept := map[string]json.RawMessage{}
 	for _, k := range keys {
-		if k, ok := k.(string); ok {
-			if v, ok := all[k]; ok {
-				kept[k] = v
-			}
+		if v, ok := all[k]; ok {
+			kept[k] = v
 		}
 	}
 	out, _ := json.Marshal(kept)
