@@ -17,7 +17,9 @@ var Version = "0.1.0-dev"
 
 // RetryPolicy bounds the retries of one request: 429, 5xx but 501,
 // connection errors and timeouts are retried with exponential backoff and
-// jitter, honouring Retry-After, until MaxAttempts or MaxElapsed.
+// jitter, honouring Retry-After, until MaxAttempts or MaxElapsed. A policy
+// with MaxAttempts 0 means DefaultRetryPolicy; MaxElapsed 0 means no bound
+// on the total time.
 type RetryPolicy struct {
 	MaxAttempts int           // total tries, including the first
 	MinWait     time.Duration // first backoff
