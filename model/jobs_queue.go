@@ -19,9 +19,13 @@ type Jobs struct {
 	byName map[string]JobID
 	// queue holds queued IDs in start order from head on; entries whose
 	// job is no longer Queued (cancelled meanwhile) are skipped.
-	queue   []JobID
-	head    int
-	running map[JobID]struct{}
+	queue []JobID
+	head  int
+	// running lists the running jobs (in no order) and runPos their
+	// places in it, so adding, removing and walking them cost O(1) per job
+	// whatever the queue once held.
+	running []JobID
+	runPos  map[JobID]int
 
 	counts [numJobStates]int
 	bytes  byteTotals
@@ -54,17 +58,32 @@ func (q *Jobs) update(j *Job, change func()) {
 	q.bytes.add(j, -1)
 	q.counts[j.State]--
 	if j.State == Running {
-		delete(q.running, j.ID)
+		q.dropRunning(j.ID)
 	}
 	change()
 	q.bytes.add(j, 1)
 	q.counts[j.State]++
 	if j.State == Running {
-		if q.running == nil {
-			q.running = make(map[JobID]struct{})
+		if q.runPos == nil {
+			q.runPos = make(map[JobID]int)
 		}
-		q.running[j.ID] = struct{}{}
+		q.runPos[j.ID] = len(q.running)
+		q.running = append(q.running, j.ID)
 	}
+}
+
+// dropRunning removes id from the running list by moving the last entry
+// into its place.
+func (q *Jobs) dropRunning(id JobID) {
+	i, ok := q.runPos[id]
+	if !ok {
+		return
+	}
+	last := q.running[len(q.running)-1]
+	q.running[i] = last
+	q.runPos[last] = i
+	q.running = q.running[:len(q.running)-1]
+	delete(q.runPos, id)
 }
 
 // Len returns the number of jobs.
@@ -248,10 +267,7 @@ func (q *Jobs) Cancel(id JobID) (wasRunning bool) {
 // running, whose contexts the caller must cancel. It walks only the active
 // jobs.
 func (q *Jobs) CancelAll() []JobID {
-	var running []JobID
-	for id := range q.running {
-		running = append(running, id)
-	}
+	running := append([]JobID(nil), q.running...)
 	for _, id := range running {
 		q.Cancel(id)
 	}

@@ -345,3 +345,31 @@ func TestBatchPlan(t *testing.T) {
 		t.Fatalf("Fresh = %v", fresh)
 	}
 }
+
+func TestJobsRunningListStaysConsistent(t *testing.T) {
+	var q Jobs
+	q.Enqueue(jobFiles(50, 10)...)
+	starts := q.Next(50)
+	for i, s := range starts {
+		switch {
+		case i%3 == 0:
+			q.Cancel(s.ID)
+		case i%5 == 0:
+			finish(&q, s, wandb.Downloaded)
+		}
+	}
+	want := map[JobID]bool{}
+	for id := range q.Len() {
+		if q.At(JobID(id)).State == Running {
+			want[JobID(id)] = true
+		}
+	}
+	if len(q.running) != len(want) || len(q.runPos) != len(want) || q.Count(Running) != len(want) {
+		t.Fatalf("running list %d, positions %d, count %d; want %d", len(q.running), len(q.runPos), q.Count(Running), len(want))
+	}
+	for i, id := range q.running {
+		if !want[id] || q.runPos[id] != i {
+			t.Fatalf("running list entry %d = %d (pos %d) is wrong", i, id, q.runPos[id])
+		}
+	}
+}

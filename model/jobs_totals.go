@@ -37,7 +37,7 @@ func (q *Jobs) Totals() Totals {
 		BytesTotal:  q.bytes.total,
 		UnknownSize: q.bytes.unknown,
 	}
-	for id := range q.running {
+	for _, id := range q.running {
 		t.Speed += q.jobs[id].Speed()
 	}
 	return t

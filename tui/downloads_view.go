@@ -77,7 +77,8 @@ func (d Downloads) jobRows() int {
 // number of jobs.
 func (d Downloads) View() string {
 	lines := make([]string, 0, d.height)
-	lines = append(lines, d.titleLine(), d.overallLine())
+	t := d.jobs.Totals()
+	lines = append(lines, d.titleLine(t), d.overallLine(t))
 	cols := layoutDownloadColumns(d.width)
 	lines = append(lines, d.styles.Header.Render(cols.header()))
 	rows := d.jobRows()
@@ -97,8 +98,7 @@ func (d Downloads) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (d Downloads) titleLine() string {
-	t := d.jobs.Totals()
+func (d Downloads) titleLine(t model.Totals) string {
 	parts := []string{
 		fmt.Sprintf("%s of %s finished", humanize.Comma(int64(t.Finished())), humanize.Comma(int64(t.Files))),
 	}
@@ -119,8 +119,7 @@ func (d Downloads) titleLine() string {
 	return ansi.Truncate(line, d.width, "…")
 }
 
-func (d Downloads) overallLine() string {
-	t := d.jobs.Totals()
+func (d Downloads) overallLine(t model.Totals) string {
 	text := " " + humanize.Bytes(uint64(max(t.BytesDone, 0))) + " / " + model.SizeText(t.BytesTotal, t.UnknownSize)
 	if t.Running > 0 {
 		text += " · " + dlSpeed(t.Speed)
