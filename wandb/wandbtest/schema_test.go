@@ -91,6 +91,13 @@ func TestSDLIsSubsetOfSharedSchema(t *testing.T) {
 					t.Errorf("argument %s.%s(%s) is %s here but %s in the shared schema", name, f.Name, a.Name, a.Type, oa.Type)
 				}
 			}
+			// A query valid here must be valid there: no argument the
+			// shared schema requires may be missing here.
+			for _, oa := range of.Arguments {
+				if oa.Type.NonNull && oa.DefaultValue == nil && f.Arguments.ForName(oa.Name) == nil {
+					t.Errorf("argument %s.%s(%s) is required in the shared schema but missing here", name, f.Name, oa.Name)
+				}
+			}
 			checked++
 		}
 	}
