@@ -95,7 +95,7 @@ func TestDownloadHonoursRetryAfter(t *testing.T) {
 	c.retry = RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Minute, MaxElapsed: time.Minute}
 	// The server asks for a second; a deadline shorter than that must end
 	// the wait (so the wait really was the server's, not MinWait's).
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 600*time.Millisecond)
 	defer cancel()
 	_, err := c.Download(ctx, e.file("r.bin"), e.dest, DownloadOptions{})
 	if !errors.Is(err, context.DeadlineExceeded) {

@@ -19,8 +19,9 @@ import (
 // lead outside dest or is otherwise odd is refused with an error wrapping
 // ErrUnsafeName: empty, a leading "/", an absolute or volume path, empty,
 // "." or ".." segments, a backslash (hostile on every OS, since it is a
-// separator on Windows), a NUL or other control character, a name Windows
-// reserves, or one ending in the engine's temporary suffix.
+// separator on Windows), a NUL or other control character, on Windows a
+// reserved name such as NUL or COM1, or a name ending in the engine's
+// temporary suffix (".wbfiles-partial").
 func LocalPath(dest, name string) (string, error) {
 	if err := checkFileName(name); err != nil {
 		return "", err
