@@ -140,7 +140,7 @@ func (s *Selection) Header() string {
 	if s.Len() == 0 {
 		return ""
 	}
-	return strconv.Itoa(s.Len()) + " selected · " + SizeText(s.known, s.unknown)
+	return humanize.Comma(int64(s.Len())) + " selected · " + SizeText(s.known, s.unknown)
 }
 
 // SizeText formats a total of known sizes plus a count of files of unknown

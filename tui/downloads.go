@@ -274,3 +274,19 @@ func dlPlural(n int, word string) string {
 	}
 	return humanize.Comma(int64(n)) + " " + word + "s"
 }
+
+// SelectedMark is the selection mark of a selected row in the list.
+const SelectedMark = "✓"
+
+// DownloadsDecorator returns the list's RowDecorator: the selection mark
+// from sel and the download state column from d. Every copy of a Downloads
+// shares its queue, so the decorator stays current as d's copies move on.
+func DownloadsDecorator(sel *model.Selection, d Downloads) RowDecorator {
+	return RowDecoratorFunc(func(f wandb.File) (string, string) {
+		mark := ""
+		if sel != nil && sel.Has(f.Name) {
+			mark = SelectedMark
+		}
+		return mark, d.State(f.Name)
+	})
+}

@@ -147,6 +147,13 @@ func (h *dlHarness) deliver(msg tea.Msg) {
 	case tea.QuitMsg:
 		h.quit = true
 		return
+	case tea.KeyPressMsg:
+	default:
+		// The root routes by isDownloadMsg: every message the downloads'
+		// commands produce must pass it, or it would never arrive.
+		if !isDownloadMsg(msg) {
+			h.t.Errorf("message %T would not be routed to the downloads", msg)
+		}
 	}
 	d, cmd := h.d.Update(msg)
 	h.d = d

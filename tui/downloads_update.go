@@ -65,9 +65,9 @@ func (d Downloads) Update(msg tea.Msg) (Downloads, tea.Cmd) {
 	return d, nil
 }
 
-// IsDownloadMsg reports whether msg belongs to the downloads model, so the
+// isDownloadMsg reports whether msg belongs to the downloads model, so the
 // root can route it there whatever view is active.
-func IsDownloadMsg(msg tea.Msg) bool {
+func isDownloadMsg(msg tea.Msg) bool {
 	switch msg.(type) {
 	case downloadStartedMsg, downloadProgressedMsg, downloadFinishedMsg,
 		downloadBatchCheckedMsg, downloadFilesRefreshedMsg:
