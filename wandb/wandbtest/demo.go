@@ -71,9 +71,10 @@ func buildDemo() {
 	}
 }
 
-// StartDemo starts a server with Options{APIKey: DemoAPIKey} and DemoRuns.
+// StartDemo starts a server with DemoAPIKey and DemoRuns. The viewer is
+// DemoEntity, so the viewer query names the demo entity.
 func StartDemo() (*Server, error) {
-	s, err := Start(Options{APIKey: DemoAPIKey})
+	s, err := Start(Options{APIKey: DemoAPIKey, Viewer: DemoEntity})
 	if err != nil {
 		return nil, err
 	}

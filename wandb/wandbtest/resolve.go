@@ -31,7 +31,7 @@ func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (value, e
 		}
 		return null, nil
 	case "viewer":
-		return vObject(&userObj{name: ec.s.viewer, viewer: true}), nil
+		return vObject(&userObj{name: ec.s.viewer}), nil
 	}
 	return null, unknownField("Query", name)
 }
@@ -175,8 +175,7 @@ func filterJSON(text string, args map[string]any) (value, error) {
 
 // userObj is a User; the viewer or a run's owner.
 type userObj struct {
-	name   string
-	viewer bool
+	name string
 }
 
 func (u *userObj) resolve(ec *execCtx, name string, args map[string]any) (value, error) {

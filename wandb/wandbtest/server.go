@@ -84,7 +84,7 @@ type fileData struct {
 	md5     string
 }
 
-// md5 returns the cached content md5.
+// contentMD5 returns the content md5, computed once.
 func (f *fileData) contentMD5() string {
 	f.md5Once.Do(func() { f.md5 = f.spec.MD5() })
 	return f.md5
