@@ -14,12 +14,12 @@ func newFilterInput(c common) textinput.Model {
 	ti := textinput.New()
 	ti.Prompt = "/ "
 	ti.Placeholder = "name, glob (*.json, media/*) — enter searches the whole run"
-	ti.SetStyles(filterStyles(c.styles, false))
+	ti.SetStyles(filterStyles(&c.styles, false))
 	return ti
 }
 
 // filterStyles derives the text input's styles from ours.
-func filterStyles(s Styles, isDark bool) textinput.Styles {
+func filterStyles(s *Styles, isDark bool) textinput.Styles {
 	ts := textinput.DefaultStyles(isDark)
 	ts.Focused.Prompt = s.Title
 	ts.Blurred.Prompt = s.Subtle

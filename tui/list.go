@@ -59,7 +59,7 @@ func (l listView) update(msg tea.Msg) (listView, tea.Cmd) {
 // view renders the header, the visible rows and the status line; its
 // cost depends on the window height, not on the number of loaded rows.
 func (l listView) view(status string) string {
-	s := l.styles
+	s := &l.styles
 	cols := layoutColumns(l.width, l.decorator != nil)
 	var b strings.Builder
 	b.WriteString(l.headerView())

@@ -150,6 +150,6 @@ func (m *Model) setStyles(isDark bool) {
 	m.isDark = isDark
 	m.styles = DefaultStyles(isDark)
 	m.help.Styles = m.styles.Help
-	m.filter.SetStyles(filterStyles(m.styles, isDark))
+	m.filter.SetStyles(filterStyles(&m.styles, isDark))
 	m.resize()
 }

@@ -50,7 +50,7 @@ func layoutColumns(width int, withState bool) columns {
 }
 
 // headerRow returns the column titles.
-func (c columns) headerRow(s Styles) string {
+func (c columns) headerRow(s *Styles) string {
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", markWidth))
 	b.WriteString(pad("NAME", c.name))
@@ -79,31 +79,45 @@ type rowInput struct {
 }
 
 // renderRow draws one file row exactly c's width wide.
-func renderRow(s Styles, c columns, in rowInput) string {
+func renderRow(s *Styles, c columns, in rowInput) string {
+	// Plain cells of ordinary rows are written without a Render call:
+	// styling costs more than everything else in a frame.
 	base := lipgloss.NewStyle()
 	if in.selected {
 		base = s.Selected
 	}
 	var b strings.Builder
-	b.WriteString(s.Mark.Inherit(base).Render(pad(in.mark, markWidth)))
-	b.WriteString(renderName(s, base, in.file.Name, in.needle, c.name-1))
-	b.WriteString(base.Render(" " + padLeft(sizeText(in.file), sizeWidth-1)))
+	b.Grow(c.name + 64)
+	switch {
+	case in.mark != "":
+		b.WriteString(s.Mark.Inherit(base).Render(pad(in.mark, markWidth)))
+	case in.selected:
+		b.WriteString(base.Render(strings.Repeat(" ", markWidth)))
+	default:
+		b.WriteString(strings.Repeat(" ", markWidth))
+	}
+	b.WriteString(renderName(s, in.selected, sanitize(in.file.Name), in.needle, c.name-1))
+	cells := " " + padLeft(sizeText(in.file), sizeWidth-1)
 	if c.typ {
-		b.WriteString(base.Render(" " + pad(shortType(in.file), typeWidth-1)))
+		cells += " " + pad(shortType(in.file), typeWidth-1)
 	}
 	if c.updated {
-		b.WriteString(base.Render(" " + pad(relTime(in.file.UpdatedAt, in.now), updatedWidth-1)))
+		cells += " " + pad(relTime(in.file.UpdatedAt, in.now), updatedWidth-1)
 	}
 	if c.state {
-		b.WriteString(base.Render(" " + pad(in.state, stateWidth-1)))
+		cells += " " + pad(in.state, stateWidth-1)
 	}
+	if in.selected {
+		cells = base.Render(cells)
+	}
+	b.WriteString(cells)
 	return b.String()
 }
 
 // renderName draws name in exactly width cells: the folder part dimmed,
 // the narrowing match highlighted, and, when too long, shortened in the
 // middle so the end of the file name stays visible.
-func renderName(s Styles, base lipgloss.Style, name string, needle model.Needle, width int) string {
+func renderName(s *Styles, selected bool, name string, needle model.Needle, width int) string {
 	if width <= 0 {
 		return ""
 	}
@@ -112,18 +126,32 @@ func renderName(s Styles, base lipgloss.Style, name string, needle model.Needle,
 	if !ok || len(needle) == 0 {
 		mStart, mEnd = -1, -1
 	}
+	var b strings.Builder
+	plain, base := true, lipgloss.NewStyle()
+	if selected {
+		plain, base = false, s.Selected
+	}
 	dim := s.Subtle.Inherit(base)
 	hi := s.Match.Inherit(base)
-	styleAt := func(i int) lipgloss.Style {
+	// styleAt returns the style at byte i, or nil for unstyled text.
+	styleAt := func(i int) *lipgloss.Style {
 		switch {
 		case i >= mStart && i < mEnd:
-			return hi
+			return &hi
 		case i < dirEnd:
-			return dim
+			return &dim
+		case plain:
+			return nil
 		}
-		return base
+		return &base
 	}
-	var b strings.Builder
+	write := func(st *lipgloss.Style, text string) {
+		if st == nil {
+			b.WriteString(text)
+		} else {
+			b.WriteString(st.Render(text))
+		}
+	}
 	// render writes name[from:to], switching style at the boundaries.
 	render := func(from, to int) {
 		cuts := []int{from}
@@ -136,14 +164,14 @@ func renderName(s Styles, base lipgloss.Style, name string, needle model.Needle,
 		slices.Sort(cuts)
 		for i := 0; i+1 < len(cuts); i++ {
 			if cuts[i] < cuts[i+1] {
-				b.WriteString(styleAt(cuts[i]).Render(name[cuts[i]:cuts[i+1]]))
+				write(styleAt(cuts[i]), name[cuts[i]:cuts[i+1]])
 			}
 		}
 	}
 	w := ansi.StringWidth(name)
 	if w <= width {
 		render(0, len(name))
-		b.WriteString(base.Render(strings.Repeat(" ", width-w)))
+		write(styleAt(len(name)), strings.Repeat(" ", width-w))
 		return b.String()
 	}
 	// Keep about a third of the head and the rest of the tail: the end
@@ -157,7 +185,7 @@ func renderName(s Styles, base lipgloss.Style, name string, needle model.Needle,
 	render(len(name)-len(tail), len(name))
 	if got := ansi.StringWidth(head) + 1 + ansi.StringWidth(tail); got < width {
 		// Wide characters may leave a cell free at a cut.
-		b.WriteString(base.Render(strings.Repeat(" ", width-got)))
+		write(styleAt(len(name)), strings.Repeat(" ", width-got))
 	}
 	return b.String()
 }

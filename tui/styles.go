@@ -6,8 +6,13 @@ import (
 )
 
 // Styles are every style the views use, built for a dark or light
-// terminal background.
-type Styles struct {
+// terminal background. It is a small handle: copies share one set, which
+// is never modified once built, so the models that carry it stay small
+// (Bubble Tea copies the root model on every message).
+type Styles struct{ *styleSet }
+
+// styleSet holds the styles; its fields are promoted through Styles.
+type styleSet struct {
 	Title    lipgloss.Style // run reference in the header
 	Subtle   lipgloss.Style // secondary header text, folder part of names
 	Header   lipgloss.Style // column titles
@@ -27,7 +32,7 @@ func DefaultStyles(isDark bool) Styles {
 	ld := lipgloss.LightDark(isDark)
 	accent := ld(lipgloss.Color("#5A3FC0"), lipgloss.Color("#B4A7F5"))
 	subtle := ld(lipgloss.Color("#8A8A8A"), lipgloss.Color("#777777"))
-	return Styles{
+	return Styles{&styleSet{
 		Title:    lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Subtle:   lipgloss.NewStyle().Foreground(subtle),
 		Header:   lipgloss.NewStyle().Bold(true).Foreground(subtle),
@@ -39,5 +44,5 @@ func DefaultStyles(isDark bool) Styles {
 		Status:   lipgloss.NewStyle().Foreground(accent),
 		Spinner:  lipgloss.NewStyle().Foreground(accent),
 		Help:     help.DefaultStyles(isDark),
-	}
+	}}
 }
