@@ -76,7 +76,6 @@ type driver struct {
 	t       testing.TB
 	m       Model
 	inbox   []tea.Msg
-	fetches []wandb.FilesQuery // every page request sent, in order
 	src     *countingSource
 	copied  []string // clipboard writes
 }

@@ -11,15 +11,6 @@ import (
 	"github.com/wbfiles/wbfiles/wandb/wandbtest"
 )
 
-// afters lists the After cursors of the page requests sent.
-func (d *driver) afters() []string {
-	var out []string
-	for _, q := range d.src.queries {
-		out = append(out, q.After)
-	}
-	return out
-}
-
 // TestScrollRequestsExactPages scrolls K rows with page size P on a
 // screen of H rows and checks each page request: the next page is asked
 // only when the cursor comes within one screen of the last loaded row.
