@@ -9,7 +9,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -248,5 +250,44 @@ func TestHandlersUnderHTTPTest(t *testing.T) {
 	}
 	if resp, b, _ := get(t, "GET", direct["small.txt"], ""); resp.StatusCode != 200 || string(b) != "hello, world\n" {
 		t.Fatalf("storage: %d %q", resp.StatusCode, b)
+	}
+}
+
+// TestObserveAndResetStats: Observe sees every request to both hosts, with
+// its headers, and ResetStats zeroes the counters.
+func TestObserveAndResetStats(t *testing.T) {
+	type seen struct {
+		target Target
+		ua     string
+		auth   bool
+	}
+	var mu sync.Mutex
+	var log []seen
+	s, err := Start(Options{Observe: func(tg Target, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		log = append(log, seen{tg, r.Header.Get("User-Agent"), r.Header.Get("Authorization") != ""})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.AddRun(bodyRun())
+	urls, direct := fileURLs(t, s, "ent/proj/body")
+	get(t, "GET", urls["small.txt"], s.APIKey(), "User-Agent", "probe/1")
+	get(t, "GET", direct["small.txt"], "", "User-Agent", "probe/2")
+	mu.Lock()
+	got := append([]seen(nil), log...)
+	mu.Unlock()
+	want := []seen{{GraphQL, "Go-http-client/1.1", true}, {FileURL, "probe/1", true}, {Storage, "probe/2", false}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("observed %v, want %v", got, want)
+	}
+	if st := s.Stats(); st.GraphQLRequests != 1 || st.FileRequests != 1 || st.StorageRequests != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	s.ResetStats()
+	if st := s.Stats(); st != (Stats{}) {
+		t.Fatalf("after ResetStats: %+v", st)
 	}
 }

@@ -109,6 +109,9 @@ func (s *Server) faultsFor(t Target) Faults {
 // injectFaults applies latency, rate limits and server errors for one
 // request to t. It reports whether the request was answered already.
 func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request, t Target) bool {
+	if s.observe != nil {
+		s.observe(t, r)
+	}
 	st := &s.faults[targetIndex(t)]
 	st.mu.Lock()
 	st.n++
@@ -169,6 +172,14 @@ func (s *Server) noteCut(t Target) {
 // counters are the atomic backing of Stats.
 type counters struct {
 	graphQL, file, storage, ranges, authRejected, storageAuthRejected, cuts atomic.Int64
+}
+
+// ResetStats sets every counter of Stats to zero.
+func (s *Server) ResetStats() {
+	c := &s.counters
+	for _, n := range []*atomic.Int64{&c.graphQL, &c.file, &c.storage, &c.ranges, &c.authRejected, &c.storageAuthRejected, &c.cuts} {
+		n.Store(0)
+	}
 }
 
 // Stats returns a snapshot of the counters.

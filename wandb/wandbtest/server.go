@@ -25,17 +25,23 @@ type Options struct {
 	RedirectFileURL bool
 	// Viewer is the username of the viewer query; "" means "demo-user".
 	Viewer string
+	// Observe, when set, is called with every request to either host
+	// before any fault or check, so a test can look at what a client sends
+	// (its User-Agent, whether a storage request carries credentials). It
+	// runs on the server's goroutines and must not keep r.
+	Observe func(t Target, r *http.Request)
 }
 
 // Server is a W&B-compatible API host plus a signed storage host, both on
 // 127.0.0.1. It is safe for concurrent use; runs may be added while it
 // serves.
 type Server struct {
-	id     uint64 // tells servers apart in caches of shared file data
-	apiKey string
-	viewer string
-	secret []byte    // signs storage URLs
-	macs   sync.Pool // of hash.Hash: HMAC states keyed with secret
+	id      uint64 // tells servers apart in caches of shared file data
+	apiKey  string
+	viewer  string
+	observe func(Target, *http.Request)
+	secret  []byte    // signs storage URLs
+	macs    sync.Pool // of hash.Hash: HMAC states keyed with secret
 
 	apiLn, storageLn   net.Listener
 	apiSrv, storageSrv *http.Server
@@ -101,6 +107,7 @@ func New(opts Options) *Server {
 		id:       serverIDs.Add(1),
 		apiKey:   opts.APIKey,
 		viewer:   opts.Viewer,
+		observe:  opts.Observe,
 		secret:   make([]byte, 32),
 		runs:     map[string]*runData{},
 		projects: map[string]*projectData{},
