@@ -78,8 +78,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	}
 	if c.Help {
 		fmt.Fprint(stderr, usageText)
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
+		printFlags(fs, stderr)
 		return c, errHelp
 	}
 	if c.Version {
@@ -110,4 +109,25 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		return c, errors.New("--pattern and --names cannot be used together")
 	}
 	return c, nil
+}
+
+// printFlags lists the flags GNU style (--name), as users type them.
+func printFlags(fs *flag.FlagSet, w io.Writer) {
+	fs.VisitAll(func(f *flag.Flag) {
+		if f.Name == "h" {
+			return // shown with --help
+		}
+		name, usage := flag.UnquoteUsage(f)
+		left := "  --" + f.Name
+		if f.Name == "help" {
+			left = "  -h, --help"
+		}
+		if name != "" {
+			left += " " + name
+		}
+		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
+			usage += fmt.Sprintf(" (default %s)", f.DefValue)
+		}
+		fmt.Fprintf(w, "%-24s %s\n", left, usage)
+	})
 }

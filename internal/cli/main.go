@@ -20,8 +20,12 @@ import (
 
 // startupTimeout bounds the start-up check of the run, retries included,
 // so a wrong host fails in seconds rather than after the client's full
-// retry budget.
+// retry budget (which suits page requests once the UI runs).
 const startupTimeout = 20 * time.Second
+
+// startupRetry is the retry policy of the start-up check: a few quick
+// tries, since the user is waiting on a blank line.
+var startupRetry = wandb.RetryPolicy{MaxAttempts: 4, MinWait: 250 * time.Millisecond, MaxWait: 2 * time.Second, MaxElapsed: 8 * time.Second}
 
 // Env is what Main reads from the process, injectable for tests.
 type Env struct {
@@ -32,6 +36,8 @@ type Env struct {
 	Stderr io.Writer
 	// IsTerminal reports whether a file descriptor is a terminal.
 	IsTerminal func(fd uintptr) bool
+	// Retry, when set, replaces the client's retry policy (tests).
+	Retry wandb.RetryPolicy
 }
 
 // OSEnv returns the process's real environment.
@@ -117,6 +123,9 @@ func start(cfg Config, env Env) (started, error) {
 			return st, err
 		}
 	}
+	if env.Retry.MaxAttempts > 0 {
+		wcfg.Retry = env.Retry
+	}
 	client, err := wandb.NewClient(wcfg)
 	if err != nil {
 		return st, err
@@ -125,9 +134,17 @@ func start(cfg Config, env Env) (started, error) {
 	if err != nil {
 		return st, err
 	}
+	check := wcfg
+	if check.Retry.MaxAttempts == 0 {
+		check.Retry = startupRetry
+	}
+	checker, err := wandb.NewClient(check)
+	if err != nil {
+		return st, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
 	defer cancel()
-	info, err := client.Run(ctx, run)
+	info, err := checker.Run(ctx, run)
 	if err != nil {
 		if ctx.Err() != nil {
 			return st, fmt.Errorf("%s did not answer within %s: %w", client.Host(), startupTimeout, err)
