@@ -158,6 +158,14 @@ func TestDownloadsWrongMD5FailsThenRetrySucceeds(t *testing.T) {
 		t.Fatalf("view does not show the reason:\n%s", view)
 	}
 
+	offered := map[string]bool{}
+	for _, b := range h.d.HelpKeys(h.d.keys).ShortHelp() {
+		offered[b.Help().Desc] = b.Enabled()
+	}
+	if !offered["retry job"] || !offered["retry all failed"] || offered["cancel job"] {
+		t.Fatalf("help on a failed job offers %v", offered)
+	}
+
 	srv.SetFaults(wandbtest.GraphQL, wandbtest.Faults{})
 	h.press("r")
 	h.settle(20 * time.Second)
@@ -194,9 +202,18 @@ func TestDownloadsRetryAfterServerErrors(t *testing.T) {
 	for _, spec := range run.Files {
 		checkOnDisk(t, dest, spec)
 	}
+	// With nothing failed, R and r are disabled: they do nothing and the
+	// help does not offer them.
+	status := h.d.Status()
 	h.press("R")
-	if h.d.Status() != "no failed downloads" {
-		t.Fatalf("status = %q", h.d.Status())
+	h.press("r")
+	if h.d.Status() != status || h.d.Active() {
+		t.Fatalf("disabled retry acted: status %q, active %v", h.d.Status(), h.d.Active())
+	}
+	for _, b := range h.d.HelpKeys(h.d.keys).ShortHelp() {
+		if b.Enabled() && (b.Help().Desc == "retry job" || b.Help().Desc == "retry all failed" || b.Help().Desc == "cancel job") {
+			t.Fatalf("help offers %q with nothing to do", b.Help().Desc)
+		}
 	}
 }
 

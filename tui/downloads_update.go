@@ -125,7 +125,7 @@ func mergeListing(files, fresh []wandb.File) []wandb.File {
 }
 
 func (d Downloads) handlePrompt(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
-	k := d.dkeys
+	k := d.activeDownloadKeys()
 	switch d.prompt {
 	case promptBatch:
 		switch {
@@ -159,7 +159,7 @@ func (d Downloads) handlePrompt(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 }
 
 func (d Downloads) handleKey(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
-	k, nav := d.dkeys, d.keys
+	k, nav := d.activeDownloadKeys(), d.keys
 	switch {
 	case key.Matches(msg, nav.Up):
 		d.moveCursor(-1)
@@ -186,20 +186,14 @@ func (d Downloads) handleKey(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 	case key.Matches(msg, k.CancelAll):
 		d.CancelAll()
 	case key.Matches(msg, k.Retry):
-		if j, ok := d.current(); ok && (j.State == model.Failed || j.State == model.Cancelled) {
-			return d, d.retry([]wandb.File{j.File})
-		}
-		d.status = "nothing to retry here"
+		j, _ := d.current()
+		return d, d.retry([]wandb.File{j.File})
 	case key.Matches(msg, k.RetryAll):
 		var files []wandb.File
 		for id := range d.jobs.Len() {
 			if j := d.jobs.At(model.JobID(id)); j.State == model.Failed {
 				files = append(files, j.File)
 			}
-		}
-		if len(files) == 0 {
-			d.status = "no failed downloads"
-			return d, nil
 		}
 		return d, d.retry(files)
 	}
