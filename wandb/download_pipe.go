@@ -24,7 +24,7 @@ type chunk struct {
 
 // copyBody appends the body to the temporary file, hashing it on the way.
 // The caller's goroutine receives; a second goroutine (the sink) writes,
-// hashes and reports progress. Both stop on the first error of either.
+// hashes (with a third) and reports progress. All stop on the first error.
 func (t *transfer) copyBody(ctx, actx context.Context, cancel context.CancelCauseFunc, resp *http.Response) (attemptOutcome, time.Duration, error) {
 	full := make(chan chunk, pipelineDepth)   // never blocks: only pipelineDepth buffers exist
 	free := make(chan *[]byte, pipelineDepth) // likewise
@@ -86,17 +86,29 @@ func (t *transfer) copyBody(ctx, actx context.Context, cancel context.CancelCaus
 }
 
 // sink writes and hashes the chunks in order and hands the buffers back.
-// After a write error it only recycles buffers until full is closed.
+// Each chunk is hashed on a helper goroutine while it is written, since
+// the md5 costs about as much CPU as everything else on a fast link. After
+// a write error the sink only recycles buffers until full is closed.
 func (t *transfer) sink(full <-chan chunk, free chan<- *[]byte, failed *atomic.Bool) error {
+	toHash, hashed := make(chan []byte), make(chan struct{})
+	go func() {
+		for p := range toHash {
+			t.hash.Write(p)
+			hashed <- struct{}{}
+		}
+	}()
+	defer close(toHash)
 	var err error
 	for c := range full {
 		if err == nil {
 			p := (*c.buf)[:c.n]
-			if _, werr := t.w.Write(p); werr != nil {
+			toHash <- p
+			_, werr := t.w.Write(p)
+			<-hashed
+			if werr != nil {
 				err = t.writeError(werr)
 				failed.Store(true)
 			} else {
-				t.hash.Write(p)
 				t.offset += int64(c.n)
 				t.writeBehind()
 				t.prog.tick(t.offset, t.total)
