@@ -152,8 +152,9 @@ const defaultStallTimeout = 60 * time.Second
 //
 // A connection cut mid-body is continued with a Range request from the
 // bytes already written (starting over when the server answers 200 or 416);
-// 429 and 5xx answers except 501 are retried honouring Retry-After, with the
-// client's RetryPolicy bounding the tries that make no progress. If a
+// 429 and 5xx answers except 501 are retried honouring Retry-After. The
+// client's RetryPolicy bounds the tries; its budget starts afresh whenever
+// a try got at least 1 MiB further into the file than any before it. If a
 // resumed file fails the md5 check it is fetched once more from zero.
 //
 // When ctx ends the transfer stops promptly and the error wraps ctx.Err().

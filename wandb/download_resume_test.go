@@ -63,6 +63,24 @@ func TestDownloadGivesUpAfterRepeatedCuts(t *testing.T) {
 	assertAbsent(t, filepath.Join(e.dest, "big.bin"))
 }
 
+func TestDownloadCutEveryFewKilobytesGivesUp(t *testing.T) {
+	e := newDLEnv(t, wandbtest.FileSpec{Name: "big.bin", Size: 600 << 10})
+	// Range works, so every try moves on a little, but never by much.
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{CutBodyAfter: 8 << 10})
+	_, err := e.download(e.file("big.bin"), DownloadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "gave up after 5 attempts") {
+		t.Fatalf("err %v", err)
+	}
+	if st := e.srv.Stats(); st.FileRequests != int64(testRetry.MaxAttempts) {
+		t.Errorf("%d requests, want MaxAttempts=%d", st.FileRequests, testRetry.MaxAttempts)
+	}
+	assertAbsent(t, filepath.Join(e.dest, "big.bin"))
+	// What it got is kept for a later call.
+	if p := partials(t, e.dest); len(p) != 1 {
+		t.Errorf("temporary files: %v", p)
+	}
+}
+
 // writeTemp leaves a temporary file as an interrupted earlier call would.
 func (e *dlEnv) writeTemp(name string, data []byte) string {
 	e.t.Helper()

@@ -183,9 +183,16 @@ func (t *transfer) writeError(err error) error {
 	return fmt.Errorf("cannot write %s: %w", t.path, rootErr(err))
 }
 
+// progressForRetries is how much further into the file than ever before a
+// failed attempt must have got for the retry budget to start afresh. It
+// keeps a connection that is cut every few kilobytes from turning one file
+// into thousands of requests, while a long download over a flaky link that
+// moves on between cuts is never abandoned.
+const progressForRetries = 1 << 20
+
 // fetch brings the temporary file to the whole body, retrying transient
 // failures. The retry budget (attempts, elapsed time) restarts whenever an
-// attempt gets further into the file than any before it.
+// attempt gets progressForRetries further into the file than any before it.
 func (t *transfer) fetch(ctx context.Context) error {
 	p := t.d.c.retry
 	failures, since, best := 0, time.Now(), t.offset
@@ -209,7 +216,7 @@ func (t *transfer) fetch(ctx context.Context) error {
 		case attemptRestart:
 			continue
 		}
-		if t.offset > best {
+		if t.offset >= best+progressForRetries {
 			failures, since, best = 0, time.Now(), t.offset
 		}
 		failures++
