@@ -140,10 +140,11 @@ const defaultStallTimeout = 60 * time.Second
 // hostile name (ErrUnsafeName) nor a symbolic link inside dest can lead a
 // write outside it. Bytes stream through at most 1 MiB of pooled buffers,
 // whatever the size, into a temporary file beside the target
-// (".<base>.wbfiles-partial"); they are hashed on the way (on a second
-// goroutine, so the md5 overlaps with the network), then the file is synced
-// and renamed into place: the final name never holds a partial file. When f.MD5 is set the whole file must match it, else the
-// temporary file is removed and the error wraps ErrChecksum.
+// (".<base>.wbfiles-partial"); they are hashed on the way (on helper
+// goroutines, so the md5 and the disk overlap with the network), then the
+// file is synced and renamed into place: the final name never holds a partial file. When
+// f.MD5 is set the whole file must match it, else the temporary file is
+// removed and the error wraps ErrChecksum.
 //
 // An existing target with the same md5 is left alone (Status UpToDate).
 // Otherwise opts.Existing decides: KeepExisting fails with ErrExists,
