@@ -25,15 +25,13 @@ type chunk struct {
 // copyBody appends the body to the temporary file, hashing it on the way.
 // The caller's goroutine receives; a second goroutine (the sink) writes,
 // hashes (with a third) and reports progress. All stop on the first error.
-func (t *transfer) copyBody(ctx, actx context.Context, cancel context.CancelCauseFunc, resp *http.Response) (attemptOutcome, time.Duration, error) {
+func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *http.Response) (attemptOutcome, time.Duration, error) {
 	full := make(chan chunk, pipelineDepth)   // never blocks: only pipelineDepth buffers exist
 	free := make(chan *[]byte, pipelineDepth) // likewise
 	sinkDone := make(chan error, 1)
 	var sinkFailed atomic.Bool
 	go func() { sinkDone <- t.sink(full, free, &sinkFailed) }()
 
-	stall := time.AfterFunc(t.d.stallTimeout, func() { cancel(errStalled) })
-	defer stall.Stop()
 	allocated := 0
 	var rerr error
 	for !sinkFailed.Load() {

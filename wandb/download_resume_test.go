@@ -231,6 +231,20 @@ func TestDownloadStalledBodyRetried(t *testing.T) {
 	}
 }
 
+func TestDownloadStalledHeadersRetried(t *testing.T) {
+	e := newDLEnv(t, wandbtest.FileSpec{Name: "s.txt", Content: []byte("abcd")})
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{Latency: 10 * time.Second})
+	d := e.c.newDownloader(DownloadOptions{})
+	d.stallTimeout = 50 * time.Millisecond
+	_, err := d.download(context.Background(), e.file("s.txt"), e.dest)
+	if err == nil || !strings.Contains(err.Error(), errStalled.Error()) {
+		t.Fatalf("err %v, want a stall", err)
+	}
+	if st := e.srv.Stats(); st.FileRequests != int64(testRetry.MaxAttempts) {
+		t.Errorf("%d requests, want each stalled one retried", st.FileRequests)
+	}
+}
+
 func TestDownloadProgressBounded(t *testing.T) {
 	spec := wandbtest.FileSpec{Name: "p.bin", Size: 600 << 10}
 	e := newDLEnv(t, spec)

@@ -244,10 +244,17 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(t.offset, 10)+"-")
 	}
 	t.d.c.prepareDownload(req, t.withKey)
+	// The stall timer covers the wait for the headers too; the body copy
+	// pushes it back with every read.
+	stall := time.AfterFunc(t.d.stallTimeout, func() { cancel(errStalled) })
+	defer stall.Stop()
 	resp, err := t.d.c.downloadHTTP(t.withKey).Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return attemptFatal, 0, t.cancelled(ctx)
+		}
+		if context.Cause(actx) == errStalled {
+			err = errStalled
 		}
 		return attemptRetry, 0, t.netError(err)
 	}
@@ -289,7 +296,7 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 	if t.total < 0 && resp.ContentLength >= 0 {
 		t.total = t.offset + resp.ContentLength
 	}
-	return t.copyBody(ctx, actx, cancel, resp)
+	return t.copyBody(ctx, actx, stall, resp)
 }
 
 // netError describes a failed request without echoing its URL, which may
