@@ -87,7 +87,11 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg.Timeout = 60 * time.Second
 	}
 	if cfg.Transport == nil {
-		cfg.Transport = http.DefaultTransport.(*http.Transport).Clone()
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// Parallel downloads reuse connections to the storage host instead of
+		// paying a new TLS handshake per file (the default keeps only 2 idle).
+		t.MaxIdleConnsPerHost = 32
+		cfg.Transport = t
 	}
 	c := &Client{
 		base:      base,
