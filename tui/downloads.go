@@ -36,6 +36,9 @@ type DownloadsOptions struct {
 	// what the server says now.
 	Source Source
 	Run    wandb.RunRef
+	// Selection is the selection the list toggles and d downloads; nil
+	// means a new empty one. It is shared, not copied.
+	Selection *model.Selection
 	// ProgressInterval is the least time between two progress messages of
 	// one download; 0 means 250 ms.
 	ProgressInterval time.Duration
@@ -45,9 +48,10 @@ type DownloadsOptions struct {
 type downloadPrompt int
 
 const (
-	promptNone  downloadPrompt = iota
-	promptBatch                // download a large batch?
-	promptQuit                 // quit while downloads run?
+	promptNone   downloadPrompt = iota
+	promptBatch                 // download a large batch?
+	promptQuit                  // quit while downloads run?
+	promptSelect                // select every file that matches on the server?
 )
 
 // Downloads is the background download queue and its view: it starts at
@@ -69,12 +73,16 @@ type Downloads struct {
 	// cancel funcs of running downloads must be.
 	jobs    *model.Jobs
 	cancels map[model.JobID]jobCancel
+	sel     *model.Selection
 
 	cursor, offset int
 	bars           *dlBars
 
 	prompt       downloadPrompt
 	plan         model.BatchPlan
+	planFromSel  bool         // the plan's files are the selection
+	matches      []wandb.File // what promptSelect would select
+	matchesWhat  string       // the filter they match, in words
 	quitWhenDone bool
 	status       string // one-line message: a refusal, what a key did
 }
@@ -96,6 +104,9 @@ func NewDownloads(opts DownloadsOptions) Downloads {
 	if opts.ProgressInterval <= 0 {
 		opts.ProgressInterval = downloadProgressInterval
 	}
+	if opts.Selection == nil {
+		opts.Selection = &model.Selection{}
+	}
 	d := Downloads{
 		common: common{
 			width: 80, height: 24,
@@ -112,6 +123,7 @@ func NewDownloads(opts DownloadsOptions) Downloads {
 		dkeys:    DefaultDownloadKeys(),
 		jobs:     &model.Jobs{},
 		cancels:  map[model.JobID]jobCancel{},
+		sel:      opts.Selection,
 	}
 	d.setCommon(d.common)
 	return d
@@ -134,6 +146,10 @@ func (d *Downloads) SetSize(width, height int) {
 
 // Keys returns the downloads view's own bindings, for the help footer.
 func (d Downloads) Keys() DownloadKeys { return d.dkeys }
+
+// Selection returns the selection d downloads with RequestSelected; the
+// list toggles it (Toggle, Add, Clear) and shows its Header.
+func (d Downloads) Selection() *model.Selection { return d.sel }
 
 // Parallel returns how many files download at once.
 func (d Downloads) Parallel() int { return d.parallel }
@@ -189,6 +205,17 @@ func (d Downloads) PromptText() string {
 	switch d.prompt {
 	case promptBatch:
 		return "Download " + d.plan.Describe() + "? " + k.Confirm.Help().Key + " yes · " + k.Decline.Help().Key + " no"
+	case promptSelect:
+		known, unknown := int64(0), 0
+		for _, f := range d.matches {
+			if f.SizeKnown() {
+				known += f.SizeBytes
+			} else {
+				unknown++
+			}
+		}
+		return "Select all " + dlPlural(len(d.matches), "file") + " " + d.matchesWhat + " (" +
+			model.SizeText(known, unknown) + ")? " + k.Confirm.Help().Key + " yes · " + k.Decline.Help().Key + " no"
 	case promptQuit:
 		t := d.jobs.Totals()
 		return humanize.Comma(int64(t.Queued+t.Running)) + " downloads unfinished. " +
@@ -202,15 +229,33 @@ func (d Downloads) PromptText() string {
 // queued or running are left alone. The free space is measured first (in
 // the background); a batch that cannot fit is refused with a Status, and a
 // large one (model.NeedsConfirm) opens a prompt before anything is queued.
-func (d *Downloads) Request(files []wandb.File) tea.Cmd {
+func (d *Downloads) Request(files []wandb.File) tea.Cmd { return d.request(files, false) }
+
+// RequestSelected is the download key: it requests the selection, or the
+// file under the list's cursor (onRow) when nothing is selected. The
+// selection is cleared once its files are queued.
+func (d *Downloads) RequestSelected(cursor wandb.File, onRow bool) tea.Cmd {
+	if d.sel.Len() > 0 {
+		return d.request(d.sel.Files(), true)
+	}
+	if onRow {
+		return d.request([]wandb.File{cursor}, false)
+	}
+	return nil
+}
+
+func (d *Downloads) request(files []wandb.File, fromSel bool) tea.Cmd {
 	fresh := d.jobs.Fresh(files)
 	if len(fresh) == 0 {
 		if len(files) > 0 {
 			d.status = "already downloading"
+			if fromSel {
+				d.sel.Clear()
+			}
 		}
 		return nil
 	}
-	return checkBatch(d.dest, fresh)
+	return checkBatch(d.dest, fresh, fromSel)
 }
 
 // Enqueue queues files at once, without the size checks of Request, and

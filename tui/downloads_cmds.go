@@ -51,8 +51,9 @@ type downloadFinishedMsg struct {
 // downloadBatchCheckedMsg carries a batch the user asked for with the free
 // space at the destination (-1 when it could not be told).
 type downloadBatchCheckedMsg struct {
-	files []wandb.File
-	free  int64
+	files   []wandb.File
+	free    int64
+	fromSel bool // the files are the selection, to clear once queued
 }
 
 // downloadEvents connects one running download to the UI. The engine's
@@ -121,13 +122,13 @@ func waitDownload(ev *downloadEvents, id model.JobID, attempt int) tea.Cmd {
 
 // checkBatch measures the free space at dest for a batch of files, off the
 // UI goroutine (statfs can hang on a network mount).
-func checkBatch(dest string, files []wandb.File) tea.Cmd {
+func checkBatch(dest string, files []wandb.File, fromSel bool) tea.Cmd {
 	return func() tea.Msg {
 		free, err := freeSpace(dest)
 		if err != nil {
 			free = -1
 		}
-		return downloadBatchCheckedMsg{files: files, free: free}
+		return downloadBatchCheckedMsg{files: files, free: free, fromSel: fromSel}
 	}
 }
 

@@ -9,19 +9,46 @@ import (
 )
 
 // matchingFetchedMsg carries every file of the run that matches a server
-// filter, for "select all on the server"; gen is the caller's request id,
-// so an answer to a superseded filter can be dropped.
+// filter, for "select all on the server"; what words the filter, and the
+// prompt repeats it, so an answer that arrives after the filter changed
+// still says what it would select.
 type matchingFetchedMsg struct {
-	gen   int
+	what  string
 	files []wandb.File
 	err   error
+}
+
+// SelectAllOnServer lists every file of the run that matches q's Pattern
+// or Names (what words that filter, e.g. `matching "*.png"`) in the
+// background, then asks whether to select them all, showing how many there
+// are and their size. It needs DownloadsOptions.Source and Run.
+func (d *Downloads) SelectAllOnServer(q wandb.FilesQuery, what string) tea.Cmd {
+	if d.src == nil {
+		return nil
+	}
+	d.status = "listing every file " + what + "…"
+	return fetchAllMatching(d.src, d.run, q, what)
+}
+
+// matchingFetched opens the select prompt for the listed files.
+func (d Downloads) matchingFetched(msg matchingFetchedMsg) Downloads {
+	switch {
+	case msg.err != nil:
+		d.status = "could not list the files " + msg.what + ": " + msg.err.Error()
+	case len(msg.files) == 0:
+		d.status = "no file " + msg.what
+	default:
+		d.status = ""
+		d.prompt, d.matches, d.matchesWhat = promptSelect, msg.files, msg.what
+	}
+	return d
 }
 
 // fetchAllMatching lists every file of run that matches q's Pattern or
 // Names, all pages in the largest size the API allows, in the background.
 // It is the one place that walks every page, and only on the user's
 // explicit request.
-func fetchAllMatching(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int) tea.Cmd {
+func fetchAllMatching(src Source, run wandb.RunRef, q wandb.FilesQuery, what string) tea.Cmd {
 	q.First, q.After = wandb.MaxPageSize, ""
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
@@ -30,11 +57,11 @@ func fetchAllMatching(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int)
 		for {
 			page, err := src.Files(ctx, run, q)
 			if err != nil {
-				return matchingFetchedMsg{gen: gen, files: files, err: err}
+				return matchingFetchedMsg{what: what, files: files, err: err}
 			}
 			files = append(files, page.Files...)
 			if !page.HasNextPage || page.EndCursor == "" {
-				return matchingFetchedMsg{gen: gen, files: files}
+				return matchingFetchedMsg{what: what, files: files}
 			}
 			q.After = page.EndCursor
 		}

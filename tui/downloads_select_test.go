@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
@@ -22,9 +23,9 @@ func TestFetchAllMatchingWalksEveryPage(t *testing.T) {
 	srv, c, _ := dlServer(t, run)
 	before := srv.Stats().GraphQLRequests
 
-	msg := fetchAllMatching(c, dlRef(run), wandb.FilesQuery{Pattern: "%.png", First: 50, After: "stale"}, 7)()
+	msg := fetchAllMatching(c, dlRef(run), wandb.FilesQuery{Pattern: "%.png", First: 50, After: "stale"}, `matching "*.png"`)()
 	m, ok := msg.(matchingFetchedMsg)
-	if !ok || m.err != nil || m.gen != 7 {
+	if !ok || m.err != nil {
 		t.Fatalf("msg = %T %+v", msg, m.err)
 	}
 	if len(m.files) != 1250 {
@@ -39,10 +40,64 @@ func TestFetchAllMatchingWalksEveryPage(t *testing.T) {
 		t.Fatalf("%d page requests for 1250 files, want 2 of 1000", n)
 	}
 
-	var sel model.Selection
-	sel.Add(m.files...)
-	if sel.Len() != 1250 || sel.Header() != "1,250 selected · 13 kB" {
-		t.Fatalf("selection: %d, %q", sel.Len(), sel.Header())
+}
+
+func TestSelectAllOnServerAsksWithCount(t *testing.T) {
+	run := dlRun("selall", 300)
+	_, c, files := dlServer(t, run)
+	dest := t.TempDir()
+	h := newDLHarness(t, DownloadsOptions{Downloader: c, Dest: dest, Source: c, Run: dlRef(run)}, 120, 30)
+	sel := h.d.Selection()
+	sel.Toggle(files[0]) // part0/file0000.bin, already selected by hand
+
+	h.do(h.d.SelectAllOnServer(wandb.FilesQuery{Pattern: "part0/%"}, `matching "part0/*"`))
+	h.settle(10 * time.Second)
+	if !h.d.Prompting() {
+		t.Fatalf("no prompt; status %q", h.d.Status())
+	}
+	var known int64
+	for _, f := range files {
+		if strings.HasPrefix(f.Name, "part0/") {
+			known += f.SizeBytes
+		}
+	}
+	want := `Select all 75 files matching "part0/*" (` + model.SizeText(known, 0) + `)? y yes · n/esc no`
+	if got := h.d.PromptText(); got != want {
+		t.Fatalf("prompt %q\nwant   %q", got, want)
+	}
+	h.press("n")
+	if sel.Len() != 1 {
+		t.Fatalf("declined: %d selected", sel.Len())
+	}
+	h.do(h.d.SelectAllOnServer(wandb.FilesQuery{Pattern: "part0/%"}, `matching "part0/*"`))
+	h.settle(10 * time.Second)
+	h.press("y")
+	if sel.Len() != 75 || h.d.Status() != "74 more selected · 75 selected · "+model.SizeText(known, 0) {
+		t.Fatalf("confirmed: %d selected, status %q", sel.Len(), h.d.Status())
+	}
+
+	// d downloads the selection and then clears it; with nothing selected
+	// it takes the row under the cursor.
+	h.do(h.d.RequestSelected(wandb.File{}, false))
+	h.until("the selection's downloads", 30*time.Second, func() bool { return h.d.jobs.Len() == 75 && !h.d.Active() })
+	if sel.Len() != 0 || h.d.Totals().Done != 75 {
+		t.Fatalf("after d: %d selected, totals %+v", sel.Len(), h.d.Totals())
+	}
+	if cmd := h.d.RequestSelected(wandb.File{}, false); cmd != nil {
+		t.Fatal("d with nothing selected and no row did something")
+	}
+	row := files[len(files)-1] // part3/…, not among the selected
+	h.do(h.d.RequestSelected(row, true))
+	h.settle(10 * time.Second)
+	if st := h.d.State(row.Name); st != "done" {
+		t.Fatalf("row download: %q", st)
+	}
+
+	// A listing failure is a status, not a prompt.
+	h.do(h.d.SelectAllOnServer(wandb.FilesQuery{Pattern: "x", Names: []string{"y"}}, "bad"))
+	h.settle(10 * time.Second)
+	if h.d.Prompting() || !strings.HasPrefix(h.d.Status(), "could not list the files bad: ") {
+		t.Fatalf("failure: prompting=%v status %q", h.d.Prompting(), h.d.Status())
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/dustin/go-humanize"
 
 	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
@@ -56,6 +57,8 @@ func (d Downloads) Update(msg tea.Msg) (Downloads, tea.Cmd) {
 		return d.batchChecked(msg)
 	case downloadFilesRefreshedMsg:
 		return d, d.Enqueue(mergeListing(msg.files, msg.fresh))
+	case matchingFetchedMsg:
+		return d.matchingFetched(msg), nil
 	case tea.KeyPressMsg:
 		if d.prompt != promptNone {
 			return d.handlePrompt(msg)
@@ -70,7 +73,7 @@ func (d Downloads) Update(msg tea.Msg) (Downloads, tea.Cmd) {
 func isDownloadMsg(msg tea.Msg) bool {
 	switch msg.(type) {
 	case downloadStartedMsg, downloadProgressedMsg, downloadFinishedMsg,
-		downloadBatchCheckedMsg, downloadFilesRefreshedMsg:
+		downloadBatchCheckedMsg, downloadFilesRefreshedMsg, matchingFetchedMsg:
 		return true
 	}
 	return false
@@ -98,8 +101,11 @@ func (d Downloads) batchChecked(msg downloadBatchCheckedMsg) (Downloads, tea.Cmd
 		d.status = "refused: " + plan.Refusal() + " in " + d.dest
 		return d, nil
 	case plan.NeedsConfirm():
-		d.prompt, d.plan = promptBatch, plan
+		d.prompt, d.plan, d.planFromSel = promptBatch, plan, msg.fromSel
 		return d, nil
+	}
+	if msg.fromSel {
+		d.sel.Clear()
 	}
 	return d, d.Enqueue(plan.Files)
 }
@@ -133,10 +139,22 @@ func (d Downloads) handlePrompt(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 			d.prompt = promptNone
 			files := d.plan.Files
 			d.plan = model.BatchPlan{}
+			if d.planFromSel {
+				d.sel.Clear()
+			}
 			return d, d.Enqueue(files)
 		case key.Matches(msg, k.Decline):
 			d.prompt, d.plan = promptNone, model.BatchPlan{}
 			d.status = "download not started"
+		}
+	case promptSelect:
+		switch {
+		case key.Matches(msg, k.Confirm):
+			n := d.sel.Add(d.matches...)
+			d.status = humanize.Comma(int64(n)) + " more selected · " + d.sel.Header()
+			d.prompt, d.matches = promptNone, nil
+		case key.Matches(msg, k.Decline):
+			d.prompt, d.matches = promptNone, nil
 		}
 	case promptQuit:
 		switch {
