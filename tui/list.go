@@ -69,6 +69,10 @@ func (l listView) view(status string) string {
 	start, end := l.b.Window()
 	now := l.now()
 	needle := l.b.Needle()
+	if t := l.b.FilterText(); len(needle) == 0 && !strings.ContainsAny(t, "*?") {
+		// A plain server filter matches names containing it: show where.
+		needle = model.NewNeedle(t)
+	}
 	for i := start; i < end; i++ {
 		in := rowInput{file: l.b.Row(i), needle: needle, selected: i == l.b.Cursor(), now: now}
 		if l.decorator != nil {

@@ -4,6 +4,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"time"
 
 	"charm.land/lipgloss/v2"
@@ -54,7 +55,7 @@ func (c columns) headerRow(s *Styles) string {
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", markWidth))
 	b.WriteString(pad("NAME", c.name))
-	b.WriteString(padLeft("SIZE", sizeWidth-1) + " ")
+	b.WriteString(" " + padLeft("SIZE", sizeWidth-1))
 	if c.typ {
 		b.WriteString(pad(" TYPE", typeWidth))
 	}
@@ -96,7 +97,7 @@ func renderRow(s *Styles, c columns, in rowInput) string {
 	default:
 		b.WriteString(strings.Repeat(" ", markWidth))
 	}
-	b.WriteString(renderName(s, in.selected, sanitize(in.file.Name), in.needle, c.name-1))
+	b.WriteString(renderName(s, in.selected, sanitize(in.file.Name), in.needle, c.name))
 	cells := " " + padLeft(sizeText(in.file), sizeWidth-1)
 	if c.typ {
 		cells += " " + pad(shortType(in.file), typeWidth-1)
@@ -180,6 +181,12 @@ func renderName(s *Styles, selected bool, name string, needle model.Needle, widt
 	tailW := width - 1 - headW
 	head := ansi.Truncate(name, headW, "")
 	tail := ansi.TruncateLeft(name, w-tailW, "")
+	for ansi.StringWidth(head)+1+ansi.StringWidth(tail) > width && tail != "" {
+		// The cut fell inside a wide character, which was kept whole:
+		// drop it.
+		_, size := utf8.DecodeRuneInString(tail)
+		tail = tail[size:]
+	}
 	render(0, len(head))
 	b.WriteString(dim.Render("…"))
 	render(len(name)-len(tail), len(name))

@@ -1,0 +1,101 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/wbfiles/wbfiles/model"
+	"github.com/wbfiles/wbfiles/wandb"
+)
+
+// TestRowWidths renders rows of awkward names at many widths: every row
+// is exactly the terminal width, in cells, and long names keep their end.
+func TestRowWidths(t *testing.T) {
+	s := DefaultStyles(true)
+	names := []string{
+		"config.yaml",
+		"media/images/samples/a_very_long_folder_name_that_goes_on/and_on/step_01234_final_result.png",
+		"données/résumé été 2026 (copie).txt",
+		"日本語/ファイル名がとても長い場合のテスト用ファイル名.json",
+		"emoji/🚀🔥 launch notes 🎉.md",
+		"combining/e\u0301te\u0301.txt",
+		"hostile/\x1b[31mred\x07.txt",
+	}
+	for _, w := range []int{40, 59, 60, 79, 80, 99, 100, 120, 200} {
+		cols := layoutColumns(w, true)
+		for _, name := range names {
+			for _, sel := range []bool{false, true} {
+				f := wandb.File{Name: name, SizeBytes: 1234, Mimetype: "text/plain", UpdatedAt: testNow.AddDate(0, 0, -3)}
+				row := renderRow(&s, cols, rowInput{file: f, needle: model.NewNeedle("e"), selected: sel, mark: "*", state: "queued", now: testNow})
+				plain := ansi.Strip(row)
+				if got := ansi.StringWidth(row); got != w {
+					t.Errorf("width %d, %q: row is %d cells:\n%q", w, name, got, plain)
+				}
+				if strings.ContainsAny(plain, "\x1b\x07") {
+					t.Errorf("control characters of %q reached the terminal", name)
+				}
+				if w >= 80 && !strings.Contains(plain, "3 days ago") {
+					t.Errorf("width %d lacks the updated column: %q", w, plain)
+				}
+				if w < 80 && strings.Contains(plain, "ago") {
+					t.Errorf("width %d still shows the updated column: %q", w, plain)
+				}
+			}
+		}
+	}
+	// Middle truncation keeps the end of the name.
+	cols := layoutColumns(60, false)
+	row := ansi.Strip(renderRow(&s, cols, rowInput{file: wandb.File{Name: names[1], SizeBytes: -1}, now: testNow}))
+	if !strings.Contains(row, "…") || !strings.Contains(row, "final_result.png") || !strings.Contains(row, "media/") {
+		t.Fatalf("middle truncation lost an end: %q", row)
+	}
+	if !strings.HasSuffix(strings.TrimRight(row, " "), "?") {
+		t.Fatalf("unknown size not shown as ?: %q", row)
+	}
+}
+
+func TestShortTypeAndHelpers(t *testing.T) {
+	for _, tt := range []struct{ name, mime, want string }{
+		{"a.json", "application/json", "json"},
+		{"a.txt", "text/plain; charset=utf-8", "text"},
+		{"a.yaml", "application/x-yaml", "yaml"},
+		{"w.safetensors", "application/octet-stream", "safete"},
+		{"blob", "", "bin"},
+		{"x.xlsx", "application/vnd.ms-excel", "ms-exc"},
+	} {
+		if got := shortType(wandb.File{Name: tt.name, Mimetype: tt.mime}); got != tt.want {
+			t.Errorf("shortType(%s, %s) = %q; want %q", tt.name, tt.mime, got, tt.want)
+		}
+	}
+	if h, ok := md5Hex("1B2M2Y8AsgTpgAmY7PhCfg=="); !ok || h != "d41d8cd98f00b204e9800998ecf8427e" {
+		t.Errorf("md5Hex = %q %v", h, ok)
+	}
+	if _, ok := md5Hex("not base64"); ok {
+		t.Error("md5Hex accepted garbage")
+	}
+	u := shortenSigned("https://storage.example.com/b/k.txt?X-Goog-Date=20261120T120000Z&X-Goog-Signature=0123456789abcdef0123456789abcdef")
+	if u != "https://storage.example.com/b/k.txt?X-Goog-Date=20261120T120000Z&X-Goog-Signature=012345…cdef" {
+		t.Errorf("shortenSigned = %q", u)
+	}
+}
+
+func TestRenderPreview(t *testing.T) {
+	js := wandb.File{Name: "a.json", Mimetype: "application/json", SizeBytes: 13}
+	if got := renderPreview(js, previewFetchedMsg{body: []byte(`{"a":[1,2]}`)}); !strings.Contains(got, "\"a\": [\n    1,") || !strings.Contains(got, "whole file") {
+		t.Errorf("JSON not pretty-printed: %q", got)
+	}
+	bin := wandb.File{Name: "a.txt", Mimetype: "text/plain", SizeBytes: 4}
+	if got := renderPreview(bin, previewFetchedMsg{body: []byte{0, 1, 2, 3}}); !strings.Contains(got, "binary") {
+		t.Errorf("binary content previewed: %q", got)
+	}
+	long := wandb.File{Name: "a.log", SizeBytes: 5 << 20}
+	got := renderPreview(long, previewFetchedMsg{body: []byte("line\x1b[2J\n\tx\n"), truncated: true})
+	if strings.Contains(got, "\x1b") || !strings.Contains(got, "    x") || !strings.Contains(got, "first 12 B of 5.0 MiB") {
+		t.Errorf("truncated preview %q", got)
+	}
+	if previewable(wandb.File{Name: "w.pt", Mimetype: "application/octet-stream"}) || !previewable(wandb.File{Name: "out.log"}) {
+		t.Error("previewable by extension is wrong")
+	}
+}
