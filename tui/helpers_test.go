@@ -73,11 +73,11 @@ func openRun(t testing.TB, c *wandb.Client, ref string) wandb.RunInfo {
 // synchronously, their answers wait in an inbox until settle delivers
 // them, so a test can see what is in flight at any moment.
 type driver struct {
-	t       testing.TB
-	m       Model
-	inbox   []tea.Msg
-	src     *countingSource
-	copied  []string // clipboard writes
+	t      testing.TB
+	m      Model
+	inbox  []tea.Msg
+	src    *countingSource
+	copied []string // clipboard writes
 }
 
 // countingSource records the page queries a driver's model sends.
