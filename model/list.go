@@ -85,11 +85,11 @@ func (l *List) Append(page []wandb.File) {
 		l.sortKey.sortIndices(l.files, added)
 		l.order = l.sortKey.merge(l.files, l.order, added)
 	}
-	if l.sortKey == SortServer && len(l.needle) == 0 {
+	if l.sortKey == SortServer && l.needle.Empty() {
 		l.rows = l.order
 		return // appended at the end: the cursor row is unchanged
 	}
-	if len(l.needle) == 0 {
+	if l.needle.Empty() {
 		l.rows = l.order
 	} else if l.sortKey == SortServer {
 		l.rows = l.appendMatching(l.rows, added)
@@ -145,7 +145,7 @@ func (l *List) SetNarrowing(text string) {
 }
 
 func (l *List) renarrow() {
-	if len(l.needle) == 0 {
+	if l.needle.Empty() {
 		l.rows = l.order
 		return
 	}

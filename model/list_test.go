@@ -145,3 +145,20 @@ func TestListSortIncremental(t *testing.T) {
 		t.Fatal("the sort cycle does not come back to the server order")
 	}
 }
+
+// TestNeedleASCIIPathAgrees compares the byte-wise path with the rune
+// path on names with and without non-ASCII letters.
+func TestNeedleASCIIPathAgrees(t *testing.T) {
+	names := []string{"Media/Images/A.PNG", "x/step_001.txt", "caf\u00e9/menu.txt", "\u212aelvin.txt", "kelvin.txt", "aaab", "ab"}
+	for _, text := range []string{"images", "STEP_0", "menu", "kelvin", "aab", "abc", "b"} {
+		n := NewNeedle(text)
+		slow := Needle{runes: n.runes}
+		for _, name := range names {
+			s1, e1, ok1 := n.Match(name)
+			s2, e2, ok2 := slow.Match(name)
+			if s1 != s2 || e1 != e2 || ok1 != ok2 {
+				t.Errorf("%q in %q: fast %d,%d,%v slow %d,%d,%v", text, name, s1, e1, ok1, s2, e2, ok2)
+			}
+		}
+	}
+}

@@ -6,24 +6,51 @@ import (
 )
 
 // Needle is a prepared case-insensitive substring query.
-type Needle []rune
+type Needle struct {
+	runes []rune // lower-cased
+	// ascii is the lower-cased text when it is all ASCII: then names that
+	// are ASCII too are searched byte by byte, the common case and several
+	// times faster than decoding runes.
+	ascii []byte
+}
 
 // NewNeedle folds text for Match; an empty text matches everything.
 func NewNeedle(text string) Needle {
-	n := make(Needle, 0, len(text))
+	var n Needle
+	isASCII := true
 	for _, r := range text {
-		n = append(n, unicode.ToLower(r))
+		n.runes = append(n.runes, unicode.ToLower(r))
+		if r >= utf8.RuneSelf {
+			isASCII = false
+		}
+	}
+	if isASCII && text != "" {
+		n.ascii = make([]byte, len(text))
+		for i := range len(text) {
+			n.ascii[i] = lowerASCII(text[i])
+		}
 	}
 	return n
 }
+
+// Empty reports whether the needle matches everything.
+func (n Needle) Empty() bool { return len(n.runes) == 0 }
 
 // Match returns the byte range [start, end) of the first case-insensitive
 // occurrence of n in s. It folds rune by rune, so the offsets are valid in
 // s itself (lower-casing the whole string could change byte lengths), and
 // it allocates nothing.
 func (n Needle) Match(s string) (start, end int, ok bool) {
-	if len(n) == 0 {
+	if len(n.runes) == 0 {
 		return 0, 0, true
+	}
+	if n.ascii != nil {
+		if start, ok, decided := n.matchASCII(s); decided {
+			if !ok {
+				return 0, 0, false
+			}
+			return start, start + len(n.ascii), true
+		}
 	}
 	for i := 0; i < len(s); {
 		if j, ok := n.matchAt(s, i); ok {
@@ -35,9 +62,47 @@ func (n Needle) Match(s string) (start, end int, ok bool) {
 	return 0, 0, false
 }
 
+// matchASCII searches an ASCII needle byte by byte. decided is false when
+// s holds a non-ASCII byte before an answer was found: some non-ASCII
+// letters fold to ASCII ones (the Kelvin sign to k), so the rune path
+// must decide.
+func (n Needle) matchASCII(s string) (start int, ok, decided bool) {
+	p := n.ascii
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return 0, false, false
+		}
+		if lowerASCII(c) != p[0] || len(s)-i < len(p) {
+			continue
+		}
+		j := 1
+		for ; j < len(p); j++ {
+			d := s[i+j]
+			if d >= utf8.RuneSelf {
+				return 0, false, false
+			}
+			if lowerASCII(d) != p[j] {
+				break
+			}
+		}
+		if j == len(p) {
+			return i, true, true
+		}
+	}
+	return 0, false, true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
 // matchAt reports whether n matches s at byte i and where the match ends.
 func (n Needle) matchAt(s string, i int) (int, bool) {
-	for _, want := range n {
+	for _, want := range n.runes {
 		if i >= len(s) {
 			return 0, false
 		}

@@ -43,14 +43,17 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 	m.detail = detailView{file: f, key: k, dest: m.dest, vp: viewport.New()}
 	m.detail.vp.SoftWrap = true // long URLs and lines stay readable
 	var cmds []tea.Cmd
-	switch p, cached := m.previews[k]; {
+	switch p, cached := m.previews.get(k); {
 	case cached:
 		m.detail.preview = renderPreview(f, p)
 	case !previewable(f):
 		m.detail.preview = noPreviewReason(f)
 	default:
 		m.detail.preview = "loading preview…"
-		cmds = append(cmds, fetchPreview(m.src, f, k))
+		if !m.previews.pending[k] {
+			m.previews.pending[k] = true
+			cmds = append(cmds, fetchPreview(m.src, f, k))
+		}
 	}
 	cmds = append(cmds, checkLocalState(m.dest, f, k))
 	m.detail.setCommon(m.common)

@@ -69,7 +69,7 @@ func (l listView) view(status string) string {
 	start, end := l.b.Window()
 	now := l.now()
 	needle := l.b.Needle()
-	if t := l.b.FilterText(); len(needle) == 0 && !strings.ContainsAny(t, "*?") {
+	if t := l.b.FilterText(); needle.Empty() && !strings.ContainsAny(t, "*?") {
 		// A plain server filter matches names containing it: show where.
 		needle = model.NewNeedle(t)
 	}

@@ -49,7 +49,7 @@ type Model struct {
 	filter   textinput.Model
 	detail   detailView
 	help     help.Model
-	previews map[string]previewFetchedMsg // by fileKey, kept for the session
+	previews *previewCache
 	status   string                       // a one-line message under the list
 	features keymap.Features
 	quitting bool
@@ -81,7 +81,7 @@ func New(opts Options) Model {
 		list:     newListView(c, b, opts.Dest),
 		filter:   newFilterInput(c),
 		help:     help.New(),
-		previews: map[string]previewFetchedMsg{},
+		previews: newPreviewCache(),
 	}
 	m.list.decorator = opts.Decorator
 	m.help.Styles = c.styles.Help

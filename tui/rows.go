@@ -124,7 +124,7 @@ func renderName(s *Styles, selected bool, name string, needle model.Needle, widt
 	}
 	dirEnd := strings.LastIndexByte(name, '/') + 1
 	mStart, mEnd, ok := needle.Match(name)
-	if !ok || len(needle) == 0 {
+	if !ok || needle.Empty() {
 		mStart, mEnd = -1, -1
 	}
 	var b strings.Builder

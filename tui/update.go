@@ -22,7 +22,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case pageFetchedMsg:
 		return m.pageFetched(msg)
 	case previewFetchedMsg:
-		m.previews[msg.key] = msg
+		m.previews.put(msg)
 		m.detail.previewFetched(msg)
 		return m, nil
 	case localStateCheckedMsg:

@@ -237,11 +237,14 @@ func TestDetailKeepsPosition(t *testing.T) {
 	if s, _ := d.m.browser.Window(); d.m.State() != "list" || d.m.browser.Cursor() != cur || s != off {
 		t.Fatalf("back in %s at row %d window %d; want list at row %d window %d", d.m.State(), d.m.browser.Cursor(), s, cur, off)
 	}
-	previews := len(d.m.previews)
+	previews := d.m.previews.len()
 	d.press("enter")
+	if len(d.inbox) != 1 { // the local state check only
+		t.Fatalf("%d commands on reopening; want only the local state check", len(d.inbox))
+	}
 	d.settle()
 	d.press("backspace")
-	if len(d.m.previews) != previews || len(d.inbox) != 0 {
+	if d.m.previews.len() != previews || previews != 1 {
 		t.Fatal("the preview was fetched again")
 	}
 }
@@ -332,5 +335,38 @@ func TestQuitKeys(t *testing.T) {
 	d.typeText("q")
 	if d.m.State() != "filter" || d.m.filter.Value() != "q" {
 		t.Fatal("q while typing a filter did not type")
+	}
+}
+
+// TestMovementKeys checks every movement binding, including the named
+// keys whose spelling differs between terminals and Bubble Tea versions.
+func TestMovementKeys(t *testing.T) {
+	_, c := newServer(t, numberedRun("r1", 100))
+	info := openRun(t, c, "ent/proj/r1")
+	d := newDriver(t, c, info, Options{PageSize: 100}, 100, 30)
+	d.settle()
+	h := d.m.browser.Height()
+	steps := []struct {
+		key  tea.KeyPressMsg
+		want int
+	}{
+		{keyMsg("down"), 1},
+		{keyMsg("j"), 2},
+		{keyMsg("up"), 1},
+		{keyMsg("k"), 0},
+		{keyMsg("pgdown"), h},
+		{keyMsg("pgup"), 0},
+		{keyMsg("ctrl+d"), h},
+		{keyMsg("ctrl+u"), 0},
+		{keyMsg("end"), 99},
+		{keyMsg("home"), 0},
+		{keyMsg("G"), 99},
+		{keyMsg("g"), 0},
+	}
+	for _, s := range steps {
+		d.update(s.key)
+		if got := d.m.browser.Cursor(); got != s.want {
+			t.Fatalf("after %s the cursor is on %d; want %d", s.key, got, s.want)
+		}
 	}
 }
