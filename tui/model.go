@@ -50,7 +50,7 @@ type Model struct {
 	detail   detailView
 	help     help.Model
 	previews *previewCache
-	status   string                       // a one-line message under the list
+	status   string // a one-line message under the list
 	features keymap.Features
 	quitting bool
 }
