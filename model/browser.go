@@ -19,6 +19,9 @@ type Browser struct {
 	pattern    string
 	// names, when set, limits the listing to these exact names (--names).
 	names []string
+	// unfiltered is the state before the first server filter, restored
+	// when the filter is cleared, so the user is back where they were.
+	unfiltered *Browser
 }
 
 // NewBrowser returns a browser over run, filtered by an initial server
@@ -67,9 +70,24 @@ func (b *Browser) Receive(gen int, page wandb.FilesPage, err error) bool {
 // SetServerFilter applies text as the server-side filter with the LIKE
 // pattern pattern (empty for none): the loaded rows are dropped, the local
 // narrowing cleared and paging restarts with a new generation.
+//
+// Clearing the filter (an empty pattern) brings back the unfiltered rows,
+// cursor and paging as they were before the first filter, when there were
+// any; only an answer to a newer generation can change them from then on.
 func (b *Browser) SetServerFilter(text, pattern string) {
-	b.filterText, b.pattern, b.names = text, pattern, nil
 	b.SetNarrowing("")
+	if pattern == "" && b.unfiltered != nil {
+		gen, height := b.Gen(), b.Height()
+		*b = *b.unfiltered
+		b.Paging.reopen(gen + 1)
+		b.SetHeight(height)
+		return
+	}
+	if !b.Filtered() && pattern != "" && b.Pages() > 0 {
+		saved := *b
+		b.unfiltered = &saved
+	}
+	b.filterText, b.pattern, b.names = text, pattern, nil
 	b.Clear()
 	b.Restart()
 }

@@ -91,3 +91,33 @@ func TestBrowserNoPagingWhileNarrowing(t *testing.T) {
 		t.Fatalf("Total = %d; want unknown", b.Total())
 	}
 }
+
+// TestBrowserClearFilterRestores checks that clearing a server filter
+// brings back the unfiltered rows and cursor, with fresh paging.
+func TestBrowserClearFilterRestores(t *testing.T) {
+	b := NewBrowser(wandb.RunInfo{FileCount: 500}, 50, "", nil)
+	b.SetHeight(10)
+	for range 2 {
+		req, _ := b.WantPage()
+		b.Receive(req.Gen, page(b.Pages(), 50, 500), nil)
+		b.Bottom()
+	}
+	b.SetCursor(80)
+	b.SetServerFilter("x", "%x%")
+	freq, _ := b.WantPage()
+	b.Receive(freq.Gen, page(0, 5, 5), nil)
+	b.SetServerFilter("y", "%y%") // a second filter keeps the first snapshot
+	stale, _ := b.WantPage()
+	b.SetServerFilter("", "")
+	if b.Filtered() || b.Loaded() != 100 || b.Cursor() != 80 || b.Pages() != 2 {
+		t.Fatalf("after clearing: filtered %v loaded %d cursor %d pages %d; want the unfiltered 100 rows at 80", b.Filtered(), b.Loaded(), b.Cursor(), b.Pages())
+	}
+	if b.Receive(stale.Gen, page(0, 5, 5), nil) {
+		t.Fatal("an answer of the cleared filter was accepted")
+	}
+	b.Bottom()
+	req, ok := b.WantPage()
+	if !ok || req.After != "c2" || req.Gen <= stale.Gen {
+		t.Fatalf("next request %+v %v; want page 3 of a new generation", req, ok)
+	}
+}

@@ -32,6 +32,13 @@ func (p *Paging) Restart() {
 	*p = Paging{gen: p.gen + 1, hasNext: true}
 }
 
+// reopen continues a saved paging state under generation gen: a request
+// that was in flight when it was saved belongs to the past and is sent
+// again when needed.
+func (p *Paging) reopen(gen int) {
+	p.gen, p.inFlight = gen, false
+}
+
 // Next marks a request for the next page in flight and returns it; ok is
 // false when a request is already in flight, the last page has arrived or
 // the previous request failed.
