@@ -34,7 +34,7 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 	help := v == HelpView
 
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown} {
-		b.SetEnabled(list || detail || help)
+		b.SetEnabled(list || detail)
 	}
 	k.Top.SetEnabled(list || detail)
 	k.Bottom.SetEnabled(list || detail)

@@ -184,7 +184,7 @@ func (d *detailView) fields() string {
 func (d detailView) view() string {
 	title := d.styles.Title.Render(fit(sanitize(d.file.Name), d.width-12))
 	pct := fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
-	gap := max(d.width-lipglossWidth(title)-len(pct), 0)
+	gap := max(d.width-lipglossWidth(title)-lipglossWidth(pct), 0)
 	return title + strings.Repeat(" ", gap) + d.styles.Subtle.Render(pct) + "\n" + d.vp.View()
 }
 
