@@ -39,9 +39,6 @@ type localStateCheckedMsg struct {
 	err   error
 }
 
-// errMsg reports a failure that belongs to no view in particular.
-type errMsg struct{ err error }
-
 // fetchPage asks src for one page; its inputs are copies, so the command
 // never touches the model.
 func fetchPage(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int) tea.Cmd {

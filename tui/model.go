@@ -115,7 +115,7 @@ func (m Model) sendPage(req model.PageRequest) tea.Cmd {
 	return tea.Batch(fetch, m.list.spinner.Tick)
 }
 
-// keys returns the bindings of the active view, with those that do not
+// activeKeys returns the bindings of the active view, with those that do not
 // apply disabled.
 func (m Model) activeKeys() keymap.KeyMap {
 	f := m.features

@@ -14,6 +14,9 @@ type Source interface {
 	Preview(ctx context.Context, f wandb.File, max int64) ([]byte, bool, error)
 }
 
+// The W&B client is the production Source.
+var _ Source = (*wandb.Client)(nil)
+
 // RowDecorator supplies the selection mark and the download state shown in
 // a file's row. The downloads feature sets one; without it both columns
 // stay empty.

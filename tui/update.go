@@ -28,9 +28,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case localStateCheckedMsg:
 		m.detail.localStateChecked(msg)
 		return m, nil
-	case errMsg:
-		m.status = "error: " + oneLine(msg.err.Error())
-		return m, nil
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
