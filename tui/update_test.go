@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 	"testing"
@@ -368,5 +369,26 @@ func TestMovementKeys(t *testing.T) {
 		if got := d.m.browser.Cursor(); got != s.want {
 			t.Fatalf("after %s the cursor is on %d; want %d", s.key, got, s.want)
 		}
+	}
+}
+
+// TestViewFieldsAndBackground checks the alt screen and title are fields
+// of the root view and that a light background changes the styles.
+func TestViewFieldsAndBackground(t *testing.T) {
+	_, c := newServer(t, numberedRun("r1", 5))
+	info := openRun(t, c, "ent/proj/r1")
+	d := newDriver(t, c, info, Options{Dark: true}, 100, 30)
+	d.settle()
+	v := d.m.View()
+	if !v.AltScreen || v.WindowTitle != "wbfiles · ent/proj/r1" {
+		t.Fatalf("alt screen %v title %q", v.AltScreen, v.WindowTitle)
+	}
+	dark := d.m.styles.Title.GetForeground()
+	d.update(tea.BackgroundColorMsg{Color: color.White})
+	if d.m.isDark || d.m.styles.Title.GetForeground() == dark {
+		t.Fatal("a light background did not change the styles")
+	}
+	if !strings.Contains(d.screen(), "dir0/file00004.txt") {
+		t.Fatal("the list is gone after the style change")
 	}
 }
