@@ -13,8 +13,9 @@ type Browser struct {
 	// PageSize is the number of files asked per page.
 	PageSize int
 
-	// filterText is what the user typed for the server filter ("" for
-	// none); pattern is the LIKE pattern sent for it.
+	// filterText is what the user typed for the server filter; pattern is
+	// the LIKE pattern sent for it. A pattern given as such (--pattern)
+	// has no filterText.
 	filterText string
 	pattern    string
 	// names, when set, limits the listing to these exact names (--names).
@@ -33,7 +34,6 @@ func NewBrowser(run wandb.RunInfo, pageSize int, pattern string, names []string)
 		PageSize:   pageSize,
 		Paging:     NewPaging(),
 		pattern:    pattern,
-		filterText: pattern,
 		names:      names,
 	}
 }

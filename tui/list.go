@@ -109,6 +109,8 @@ func (l listView) headerView() string {
 	parts := []string{l.countText()}
 	if t := l.b.FilterText(); t != "" {
 		parts = append(parts, fmt.Sprintf("filter %q", t))
+	} else if p := l.b.Pattern(); p != "" {
+		parts = append(parts, fmt.Sprintf("pattern %q", p))
 	} else if names := l.b.Names(); len(names) > 0 {
 		parts = append(parts, "names: "+strings.Join(names, ", "))
 	}

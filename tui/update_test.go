@@ -392,3 +392,33 @@ func TestViewFieldsAndBackground(t *testing.T) {
 		t.Fatal("the list is gone after the style change")
 	}
 }
+
+// TestInitialServerFilters starts with --names and with --pattern.
+func TestInitialServerFilters(t *testing.T) {
+	_, c := newServer(t, numberedRun("r1", 120))
+	info := openRun(t, c, "ent/proj/r1")
+	d := newDriver(t, c, info, Options{Names: []string{"dir0/file00003.txt", "dir1/file00101.txt"}}, 100, 30)
+	d.settle()
+	if d.m.browser.Len() != 2 || !strings.Contains(d.screen(), "names: dir0/file00003.txt, dir1/file00101.txt") {
+		t.Fatalf("--names: %d rows\n%s", d.m.browser.Len(), d.screen())
+	}
+	d.press("esc")
+	d.settle()
+	if d.m.browser.Filtered() || d.m.browser.Loaded() != 50 {
+		t.Fatalf("esc kept the names filter: %d loaded", d.m.browser.Loaded())
+	}
+
+	d = newDriver(t, c, info, Options{Pattern: `%file0010_.txt`}, 100, 30)
+	d.settle()
+	if d.m.browser.Len() != 10 || !strings.Contains(d.screen(), `pattern "%file0010_.txt"`) {
+		t.Fatalf("--pattern: %d rows\n%s", d.m.browser.Len(), d.screen())
+	}
+	d.press("/")
+	if d.m.filter.Value() != "" {
+		t.Fatalf("the filter line starts with %q; a LIKE pattern is not filter text", d.m.filter.Value())
+	}
+	d.typeText("file00105")
+	if d.m.browser.Len() != 1 {
+		t.Fatalf("narrowing within the pattern shows %d rows; want 1", d.m.browser.Len())
+	}
+}
