@@ -30,11 +30,11 @@ type Browser struct {
 // for its first page yet.
 func NewBrowser(run wandb.RunInfo, pageSize int, pattern string, names []string) *Browser {
 	return &Browser{
-		Run:        run,
-		PageSize:   pageSize,
-		Paging:     NewPaging(),
-		pattern:    pattern,
-		names:      names,
+		Run:      run,
+		PageSize: pageSize,
+		Paging:   NewPaging(),
+		pattern:  pattern,
+		names:    names,
 	}
 }
 
