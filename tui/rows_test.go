@@ -99,3 +99,30 @@ func TestRenderPreview(t *testing.T) {
 		t.Error("previewable by extension is wrong")
 	}
 }
+
+// TestDecoratorColumns checks the selection mark and download state that
+// the downloads feature feeds through Options.Decorator.
+func TestDecoratorColumns(t *testing.T) {
+	_, c := newServer(t, numberedRun("r1", 5))
+	info := openRun(t, c, "ent/proj/r1")
+	dec := RowDecoratorFunc(func(f wandb.File) (string, string) {
+		if strings.HasSuffix(f.Name, "1.txt") {
+			return "*", "42%"
+		}
+		return "", ""
+	})
+	d := newDriver(t, c, info, Options{Decorator: dec}, 100, 30)
+	d.settle()
+	var row string
+	for _, l := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(l, "file00001.txt") {
+			row = l
+		}
+	}
+	if !strings.HasPrefix(row, "* ") || !strings.Contains(row, "42%") || !strings.Contains(d.screen(), "STATE") {
+		t.Fatalf("decorated row %q", row)
+	}
+	if got := ansi.StringWidth(row); got != 100 {
+		t.Fatalf("decorated row is %d cells; want 100", got)
+	}
+}
