@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -151,10 +152,14 @@ func start(cfg Config, env Env) (started, error) {
 		}
 		return st, err
 	}
+	dest := cfg.Dest
+	if abs, err := filepath.Abs(dest); err == nil {
+		dest = abs // the header then says exactly where files go
+	}
 	st.opts = tui.Options{
 		Source:   client,
 		Run:      info,
-		Dest:     cfg.Dest,
+		Dest:     dest,
 		PageSize: cfg.PerPage,
 		Pattern:  cfg.Pattern,
 		Names:    cfg.Names,
