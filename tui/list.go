@@ -87,10 +87,19 @@ func (l listView) view(status string) string {
 		b.WriteByte('\n')
 		drawn = 1
 	}
+	line := l.statusView(status)
+	if status == "" && end == l.b.Len() && drawn < l.b.Height() {
+		// The end of the list is on screen: the spinner, error or end
+		// row goes right under the last row.
+		b.WriteString(line)
+		b.WriteByte('\n')
+		line = ""
+		drawn++
+	}
 	for ; drawn < l.b.Height(); drawn++ {
 		b.WriteByte('\n')
 	}
-	b.WriteString(l.statusView(status))
+	b.WriteString(line)
 	return b.String()
 }
 

@@ -64,6 +64,10 @@ func TestEndAsksForOnePage(t *testing.T) {
 	if n := len(d.src.queries); n != 2 {
 		t.Fatalf("G sent %d requests in all; want the first page and one more", n)
 	}
+	lines := strings.Split(d.screen(), "\n")
+	if last := lines[len(lines)-3]; !strings.Contains(last, "dir0/file00049.txt") || !strings.Contains(lines[len(lines)-2], "loading more files") {
+		t.Fatalf("no spinner row under the last row while loading:\n%s", d.screen())
+	}
 	d.press("G", "end", "G") // one in flight: no more
 	if n := len(d.src.queries); n != 2 {
 		t.Fatalf("repeated G sent %d requests; want still 2", n)
