@@ -55,7 +55,9 @@ func (m Model) footer() string {
 	if m.state == stateDetail && m.status != "" {
 		return m.styles.Status.Render(fit(m.status, m.width))
 	}
-	return m.help.ShortHelpView(m.activeKeys().ShortHelp())
+	// The help bubble drops items that do not fit but can still overrun
+	// by a separator; cut to be sure.
+	return fit(m.help.ShortHelpView(m.activeKeys().ShortHelp()), m.width)
 }
 
 // helpView is the full help of the view the overlay was opened from, with
@@ -70,12 +72,12 @@ func (m Model) helpView() string {
 	b.WriteString("\n\n")
 	body := m.help.FullHelpView(keys.FullHelp())
 	lines := strings.Split(body, "\n")
-	room := m.height - 4
+	room := m.height - 3 // title, blank line, footer
 	if len(lines) > room {
 		lines = lines[:room]
 	}
 	b.WriteString(strings.Join(lines, "\n"))
 	b.WriteString(strings.Repeat("\n", max(room-len(lines), 0)+1))
-	b.WriteString(m.help.ShortHelpView(m.activeKeys().ShortHelp()))
+	b.WriteString(m.footer())
 	return b.String()
 }
