@@ -168,10 +168,11 @@ func start(cfg Config, env Env) (started, error) {
 	return st, nil
 }
 
-// programOptions honours --no-color and NO_COLOR: text attributes (the
-// reverse-video cursor) stay, colours go.
+// programOptions runs the program on env's terminal and honours
+// --no-color and NO_COLOR: text attributes (the reverse-video cursor)
+// stay, colours go.
 func programOptions(cfg Config, env Env) []tea.ProgramOption {
-	var opts []tea.ProgramOption
+	opts := []tea.ProgramOption{tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}
 	if cfg.NoColor || env.Getenv("NO_COLOR") != "" {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
