@@ -175,7 +175,7 @@ func (l listView) statusView(status string) string {
 		return s.Status.Render(fit(status, l.width))
 	case l.b.InFlight():
 		return l.spinner.View() + s.Subtle.Render(fit(" loading more files…", l.width-1))
-	case l.b.AllLoaded():
+	case l.b.AllLoaded() && l.b.Len() > 0:
 		return s.Subtle.Render(fit("end of list", l.width))
 	}
 	return ""
