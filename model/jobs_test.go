@@ -295,7 +295,7 @@ func TestJobsSummary(t *testing.T) {
 	if s.Downloaded != 2 || s.Bytes != 2000 || s.UpToDate != 1 || len(s.Failed) != 1 || s.Unfinished != 1 {
 		t.Fatalf("summary %+v", s)
 	}
-	want := "2 files downloaded (2.0 kB), 1 skipped (up to date), 1 failed, 1 not finished.\n" +
+	want := "2 files downloaded (2.0 KiB), 1 skipped (up to date), 1 failed, 1 not finished.\n" +
 		"  failed: f003: unsafe file name \"../evil\": bad"
 	if got := s.String(); got != want {
 		t.Fatalf("summary text:\n%s\nwant:\n%s", got, want)
@@ -320,14 +320,14 @@ func TestBatchPlan(t *testing.T) {
 	if !p.Fits() || p.Known != 3_000_000_000 || p.Unknown != 1 {
 		t.Fatalf("plan %+v", p)
 	}
-	if got := p.Describe(); got != "4 files, 3.0 GB + 1 of unknown size (3.5 GB free)" {
+	if got := p.Describe(); got != "4 files, 2.8 GiB + 1 of unknown size (3.3 GiB free)" {
 		t.Fatalf("Describe = %q", got)
 	}
 	p = PlanBatch(files, 3_500_000_000, 600_000_000)
 	if p.Fits() {
 		t.Fatal("a batch that fits only without the queued jobs fits")
 	}
-	if got := p.Refusal(); got != "not enough space: 3.6 GB needed, 3.5 GB free" {
+	if got := p.Refusal(); got != "not enough space: 3.4 GiB needed, 3.3 GiB free" {
 		t.Fatalf("Refusal = %q", got)
 	}
 	if !PlanBatch(files, -1, 0).Fits() {

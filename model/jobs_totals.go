@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dustin/go-humanize"
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
@@ -124,7 +123,7 @@ func (s Summary) String() string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s downloaded (%s)", plural(s.Downloaded, "file"), humanize.Bytes(uint64(max(s.Bytes, 0))))
+	fmt.Fprintf(&b, "%s downloaded (%s)", plural(s.Downloaded, "file"), HumanBytes(s.Bytes))
 	if s.UpToDate > 0 {
 		fmt.Fprintf(&b, ", %d skipped (up to date)", s.UpToDate)
 	}
@@ -207,13 +206,13 @@ func (p BatchPlan) Fits() bool {
 	return p.Free < 0 || p.Known+p.Pending <= p.Free
 }
 
-// Describe words the batch: "1,234 files, 5.6 GB (120 GB free)".
+// Describe words the batch: "1,234 files, 5.6 GiB (120 GiB free)".
 func (p BatchPlan) Describe() string {
 	text := plural(len(p.Files), "file") + ", " + SizeText(p.Known, p.Unknown)
 	if p.Free >= 0 {
-		text += " (" + humanize.Bytes(uint64(p.Free)) + " free"
+		text += " (" + HumanBytes(p.Free) + " free"
 		if p.Pending > 0 {
-			text += ", " + humanize.Bytes(uint64(p.Pending)) + " still queued"
+			text += ", " + HumanBytes(p.Pending) + " still queued"
 		}
 		text += ")"
 	}
@@ -223,5 +222,5 @@ func (p BatchPlan) Describe() string {
 // Refusal explains why a batch that does not fit is refused.
 func (p BatchPlan) Refusal() string {
 	need := p.Known + p.Pending
-	return fmt.Sprintf("not enough space: %s needed, %s free", humanize.Bytes(uint64(need)), humanize.Bytes(uint64(max(p.Free, 0))))
+	return fmt.Sprintf("not enough space: %s needed, %s free", HumanBytes(need), HumanBytes(p.Free))
 }

@@ -31,13 +31,13 @@ func TestSelectionToggleAddClear(t *testing.T) {
 	if !s.Toggle(selFile("a.txt", 200_000_000)) || !s.Has("a.txt") {
 		t.Fatal("second toggle did not select")
 	}
-	if got := s.Header(); got != "2 selected · 1.7 GB" {
+	if got := s.Header(); got != "2 selected · 1.6 GiB" {
 		t.Fatalf("header = %q", got)
 	}
 	if s.Toggle(selFile("b.bin", 1_500_000_000)) || s.Has("b.bin") {
 		t.Fatal("toggle of a selected file kept it")
 	}
-	if got := s.Header(); got != "1 selected · 200 MB" {
+	if got := s.Header(); got != "1 selected · 191 MiB" {
 		t.Fatalf("header after unselect = %q", got)
 	}
 
@@ -49,7 +49,7 @@ func TestSelectionToggleAddClear(t *testing.T) {
 	if known != 200_000_005 || unknown != 1 {
 		t.Fatalf("Size = %d, %d", known, unknown)
 	}
-	if got := s.Header(); got != "3 selected · 200 MB + 1 of unknown size" {
+	if got := s.Header(); got != "3 selected · 191 MiB + 1 of unknown size" {
 		t.Fatalf("header = %q", got)
 	}
 	if got := selNames(s.Files()); !slices.Equal(got, []string{"a.txt", "c", "d"}) {

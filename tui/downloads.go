@@ -183,7 +183,7 @@ func jobStateText(j model.Job) string {
 	if f, ok := j.Fraction(); ok {
 		return humanize.FormatFloat("#.", f*100) + "%"
 	}
-	return humanize.Bytes(uint64(max(j.Done, 0)))
+	return model.HumanBytes(j.Done)
 }
 
 // Summary returns what the downloads came to, for the normal screen after
@@ -193,6 +193,10 @@ func (d Downloads) Summary() string { return d.jobs.Summary().String() }
 // Status returns the last one-line message (a refused batch, a retry that
 // had nothing to do), for the root to show under the list.
 func (d Downloads) Status() string { return d.status }
+
+// ClearStatus drops the last one-line message; the root calls it on a key
+// press, as it does with its own status.
+func (d *Downloads) ClearStatus() { d.status = "" }
 
 // Prompting reports whether the model waits for an answer to a question
 // (a large batch, quitting while downloading); the root then routes key

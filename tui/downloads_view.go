@@ -120,7 +120,7 @@ func (d Downloads) titleLine(t model.Totals) string {
 }
 
 func (d Downloads) overallLine(t model.Totals) string {
-	text := " " + humanize.Bytes(uint64(max(t.BytesDone, 0))) + " / " + model.SizeText(t.BytesTotal, t.UnknownSize)
+	text := " " + model.HumanBytes(t.BytesDone) + " / " + model.SizeText(t.BytesTotal, t.UnknownSize)
 	if t.Running > 0 {
 		text += " · " + dlSpeed(t.Speed)
 		if left, ok := t.ETA(); ok {
@@ -312,18 +312,18 @@ func (b *dlBars) view(width int, fraction float64) string {
 	return looks[cells]
 }
 
-// dlBytes is "1.2 MB / 3.4 MB", or the bytes so far when the size is
+// dlBytes is "1.2 MiB / 3.4 MiB", or the bytes so far when the size is
 // unknown.
 func dlBytes(j model.Job) string {
-	done := humanize.Bytes(uint64(max(j.Done, 0)))
+	done := model.HumanBytes(j.Done)
 	if j.Total < 0 {
 		return done
 	}
-	return done + " / " + humanize.Bytes(uint64(j.Total))
+	return done + " / " + model.HumanBytes(j.Total)
 }
 
-// dlSpeed is "2.1 MB/s".
-func dlSpeed(bps float64) string { return humanize.Bytes(uint64(bps)) + "/s" }
+// dlSpeed is "2.1 MiB/s".
+func dlSpeed(bps float64) string { return model.HumanBytes(int64(bps)) + "/s" }
 
 // dlDuration is a short time left: "12s", "3m05s", "2h03m".
 func dlDuration(t time.Duration) string {

@@ -119,7 +119,7 @@ func TestDownloadsStateColumn(t *testing.T) {
 		"config.yaml":                     "done",
 		"media/images/sample_0001.png":    "up to date",
 		"../evil":                         "failed",
-		"output.log":                      "70 kB", // size unknown: bytes so far
+		"output.log":                      "68 KiB", // size unknown: bytes so far
 		"media/tables/metrics.table.json": "cancelled",
 		"requirements.txt":                "0%",
 		"wandb-summary.json":              "queued",
