@@ -132,11 +132,16 @@ type speedMeter struct {
 
 func (m *speedMeter) reset() { *m = speedMeter{} }
 
-// add records that done bytes were on disk at time at. Samples that go back
-// in time (a restart from zero) start the meter over.
+// add records that done bytes were on disk at time at. A count that goes
+// back (a restart from zero) starts the meter over; a time that goes back
+// (events of parallel downloads arrive slightly out of order) counts as
+// the newest time.
 func (m *speedMeter) add(at time.Time, done int64) {
-	if m.n > 0 && (done < m.bytes[m.last] || at.Before(m.at[m.last])) {
+	if m.n > 0 && done < m.bytes[m.last] {
 		m.reset()
+	}
+	if m.n > 0 && at.Before(m.at[m.last]) {
+		at = m.at[m.last]
 	}
 	if m.n > 0 {
 		m.last = (m.last + 1) % speedSamples

@@ -29,6 +29,19 @@ type Jobs struct {
 
 	counts [numJobStates]int
 	bytes  byteTotals
+	// fetched counts every byte that arrived, over all jobs and attempts;
+	// speed follows it, so many small files that each report once still
+	// add up to an aggregate speed.
+	fetched int64
+	speed   speedMeter
+}
+
+// arrived records that n more bytes arrived at time at.
+func (q *Jobs) arrived(n int64, at time.Time) {
+	if n > 0 {
+		q.fetched += n
+	}
+	q.speed.add(at, q.fetched)
 }
 
 // byteTotals are the byte sums of the overall bar.
@@ -206,6 +219,7 @@ func (q *Jobs) Progressed(id JobID, attempt int, done, total int64, at time.Time
 	if j == nil {
 		return false
 	}
+	old := j.Done
 	q.update(j, func() {
 		j.Done = done
 		if total >= 0 {
@@ -213,6 +227,7 @@ func (q *Jobs) Progressed(id JobID, attempt int, done, total int64, at time.Time
 		}
 	})
 	j.speed.add(at, done)
+	q.arrived(done-old, at)
 	return true
 }
 
@@ -228,6 +243,9 @@ func (q *Jobs) Finished(id JobID, attempt int, res wandb.DownloadResult, err err
 	j := q.jobs[id]
 	if j.Attempt != attempt || !(j.State == Running || (j.State == Cancelled && err == nil)) {
 		return false
+	}
+	if err == nil && res.Status == wandb.Downloaded {
+		q.arrived(res.Bytes-j.Done, at)
 	}
 	q.update(j, func() {
 		j.FinishedAt = at

@@ -2,7 +2,8 @@ package model
 
 import (
 	"fmt"
-	"strconv"
+
+	"github.com/dustin/go-humanize"
 	"strings"
 	"time"
 
@@ -18,11 +19,12 @@ type Totals struct {
 	// BytesTotal).
 	BytesDone, BytesTotal int64
 	UnknownSize           int
-	// Speed is the sum of the running jobs' speeds, in bytes per second.
+	// Speed is the recent rate at which bytes arrived over all jobs, in
+	// bytes per second (0 when nothing runs).
 	Speed float64
 }
 
-// Totals returns the overall figures. It walks only the running jobs.
+// Totals returns the overall figures in O(1).
 func (q *Jobs) Totals() Totals {
 	t := Totals{
 		Files:       len(q.jobs),
@@ -36,8 +38,8 @@ func (q *Jobs) Totals() Totals {
 		BytesTotal:  q.bytes.total,
 		UnknownSize: q.bytes.unknown,
 	}
-	for _, id := range q.running {
-		t.Speed += q.jobs[id].Speed()
+	if t.Running > 0 {
+		t.Speed = q.speed.rate()
 	}
 	return t
 }
@@ -151,7 +153,7 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return strconv.Itoa(n) + " " + word + "s"
+	return humanize.Comma(int64(n)) + " " + word + "s"
 }
 
 // Limits above which a batch asks for confirmation first.

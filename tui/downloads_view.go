@@ -42,11 +42,15 @@ type dlColumns struct {
 
 func layoutDownloadColumns(width int) dlColumns {
 	c := dlColumns{}
+	// The name matters most: the bar narrows first, then speed and time
+	// left go, then the bar.
 	switch {
-	case width >= 100:
+	case width >= 120:
 		c = dlColumns{bar: 20, bytes: true, speed: true, left: true}
+	case width >= 100:
+		c = dlColumns{bar: 12, bytes: true, speed: true, left: true}
 	case width >= 80:
-		c = dlColumns{bar: 12, bytes: true, speed: true}
+		c = dlColumns{bar: 10, bytes: true, speed: true}
 	case width >= 60:
 		c = dlColumns{bytes: true}
 	}
