@@ -133,3 +133,27 @@ func TestDownloadsStateColumn(t *testing.T) {
 		t.Errorf("running state = %q, want 4%%", got)
 	}
 }
+
+func TestDownloadsViewFitsEverySize(t *testing.T) {
+	for w := 40; w <= 140; w += 5 {
+		for h := 10; h <= 40; h += 6 {
+			d := NewDownloads(DownloadsOptions{Dest: "/a/rather/long/destination/folder/for/the/downloads", Parallel: 4})
+			d.SetSize(w, h)
+			viewJobs(&d)
+			for _, prompt := range []bool{false, true} {
+				if prompt {
+					d.AskQuit()
+				}
+				lines := strings.Split(ansi.Strip(d.View()), "\n")
+				if len(lines) != h {
+					t.Fatalf("%dx%d (prompt %v): %d lines", w, h, prompt, len(lines))
+				}
+				for i, l := range lines {
+					if cw := ansi.StringWidth(l); cw > w {
+						t.Fatalf("%dx%d (prompt %v): line %d is %d cells: %q", w, h, prompt, i, cw, l)
+					}
+				}
+			}
+		}
+	}
+}
