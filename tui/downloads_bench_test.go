@@ -18,7 +18,7 @@ import (
 // BenchmarkDownloadsQueue sends 1,000 small files through the Downloads
 // model and the real engine against the local server, once with 1 download
 // at a time and once with 8, and reports both rates and their ratio. Each
-// body request gets 2 ms of latency, as a real storage host has, so that
+// body request gets 5 ms of latency (a real storage host has more), so that
 // parallelism matters.
 func BenchmarkDownloadsQueue(b *testing.B) {
 	const n = 1000
@@ -27,7 +27,7 @@ func BenchmarkDownloadsQueue(b *testing.B) {
 		run.Files = append(run.Files, wandbtest.FileSpec{Name: fmt.Sprintf("media/f%04d.bin", i), Size: 2048})
 	}
 	srv, c, files := dlServer(b, run)
-	srv.SetFaults(wandbtest.FileURL|wandbtest.Storage, wandbtest.Faults{Latency: 2 * time.Millisecond})
+	srv.SetFaults(wandbtest.FileURL|wandbtest.Storage, wandbtest.Faults{Latency: 5 * time.Millisecond})
 
 	var took [2]time.Duration
 	for b.Loop() {
