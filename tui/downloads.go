@@ -222,7 +222,7 @@ func (d Downloads) PromptText() string {
 			model.SizeText(known, unknown) + ")? " + k.Confirm.Help().Key + " yes · " + k.Decline.Help().Key + " no"
 	case promptQuit:
 		t := d.jobs.Totals()
-		return humanize.Comma(int64(t.Queued+t.Running)) + " downloads unfinished. " +
+		return dlPlural(t.Queued+t.Running, "download") + " unfinished. " +
 			k.Confirm.Help().Key + " cancel them and quit · " + k.Wait.Help().Key + " quit when done · " +
 			k.Decline.Help().Key + " keep going"
 	}
