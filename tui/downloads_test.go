@@ -361,3 +361,37 @@ func TestDownloadsQuitPrompt(t *testing.T) {
 	noFinalFile(t, dest2, "a.bin")
 	noFinalFile(t, dest2, "b.bin")
 }
+
+func TestDownloadsKeepsADifferentLocalFile(t *testing.T) {
+	run := wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: "exists", Files: []wandbtest.FileSpec{
+		{Name: "notes/readme.txt", Content: []byte("from the run\n")},
+	}}
+	_, c, files := dlServer(t, run)
+	dest := t.TempDir()
+	local := filepath.Join(dest, "notes", "readme.txt")
+	if err := os.MkdirAll(filepath.Dir(local), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(local, []byte("my own edits\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newDLHarness(t, DownloadsOptions{Downloader: c, Dest: dest}, 120, 30)
+	h.do(h.d.Enqueue(files))
+	h.settle(10 * time.Second)
+	j, _ := h.d.Job("notes/readme.txt")
+	if j.State != model.Failed || model.ShortReason(j.Err) != "exists, differs" {
+		t.Fatalf("job %v %q", j.State, j.Reason)
+	}
+	if b, _ := os.ReadFile(local); string(b) != "my own edits\n" {
+		t.Fatalf("local file changed to %q", b)
+	}
+
+	// With Overwrite, the run's file replaces it.
+	h2 := newDLHarness(t, DownloadsOptions{Downloader: c, Dest: dest, Existing: wandb.Overwrite}, 120, 30)
+	h2.do(h2.d.Enqueue(files))
+	h2.settle(10 * time.Second)
+	if st := h2.d.State("notes/readme.txt"); st != "done" {
+		t.Fatalf("overwrite: %q", st)
+	}
+	checkOnDisk(t, dest, run.Files[0])
+}
