@@ -70,7 +70,9 @@ type Job struct {
 
 	StartedAt, FinishedAt time.Time
 
-	speed speedMeter
+	// speed exists only while the job runs, so the thousands of finished
+	// or queued jobs of a large batch carry no samples.
+	speed *speedMeter
 }
 
 // Fraction returns how much of the file is on disk, from 0 to 1, and false
@@ -91,7 +93,7 @@ func (j Job) Fraction() (float64, bool) {
 // average over the last SpeedWindow of progress reports, 0 when the job is
 // not running or not enough is known yet.
 func (j Job) Speed() float64 {
-	if j.State != Running {
+	if j.State != Running || j.speed == nil {
 		return 0
 	}
 	return j.speed.rate()

@@ -74,6 +74,9 @@ func (q *Jobs) update(j *Job, change func()) {
 		q.dropRunning(j.ID)
 	}
 	change()
+	if j.State != Running {
+		j.speed = nil // only running jobs carry samples
+	}
 	q.bytes.add(j, 1)
 	q.counts[j.State]++
 	if j.State == Running {
@@ -153,7 +156,7 @@ func (j *Job) requeue() {
 	j.Done, j.Total = 0, j.File.SizeBytes
 	j.Path, j.Resumed, j.Reason, j.Err = "", false, "", nil
 	j.StartedAt, j.FinishedAt = time.Time{}, time.Time{}
-	j.speed.reset()
+	j.speed = nil
 }
 
 // Start is one job that Next moved to Running: the caller runs the
@@ -226,6 +229,9 @@ func (q *Jobs) Progressed(id JobID, attempt int, done, total int64, at time.Time
 			j.Total = total
 		}
 	})
+	if j.speed == nil {
+		j.speed = &speedMeter{}
+	}
 	j.speed.add(at, done)
 	q.arrived(done-old, at)
 	return true
