@@ -22,6 +22,7 @@ type detailView struct {
 	dest    string
 	local   string // the local state line; "" while checking
 	preview string // the rendered preview, or why there is none
+	job     string // the download's state and failure reason; "" if none
 	vp      viewport.Model
 }
 
@@ -40,7 +41,7 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	k := fileKey(f)
-	m.detail = detailView{file: f, key: k, dest: m.dest, vp: viewport.New()}
+	m.detail = detailView{file: f, key: k, dest: m.dest, job: m.jobText(f.Name), vp: viewport.New()}
 	m.detail.vp.SoftWrap = true // long URLs and lines stay readable
 	var cmds []tea.Cmd
 	switch p, cached := m.previews.get(k); {
@@ -69,6 +70,8 @@ func (m Model) handleDetail(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, te
 	case key.Matches(msg, k.Back):
 		m.state = stateList
 		return m, nil
+	case key.Matches(msg, k.Download):
+		return m, m.downloads.Request([]wandb.File{m.detail.file})
 	case key.Matches(msg, k.Copy):
 		u := m.detail.file.URL
 		if u == "" {
@@ -176,6 +179,9 @@ func (d *detailView) fields() string {
 			state = "checking…"
 		}
 		row("", state)
+	}
+	if d.job != "" {
+		row("download", d.job)
 	}
 	return b.String()
 }

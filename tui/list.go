@@ -27,6 +27,10 @@ type listView struct {
 	spinner   spinner.Model
 	decorator RowDecorator
 	dest      string
+	// sel and totals, when downloads are wired, add the selection and the
+	// downloads' progress to the header.
+	sel    *model.Selection
+	totals func() model.Totals
 }
 
 func newListView(c common, b *model.Browser, dest string) listView {
@@ -127,6 +131,9 @@ func (l listView) headerView() string {
 		parts = append(parts, fmt.Sprintf("%s of %s loaded contain %q",
 			humanize.Comma(int64(l.b.Len())), humanize.Comma(int64(l.b.Loaded())), n))
 	}
+	if l.sel != nil && l.sel.Len() > 0 {
+		parts = append(parts, l.sel.Header())
+	}
 	if k := l.b.Sort(); k != model.SortServer {
 		sorted := "sorted by " + k.String()
 		if !l.b.AllLoaded() {
@@ -136,7 +143,27 @@ func (l listView) headerView() string {
 	}
 	return ansi.Truncate(title, l.width, "…") + "\n" +
 		fit(strings.Join(parts, " · "), l.width) + "\n" +
-		s.Subtle.Render(fit("download to "+l.dest, l.width)) + "\n"
+		s.Subtle.Render(fit(l.downloadsText()+"download to "+l.dest, l.width)) + "\n"
+}
+
+// downloadsText is how far the downloads are, for the header ("" before
+// the first): a person browsing on sees them move without switching views.
+func (l listView) downloadsText() string {
+	if l.totals == nil {
+		return ""
+	}
+	t := l.totals()
+	if t.Files == 0 {
+		return ""
+	}
+	parts := []string{fmt.Sprintf("downloads %s/%s", humanize.Comma(int64(t.Finished())), humanize.Comma(int64(t.Files)))}
+	if t.Running > 0 {
+		parts = append(parts, fmt.Sprintf("%.0f%%", t.Fraction()*100))
+	}
+	if t.Failed > 0 {
+		parts = append(parts, humanize.Comma(int64(t.Failed))+" failed")
+	}
+	return strings.Join(parts, " ") + " (tab) · "
 }
 
 // countText is "N of M files loaded", or "N loaded (total unknown)".

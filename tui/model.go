@@ -26,8 +26,17 @@ type Options struct {
 	Pattern string
 	Names   []string
 	// Decorator fills the selection mark and download state columns; nil
-	// hides the state column.
+	// hides the state column. With a Downloader the downloads' own
+	// decorator replaces it.
 	Decorator RowDecorator
+	// Downloader, when set, turns on selection and downloads (space, a, A,
+	// c/x, d, tab); normally the same *wandb.Client as Source.
+	Downloader Downloader
+	// Parallel is how many files download at once (DefaultParallel when 0).
+	Parallel int
+	// Existing is the policy for a local file with other content
+	// (--overwrite chooses wandb.Overwrite).
+	Existing wandb.ExistingPolicy
 	// Now is the clock for relative times; nil means time.Now.
 	Now func() time.Time
 	// Dark is the initial background assumption until the terminal
@@ -53,6 +62,10 @@ type Model struct {
 	status   string // a one-line message under the list
 	features keymap.Features
 	quitting bool
+
+	// downloads is the download queue and its view; its queue and
+	// selection are shared by every copy of the model.
+	downloads Downloads
 }
 
 // New returns the root model for opts.
@@ -84,6 +97,20 @@ func New(opts Options) Model {
 		previews: newPreviewCache(),
 	}
 	m.list.decorator = opts.Decorator
+	m.downloads = NewDownloads(DownloadsOptions{
+		Downloader: opts.Downloader,
+		Dest:       opts.Dest,
+		Parallel:   opts.Parallel,
+		Existing:   opts.Existing,
+		Source:     opts.Source,
+		Run:        opts.Run.Ref,
+	})
+	if opts.Downloader != nil {
+		m.features = keymap.Features{Selection: true, Downloads: true}
+		m.list.decorator = DownloadsDecorator(m.downloads.Selection(), m.downloads)
+		m.list.totals = m.downloads.Totals
+		m.list.sel = m.downloads.Selection()
+	}
 	m.help.Styles = c.styles.Help
 	return m
 }
@@ -94,7 +121,7 @@ func (m Model) Init() tea.Cmd {
 }
 
 // State returns the name of the active view ("list", "filter", "detail",
-// "help").
+// "help", "downloads").
 func (m Model) State() string { return m.state.String() }
 
 // Browser returns the list state, for tests and for wiring selection.
@@ -129,6 +156,8 @@ func (m Model) activeKeys() keymap.KeyMap {
 		v = keymap.DetailView
 	case stateHelp:
 		v = keymap.HelpView
+	case stateDownloads:
+		v = keymap.DownloadsView
 	}
 	return m.keys.ForView(v, f)
 }
@@ -143,6 +172,9 @@ func (m *Model) resize() {
 	m.detail.setCommon(m.common)
 	m.filter.SetWidth(max(m.width-4, 1))
 	m.help.SetWidth(m.width)
+	dc := m.common
+	dc.height = max(m.height-1, 1) // the footer
+	m.downloads.setCommon(dc)
 }
 
 // setStyles rebuilds the styles for a dark or light background.

@@ -8,6 +8,7 @@ const (
 	stateFilter                  // typing in the filter line over the list
 	stateDetail                  // one file's details and preview
 	stateHelp                    // full help over the list
+	stateDownloads               // the download queue (tab)
 )
 
 // String names the state, for tests and debugging.
@@ -21,6 +22,8 @@ func (s viewState) String() string {
 		return "detail"
 	case stateHelp:
 		return "help"
+	case stateDownloads:
+		return "downloads"
 	}
 	return "unknown"
 }

@@ -11,6 +11,10 @@ import (
 // Update routes a message: window sizes and answers to commands go where
 // they belong whatever the view; keys go to the active view only.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if isDownloadMsg(msg) {
+		// Downloads go on whatever the user is looking at.
+		return m.downloadsUpdate(msg)
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -52,17 +56,29 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // handleKey applies global keys, then hands the key to the active view.
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.activeKeys()
-	if key.Matches(msg, k.ForceQuit) || key.Matches(msg, k.Quit) {
-		m.quitting = true
-		return m, tea.Quit
+	if key.Matches(msg, k.ForceQuit) {
+		return m.forceQuit()
+	}
+	if m.downloads.Prompting() {
+		// An open question takes every key until it is answered.
+		m.status = ""
+		return m.downloadsUpdate(msg)
+	}
+	if key.Matches(msg, k.Quit) {
+		return m.quit()
 	}
 	m.status = ""
+	m.downloads.ClearStatus()
 	if m.tooSmall() {
 		return m, nil // nothing the user cannot see should happen
 	}
 	if key.Matches(msg, k.Help) {
 		m.toggleHelp()
 		return m, nil
+	}
+	if key.Matches(msg, k.Downloads) {
+		m.toggleDownloads()
+		return m, m.requestPage()
 	}
 	switch m.state {
 	case stateFilter:
@@ -71,6 +87,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.handleDetail(msg, k)
 	case stateHelp:
 		return m.handleHelp(msg, k)
+	case stateDownloads:
+		return m.downloadsUpdate(msg)
 	}
 	return m.handleList(msg, k)
 }
@@ -112,6 +130,10 @@ func (m Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.
 		return m.clearServerFilter()
 	case key.Matches(msg, k.Open):
 		return m.openDetail()
+	default:
+		if cmd, ok := m.handleSelection(msg, k); ok {
+			return m, tea.Batch(cmd, m.requestPage())
+		}
 	}
 	return m, m.requestPage()
 }

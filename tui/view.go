@@ -37,8 +37,12 @@ func (m Model) frame() string {
 		b.WriteString(m.footer())
 	case stateHelp:
 		b.WriteString(m.helpView())
+	case stateDownloads:
+		b.WriteString(m.downloads.View())
+		b.WriteByte('\n')
+		b.WriteString(m.footer())
 	default:
-		b.WriteString(m.list.view(m.status))
+		b.WriteString(m.list.view(m.statusText()))
 		b.WriteByte('\n')
 		if m.state == stateFilter {
 			b.WriteString(m.filterView())
@@ -52,12 +56,29 @@ func (m Model) frame() string {
 // footer is the short help of the active view, or the status message in
 // views that have no status line of their own.
 func (m Model) footer() string {
-	if m.state == stateDetail && m.status != "" {
-		return m.styles.Status.Render(fit(m.status, m.width))
+	switch {
+	case m.state == stateDownloads:
+		// The view shows its own status and questions.
+		return fit(m.help.ShortHelpView(m.downloadsHelpKeys().ShortHelp()), m.width)
+	case m.downloads.Prompting():
+		// The question takes every key, so it must be on screen in every
+		// view.
+		return m.styles.Status.Render(fit(m.downloads.PromptText(), m.width))
+	case m.state == stateDetail && m.statusText() != "":
+		return m.styles.Status.Render(fit(m.statusText(), m.width))
 	}
 	// The help bubble drops items that do not fit but can still overrun
 	// by a separator; cut to be sure.
 	return fit(m.help.ShortHelpView(m.activeKeys().ShortHelp()), m.width)
+}
+
+// statusText is the one-line message of the list and detail views: the
+// root's own, else the downloads' (queued, refused, listing).
+func (m Model) statusText() string {
+	if m.status != "" {
+		return m.status
+	}
+	return m.downloads.Status()
 }
 
 // helpView is the full help of the view the overlay was opened from, with
@@ -70,7 +91,11 @@ func (m Model) helpView() string {
 	var b strings.Builder
 	b.WriteString(m.styles.Title.Render(fit("wbfiles · keys", m.width)))
 	b.WriteString("\n\n")
-	body := m.help.FullHelpView(keys.FullHelp())
+	groups := keys.FullHelp()
+	if m.helpFrom == stateDownloads {
+		groups = m.downloadsHelpKeys().FullHelp()
+	}
+	body := m.help.FullHelpView(groups)
 	lines := strings.Split(body, "\n")
 	room := m.height - 3 // title, blank line, footer
 	if len(lines) > room {

@@ -74,7 +74,15 @@ func Main(args []string, env Env) int {
 	if !env.IsTerminal(env.Stdin.Fd()) || !env.IsTerminal(env.Stdout.Fd()) {
 		return fail(env, 1, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
 	}
-	if _, err := tea.NewProgram(tui.New(st.opts), programOptions(cfg, env)...).Run(); err != nil {
+	final, err := tea.NewProgram(tui.New(st.opts), programOptions(cfg, env)...).Run()
+	if m, ok := final.(tui.Model); ok {
+		// Back on the normal screen: what the downloads came to stays
+		// readable after the alt screen is gone.
+		if s := m.Summary(); s != "" {
+			fmt.Fprintln(env.Stdout, s)
+		}
+	}
+	if err != nil {
 		return fail(env, 1, err)
 	}
 	return 0
@@ -156,14 +164,21 @@ func start(cfg Config, env Env) (started, error) {
 	if abs, err := filepath.Abs(dest); err == nil {
 		dest = abs // the header then says exactly where files go
 	}
+	existing := wandb.KeepExisting
+	if cfg.Override {
+		existing = wandb.Overwrite
+	}
 	st.opts = tui.Options{
-		Source:   client,
-		Run:      info,
-		Dest:     dest,
-		PageSize: cfg.PerPage,
-		Pattern:  cfg.Pattern,
-		Names:    cfg.Names,
-		Dark:     true,
+		Source:     client,
+		Downloader: client,
+		Parallel:   cfg.Parallel,
+		Existing:   existing,
+		Run:        info,
+		Dest:       dest,
+		PageSize:   cfg.PerPage,
+		Pattern:    cfg.Pattern,
+		Names:      cfg.Names,
+		Dark:       true,
 	}
 	return st, nil
 }
