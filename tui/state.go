@@ -4,11 +4,11 @@ package tui
 type viewState int
 
 const (
-	stateList   viewState = iota // browsing the list
-	stateFilter                  // typing in the filter line over the list
-	stateDetail                  // one file's details and preview
-	stateHelp                    // full help over the list
-	stateDownloads               // the download queue (tab)
+	stateList      viewState = iota // browsing the list
+	stateFilter                     // typing in the filter line over the list
+	stateDetail                     // one file's details and preview
+	stateHelp                       // full help over the list
+	stateDownloads                  // the download queue (tab)
 )
 
 // String names the state, for tests and debugging.
