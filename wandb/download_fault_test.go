@@ -200,3 +200,38 @@ func TestDownloadPermissionDenied(t *testing.T) {
 		t.Errorf("fetched although nothing could be written: %+v", st)
 	}
 }
+
+// TestDownloadRetryNoElapsedBound: a policy without MaxElapsed means no
+// bound on the total time, for downloads as for GraphQL calls; both paths
+// then stop at MaxAttempts.
+func TestDownloadRetryNoElapsedBound(t *testing.T) {
+	e := newDLEnv(t, wandbtest.FileSpec{Name: "r.bin", Size: 10})
+	c, err := NewClient(Config{BaseURL: e.srv.URL(), APIKey: e.srv.APIKey(),
+		Retry: RetryPolicy{MaxAttempts: 4, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.retry.MaxElapsed != 0 {
+		t.Fatalf("NewClient set MaxElapsed %v on a policy that had none", c.retry.MaxElapsed)
+	}
+	f := e.file("r.bin")
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{ServerErrorEvery: 1})
+	_, err = c.Download(t.Context(), f, e.dest, DownloadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "gave up after 4 attempts") {
+		t.Errorf("download: err %v, want it to give up after 4 attempts", err)
+	}
+	if n := e.srv.Stats().FileRequests; n != 4 {
+		t.Errorf("download: %d requests, want MaxAttempts = 4", n)
+	}
+
+	e.srv.SetFaults(wandbtest.GraphQL, wandbtest.Faults{ServerErrorEvery: 1})
+	before := e.srv.Stats().GraphQLRequests
+	_, err = c.Run(t.Context(), RunRef{Entity: e.run.Entity, Project: e.run.Project, RunID: e.run.ID})
+	var re *RetryError
+	if !errors.As(err, &re) || re.Attempts != 4 || re.OutOfTime {
+		t.Errorf("GraphQL: err %v, want a *RetryError after 4 tries", err)
+	}
+	if n := e.srv.Stats().GraphQLRequests - before; n != 4 {
+		t.Errorf("GraphQL: %d requests, want 4", n)
+	}
+}

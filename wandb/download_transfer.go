@@ -200,7 +200,9 @@ func (t *transfer) fetch(ctx context.Context) error {
 	var lastErr error
 	for {
 		if failures > 0 {
-			if failures >= p.MaxAttempts || time.Since(since)+wait > p.MaxElapsed {
+			// MaxElapsed 0 means no bound on the total time, as for
+			// GraphQL calls (graphql.go) and as NewClient leaves it.
+			if failures >= p.MaxAttempts || (p.MaxElapsed > 0 && time.Since(since)+wait > p.MaxElapsed) {
 				return fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
 			}
 			if err := downloadSleep(ctx, wait); err != nil {
