@@ -304,15 +304,24 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 // netError describes a failed request without echoing its URL, which may
 // be a signed one.
 func (t *transfer) netError(err error) error {
-	host := t.src.Host
+	host, err := unwrapURLError(err, t.src.Host)
+	return fmt.Errorf("downloading %s from %s: %w", t.f.Name, host, err)
+}
+
+// unwrapURLError takes the cause out of the *url.Error net/http returns,
+// whose message holds the whole URL (a signed one carries its signature),
+// and returns the host it was for (fallback when there is no *url.Error,
+// or its URL cannot be parsed) with that cause.
+func unwrapURLError(err error, fallback string) (string, error) {
+	host := fallback
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		if u, perr := url.Parse(ue.URL); perr == nil {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.Host != "" {
 			host = u.Host
 		}
 		err = ue.Err
 	}
-	return fmt.Errorf("downloading %s from %s: %w", t.f.Name, host, err)
+	return host, err
 }
 
 // statusError explains an HTTP error answer.

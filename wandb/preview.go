@@ -39,7 +39,10 @@ func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool
 	c.prepareDownload(req, withKey)
 	resp, err := c.downloadHTTP(withKey).Do(req)
 	if err != nil {
-		return nil, false, fmt.Errorf("previewing %s: %w", f.Name, err)
+		// Name only the host: the *url.Error's message holds the whole
+		// URL, which for storage is signed.
+		host, cause := unwrapURLError(err, u.Host)
+		return nil, false, fmt.Errorf("previewing %s from %s: %w", f.Name, host, cause)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
@@ -48,7 +51,8 @@ func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool
 	// One byte more than the limit tells a 200 answer's length apart.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, false, fmt.Errorf("previewing %s: %w", f.Name, err)
+		host, cause := unwrapURLError(err, resp.Request.URL.Host)
+		return nil, false, fmt.Errorf("previewing %s from %s: %w", f.Name, host, cause)
 	}
 	truncated := int64(len(body)) > limit
 	if truncated {

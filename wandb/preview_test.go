@@ -2,7 +2,10 @@ package wandb_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
+	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +68,39 @@ func TestPreview(t *testing.T) {
 	}
 	if _, _, err := c.Preview(t.Context(), wandb.File{Name: "nowhere"}, limit); err == nil {
 		t.Fatal("a file with no URL was previewed")
+	}
+}
+
+// TestPreviewDialErrorHidesURL: when the storage host cannot be reached,
+// the error names the host but never the signed URL (its query is a
+// credential).
+func TestPreviewDialErrorHidesURL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := ln.Addr().String()
+	ln.Close() // nothing listens there now: the dial is refused
+	c, err := wandb.NewClient(wandb.Config{BaseURL: "http://127.0.0.1:1", APIKey: previewKey,
+		Retry: wandb.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const secret = "deadbeefcafe0123456789"
+	f := wandb.File{Name: "a.txt", DirectURL: "http://" + host + "/bucket/a.txt?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Signature=" + secret}
+	_, _, err = c.Preview(t.Context(), f, 100)
+	if err == nil {
+		t.Fatal("a preview from a closed port succeeded")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, secret) || strings.Contains(msg, "X-Goog") || strings.Contains(msg, "/bucket/") {
+		t.Errorf("error %q shows the signed URL", msg)
+	}
+	if !strings.Contains(msg, host) || !strings.Contains(msg, "a.txt") {
+		t.Errorf("error %q does not name the file and the host %s", msg, host)
+	}
+	var ne *net.OpError
+	if !errors.As(err, &ne) {
+		t.Errorf("error %q does not wrap the network error", msg)
 	}
 }
