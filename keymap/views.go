@@ -62,21 +62,24 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 }
 
 // ShortHelp returns the footer bindings; disabled ones are skipped by the
-// help bubble.
+// help bubble. The arrows are left to the full help so that help and quit
+// still fit at 80 columns; the downloads view's key comes last, as the
+// list header names it too once there are downloads.
 func (k KeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{
-		k.Up, k.Down, k.Open, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download,
-		k.Copy, k.Back, k.Retry, k.Help, k.Quit,
+		k.Open, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download,
+		k.Copy, k.Back, k.Retry, k.Help, k.Quit, k.Downloads,
 	}
 }
 
-// FullHelp returns the bindings in columns: moving, acting, selecting and
-// downloading, general.
+// FullHelp returns the bindings in columns: moving, acting, then selecting,
+// downloading and general.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
-		{k.Select, k.SelectAll, k.SelectAllServer, k.ClearSelection, k.Download, k.Downloads},
-		{k.Help, k.Quit, k.ForceQuit},
+		// General keys share the third column so all of it fits in 80
+		// columns.
+		{k.Select, k.SelectAll, k.SelectAllServer, k.ClearSelection, k.Download, k.Downloads, k.Help, k.Quit, k.ForceQuit},
 	}
 }

@@ -89,12 +89,15 @@ func TestGolden(t *testing.T) {
 			d.settle()
 			d.press("j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j") // past the signed URL
 		},
-		"help": func(d *driver) { d.press("?") },
+		"help":      func(d *driver) { d.press("?") },
+		"selected":  func(d *driver) { d.press("space", "j", "space", "space") },
+		"downloads": func(d *driver) { d.press("tab") },
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for name, act := range views {
 			t.Run(fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), func(t *testing.T) {
-				d := newDriver(t, c, info, Options{Dest: "downloads"}, size[0], size[1])
+				// Wired as the program is: selection and downloads on.
+				d := newDriver(t, c, info, Options{Dest: "downloads", Downloader: c}, size[0], size[1])
 				d.settle()
 				act(d)
 				golden.RequireEqual(t, normalize(d.screen()))
