@@ -145,7 +145,44 @@ func (c *Client) bodyExcerpt(body []byte) string {
 	} else {
 		s = string(body)
 	}
-	return c.redact(oneLine(s, maxExcerpt))
+	return c.safeExcerpt(s, maxExcerpt)
+}
+
+// safeExcerpt is oneLine(s, max) with the key masked. Masking comes first,
+// since a cut through the key would leave a prefix that no longer matches;
+// then again, since oneLine drops control characters that may have split
+// the key; and a prefix of the key (or of its basic-auth form) that the
+// cut left at the end is masked too.
+func (c *Client) safeExcerpt(s string, max int) string {
+	out := c.redact(oneLine(c.redact(s), max))
+	if c.apiKey == "" {
+		return out
+	}
+	body, cut := strings.CutSuffix(out, "…")
+	if !cut {
+		return out
+	}
+	for _, secret := range c.secrets() {
+		for l := min(len(secret)-1, len(body)); l >= minMaskedPrefix; l-- {
+			if strings.HasSuffix(body, secret[:l]) {
+				return body[:len(body)-l] + redactedMark + "…"
+			}
+		}
+	}
+	return out
+}
+
+// minMaskedPrefix is the shortest prefix of the key masked at a cut; a
+// shorter one tells next to nothing and is too likely ordinary text.
+const minMaskedPrefix = 4
+
+// redactedMark replaces the key in messages.
+const redactedMark = "[redacted]"
+
+// secrets returns the forms of the key a server might echo: the key and
+// the basic-auth credentials made from it.
+func (c *Client) secrets() [2]string {
+	return [2]string{c.apiKey, base64.StdEncoding.EncodeToString([]byte("api:" + c.apiKey))}
 }
 
 // redact masks the API key and its basic-auth form in s.
@@ -153,8 +190,10 @@ func (c *Client) redact(s string) string {
 	if c.apiKey == "" {
 		return s
 	}
-	s = strings.ReplaceAll(s, c.apiKey, "[redacted]")
-	return strings.ReplaceAll(s, base64.StdEncoding.EncodeToString([]byte("api:"+c.apiKey)), "[redacted]")
+	for _, secret := range c.secrets() {
+		s = strings.ReplaceAll(s, secret, redactedMark)
+	}
+	return s
 }
 
 // oneLine collapses whitespace, drops control characters and invalid UTF-8

@@ -97,7 +97,7 @@ func (c *Client) gqlMessages(raw []byte) []string {
 
 // cleanMessage makes a server's error message safe to show.
 func (c *Client) cleanMessage(m string) string {
-	return c.redact(oneLine(m, 500))
+	return c.safeExcerpt(m, 500)
 }
 
 // hasData reports whether a GraphQL answer has a non-null "data" member.
