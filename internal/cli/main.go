@@ -39,6 +39,9 @@ type Env struct {
 	IsTerminal func(fd uintptr) bool
 	// Retry, when set, replaces the client's retry policy (tests).
 	Retry wandb.RetryPolicy
+	// Width and Height, when set, are the terminal size the program starts
+	// with (tests, whose output is a file with no size to ask).
+	Width, Height int
 }
 
 // OSEnv returns the process's real environment.
@@ -75,17 +78,22 @@ func Main(args []string, env Env) int {
 		return fail(env, 1, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
 	}
 	final, err := tea.NewProgram(tui.New(st.opts), programOptions(cfg, env)...).Run()
-	if m, ok := final.(tui.Model); ok {
-		// Back on the normal screen: what the downloads came to stays
-		// readable after the alt screen is gone.
-		if s := m.Summary(); s != "" {
-			fmt.Fprintln(env.Stdout, s)
-		}
-	}
+	printSummary(env.Stdout, final)
 	if err != nil {
 		return fail(env, 1, err)
 	}
 	return 0
+}
+
+// printSummary writes what the downloads came to on the normal screen,
+// where it stays readable after the alt screen is gone; nothing when
+// nothing was downloaded.
+func printSummary(w io.Writer, final tea.Model) {
+	if m, ok := final.(tui.Model); ok {
+		if s := m.Summary(); s != "" {
+			fmt.Fprintln(w, s)
+		}
+	}
 }
 
 func fail(env Env, code int, err error) int {
@@ -188,6 +196,9 @@ func start(cfg Config, env Env) (started, error) {
 // stay, colours go.
 func programOptions(cfg Config, env Env) []tea.ProgramOption {
 	opts := []tea.ProgramOption{tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}
+	if env.Width > 0 && env.Height > 0 {
+		opts = append(opts, tea.WithWindowSize(env.Width, env.Height))
+	}
 	if cfg.NoColor || env.Getenv("NO_COLOR") != "" {
 		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
 	}
