@@ -1,11 +1,15 @@
 package wandb
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // testKey looks like a W&B key, so a leak is easy to spot.
@@ -212,5 +216,48 @@ func TestNewClientBaseURL(t *testing.T) {
 	}
 	if _, err := NewClient(Config{BaseURL: "https://x"}); !errors.Is(err, ErrNoAPIKey) {
 		t.Errorf("no key: err = %v, want ErrNoAPIKey", err)
+	}
+}
+
+// TestConfigHidesKey prints a Config every way a log line or a debug
+// message might: the key must never show, the other fields must.
+func TestConfigHidesKey(t *testing.T) {
+	const key = "config-print-secret-0123456789abcdef01234"
+	cfg := Config{BaseURL: "https://api.example.test", APIKey: key, Entity: "ent",
+		Retry: RetryPolicy{MaxAttempts: 3}, Timeout: time.Second}
+	type holder struct{ Cfg Config }
+	var js bytes.Buffer
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("start", "cfg", cfg)
+	var txt bytes.Buffer
+	slog.New(slog.NewTextHandler(&txt, nil)).Info("start", "cfg", &cfg)
+	outs := map[string]string{
+		"%v":        fmt.Sprintf("%v", cfg),
+		"%+v":       fmt.Sprintf("%+v", cfg),
+		"%#v":       fmt.Sprintf("%#v", cfg),
+		"%s":        fmt.Sprintf("%s!", cfg), // the verb, not a String call
+		"%v ptr":    fmt.Sprintf("%v", &cfg),
+		"%+v ptr":   fmt.Sprintf("%+v", &cfg),
+		"%#v ptr":   fmt.Sprintf("%#v", &cfg),
+		"%+v field": fmt.Sprintf("%+v", holder{cfg}),
+		"%#v field": fmt.Sprintf("%#v", holder{cfg}),
+		"slog json": js.String(),
+		"slog text": txt.String(),
+	}
+	for verb, out := range outs {
+		if strings.Contains(out, key) || strings.Contains(out, key[:12]) {
+			t.Errorf("%s shows the key: %s", verb, out)
+		}
+		if !strings.Contains(out, "[redacted]") || !strings.Contains(out, "api.example.test") || !strings.Contains(out, "ent") {
+			t.Errorf("%s does not show the fields with the key masked: %s", verb, out)
+		}
+	}
+	if got := fmt.Sprintf("%#v", cfg); !strings.HasPrefix(got, "wandb.Config{") {
+		t.Errorf("%%#v = %s, want Go syntax of a wandb.Config", got)
+	}
+	if cfg.APIKey != key {
+		t.Error("printing changed the key")
+	}
+	if got := fmt.Sprintf("%v", Config{BaseURL: "x"}); strings.Contains(got, "[redacted]") {
+		t.Errorf("a Config without a key prints %s; want no mark, so a missing key shows", got)
 	}
 }
