@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -71,19 +72,28 @@ type DownloadOptions struct {
 type DownloadStatus int
 
 const (
+	// NotDownloaded is the zero value: the file was not put in place (the
+	// result of a failed download has it), so a result nobody filled in
+	// never claims success.
+	NotDownloaded DownloadStatus = iota
 	// Downloaded means the file was fetched and put in place.
-	Downloaded DownloadStatus = iota
+	Downloaded
 	// UpToDate means an identical file (same md5) was already in place;
 	// nothing was fetched.
 	UpToDate
 )
 
-// String returns "downloaded" or "up to date".
+// String returns "not downloaded", "downloaded" or "up to date".
 func (s DownloadStatus) String() string {
-	if s == UpToDate {
+	switch s {
+	case NotDownloaded:
+		return "not downloaded"
+	case Downloaded:
+		return "downloaded"
+	case UpToDate:
 		return "up to date"
 	}
-	return "downloaded"
+	return "DownloadStatus(" + strconv.Itoa(int(s)) + ")"
 }
 
 // DownloadResult describes a finished download.

@@ -321,3 +321,34 @@ func TestDownloadListedFiles(t *testing.T) {
 		t.Errorf("temporary files left: %v", p)
 	}
 }
+
+// TestDownloadStatusOfFailure: a failed download's result must not claim
+// the file was downloaded, neither by its Status nor by its text.
+func TestDownloadStatusOfFailure(t *testing.T) {
+	e := newDLEnv(t, wandbtest.FileSpec{Name: "r.bin", Size: 10})
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{ServerErrorEvery: 1, ServerErrorStatus: http.StatusNotImplemented})
+	res, err := e.download(e.file("r.bin"), DownloadOptions{})
+	if err == nil {
+		t.Fatal("a download answered 501 succeeded")
+	}
+	if res.Status != NotDownloaded || res.Status.String() != "not downloaded" {
+		t.Errorf("failed download: status %d %q, want NotDownloaded", res.Status, res.Status)
+	}
+	var zero DownloadResult
+	if zero.Status == Downloaded || zero.Status == UpToDate {
+		t.Error("the zero DownloadResult says the file is there")
+	}
+
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{})
+	res, err = e.download(e.file("r.bin"), DownloadOptions{})
+	if err != nil || res.Status != Downloaded || res.Status.String() != "downloaded" {
+		t.Errorf("download: status %q, err %v; want downloaded", res.Status, err)
+	}
+	res, err = e.download(e.file("r.bin"), DownloadOptions{})
+	if err != nil || res.Status != UpToDate || res.Status.String() != "up to date" {
+		t.Errorf("second download: status %q, err %v; want up to date", res.Status, err)
+	}
+	if s := DownloadStatus(42).String(); s == "downloaded" || s == "up to date" {
+		t.Errorf("an unknown status prints %q", s)
+	}
+}
