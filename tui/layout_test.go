@@ -17,7 +17,7 @@ import (
 func TestFramesFitEverySize(t *testing.T) {
 	_, c := newDemo(t)
 	info := openRun(t, c, wandbtest.DemoRun)
-	d := newDriver(t, c, info, Options{Dest: "downloads"}, 80, 24)
+	d := newDriver(t, c, info, Options{Dest: "downloads", Downloader: c}, 80, 24)
 	d.settle()
 	d.cursorTo("media/html/attention_map.html")
 	enter := map[string]func(){
@@ -25,15 +25,27 @@ func TestFramesFitEverySize(t *testing.T) {
 		"filter": func() { d.press("/"); d.typeText("ü %") },
 		"detail": func() { d.press("enter"); d.settle() },
 		"help":   func() { d.press("?") },
+		"downloads": func() {
+			d.press("tab")
+		},
+		"prompt": func() {
+			d.press("A") // the select-all question over the list
+			d.settle()
+		},
 	}
 	leave := map[string]func(){
 		"list":   func() {},
 		"filter": func() { d.press("esc"); d.settle() },
 		"detail": func() { d.press("esc") },
 		"help":   func() { d.press("?") },
+		"downloads": func() {
+			d.press("tab")
+		},
+		"prompt": func() { d.press("n") },
 	}
 	sizes := [][2]int{{40, 10}, {41, 11}, {59, 17}, {60, 20}, {79, 23}, {80, 24}, {99, 30}, {120, 40}, {200, 60}}
-	for _, view := range []string{"list", "filter", "detail", "help"} {
+	state := map[string]string{"prompt": "list"}
+	for _, view := range []string{"list", "filter", "detail", "help", "downloads", "prompt"} {
 		enter[view]()
 		for _, sz := range sizes {
 			w, h := sz[0], sz[1]
@@ -50,7 +62,11 @@ func TestFramesFitEverySize(t *testing.T) {
 			}
 		}
 		d.update(tea.WindowSizeMsg{Width: 80, Height: 24})
-		if got := d.m.State(); got != view {
+		want := view
+		if s, ok := state[view]; ok {
+			want = s
+		}
+		if got := d.m.State(); got != want {
 			t.Fatalf("resizing left %s for %s", view, got)
 		}
 		leave[view]()

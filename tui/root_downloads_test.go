@@ -92,7 +92,7 @@ func TestRootSelectToggleAllAndClear(t *testing.T) {
 }
 
 func TestRootSelectAllOnServer(t *testing.T) {
-	_, _, r, _ := wiredRun(t, "selall", 130)
+	_, run, r, dest := wiredRun(t, "selall", 130)
 	r.press("A")
 	r.until("the count", 10*time.Second, func() bool { return r.m.downloads.Prompting() })
 	footer := lastLine(r.screen())
@@ -108,6 +108,27 @@ func TestRootSelectAllOnServer(t *testing.T) {
 	}
 	if !strings.Contains(r.screen(), "130 selected") {
 		t.Fatalf("header:\n%s", r.screen())
+	}
+
+	// Over 100 files: d asks first, with the count, size and free space.
+	r.press("d")
+	r.until("the batch question", 10*time.Second, func() bool { return r.m.downloads.Prompting() })
+	if f := lastLine(r.screen()); !strings.Contains(f, "Download 130 files") || !strings.Contains(f, "free") {
+		t.Fatalf("footer = %q", f)
+	}
+	if r.m.downloads.Totals().Files != 0 {
+		t.Fatal("files were queued before the answer")
+	}
+	r.press("y")
+	r.until("every download", 30*time.Second, func() bool {
+		t := r.m.downloads.Totals()
+		return t.Files == 130 && !r.m.downloads.Active()
+	})
+	if tot := r.m.downloads.Totals(); tot.Done != 130 {
+		t.Fatalf("totals %+v", tot)
+	}
+	for _, i := range []int{0, 57, 129} {
+		checkOnDisk(t, dest, run.Files[i])
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // View draws the whole frame for the active state. Only the root returns
@@ -38,7 +39,7 @@ func (m Model) frame() string {
 	case stateHelp:
 		b.WriteString(m.helpView())
 	case stateDownloads:
-		b.WriteString(m.downloads.View())
+		b.WriteString(fitLines(m.downloads.View(), m.width))
 		b.WriteByte('\n')
 		b.WriteString(m.footer())
 	default:
@@ -105,4 +106,17 @@ func (m Model) helpView() string {
 	b.WriteString(strings.Repeat("\n", max(room-len(lines), 0)+1))
 	b.WriteString(m.footer())
 	return b.String()
+}
+
+// fitLines cuts every line of s to w cells, so a child view's long line
+// (the downloads view's hint when it is empty) cannot wrap and push the
+// frame past the terminal's height.
+func fitLines(s string, w int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) > w {
+			lines[i] = fit(l, w)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
