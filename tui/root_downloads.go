@@ -75,10 +75,11 @@ func (m *Model) handleSelection(msg tea.KeyPressMsg, k keymap.KeyMap) (cmd tea.C
 			b.Move(1)
 		}
 	case key.Matches(msg, k.SelectAll):
-		n := sel.Add(b.RowFiles()...)
-		m.status = humanize.Comma(int64(n)) + " more selected"
-		if h := sel.Header(); h != "" {
-			m.status += " · " + h
+		// The header shows the new total; the status says what a did.
+		if n := sel.Add(b.RowFiles()...); n > 0 {
+			m.status = "selected " + humanize.Comma(int64(n)) + " more (every loaded row shown)"
+		} else {
+			m.status = "every row shown is already selected"
 		}
 	case key.Matches(msg, k.SelectAllServer):
 		return m.downloads.SelectAllOnServer(b.Query(model.PageRequest{}), m.serverFilterWords()), true
