@@ -16,9 +16,17 @@ import (
 )
 
 // loadedModel returns a root model at w x h with n files loaded through
-// the paging state machine, as pages of 1,000 would arrive.
+// the paging state machine, as pages of 1,000 would arrive. It is wired as
+// the program is (selection and download columns), with every other file
+// selected, so the rows pay for their marks and states.
 func loadedModel(n, w, h int) Model {
-	m := New(Options{Run: wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}, FileCount: n * 2}, Now: func() time.Time { return testNow }})
+	// A client that is never asked anything: it only enables downloads.
+	c, err := wandb.NewClient(wandb.Config{BaseURL: "http://127.0.0.1:1", APIKey: testKey})
+	if err != nil {
+		panic(err)
+	}
+	m := New(Options{Run: wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}, FileCount: n * 2},
+		Downloader: c, Now: func() time.Time { return testNow }})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m = mm.(Model)
 	for start := 0; start < n; start += 1000 {
@@ -32,6 +40,11 @@ func loadedModel(n, w, h int) Model {
 		}
 		page.HasNextPage, page.EndCursor = true, fmt.Sprint(start+1000)
 		m.browser.Receive(req.Gen, page, nil)
+	}
+	for i, f := range m.browser.Files() {
+		if i%2 == 0 {
+			m.Selection().Toggle(f)
+		}
 	}
 	m.browser.SetCursor(n / 2)
 	return m

@@ -60,7 +60,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m.forceQuit()
 	}
 	if m.downloads.Prompting() {
-		// An open question takes every key until it is answered.
+		// An open question takes every key until it is answered, but
+		// only while it is on screen.
+		if m.tooSmall() {
+			return m, nil
+		}
 		m.status = ""
 		return m.downloadsUpdate(msg)
 	}
