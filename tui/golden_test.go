@@ -89,9 +89,10 @@ func TestGolden(t *testing.T) {
 			d.settle()
 			d.press("j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j", "j") // past the signed URL
 		},
-		"help":      func(d *driver) { d.press("?") },
-		"selected":  func(d *driver) { d.press("space", "j", "space", "space") },
-		"downloads": func(d *driver) { d.press("tab") },
+		"help":           func(d *driver) { d.press("?") },
+		"selected":       func(d *driver) { d.press("space", "j", "space", "space") },
+		"downloads":      func(d *driver) { d.press("tab") },
+		"downloads_help": func(d *driver) { d.press("tab", "?") },
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for name, act := range views {

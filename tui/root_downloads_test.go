@@ -333,3 +333,18 @@ func TestRootUnwiredHasNoSelectionKeys(t *testing.T) {
 		t.Fatalf("footer advertises unwired keys: %q", f)
 	}
 }
+
+func TestRootDownloadsFlowWhileFiltering(t *testing.T) {
+	_, run, r, dest := slowRun(t, "typing")
+	r.press("d", "/")
+	r.typeText("sm")
+	r.until("the download", 20*time.Second, func() bool { return r.jobState("a/big.bin") == "done" })
+	if r.m.State() != "filter" || r.m.filter.Value() != "sm" {
+		t.Fatalf("the filter line was disturbed: %s %q", r.m.State(), r.m.filter.Value())
+	}
+	checkOnDisk(t, dest, run.Files[0])
+	r.press("esc")
+	if !strings.Contains(r.screen(), "downloads 1/1") {
+		t.Fatalf("list header:\n%s", r.screen())
+	}
+}
