@@ -348,3 +348,28 @@ func TestRootDownloadsFlowWhileFiltering(t *testing.T) {
 		t.Fatalf("list header:\n%s", r.screen())
 	}
 }
+
+func TestRootCancelAndRetryInDownloadsView(t *testing.T) {
+	srv, run, r, dest := slowRun(t, "cancel")
+	r.press("d", "tab")
+	r.until("some bytes", 10*time.Second, func() bool {
+		j, _ := r.m.downloads.Job("a/big.bin")
+		return j.Done > 0
+	})
+	if f := lastLine(r.screen()); !strings.Contains(f, "x cancel job") {
+		t.Fatalf("footer while running = %q", f)
+	}
+	r.press("x") // in the list x clears the selection; here it cancels
+	if st := r.jobState("a/big.bin"); st != "cancelled" {
+		t.Fatalf("after x: %q", st)
+	}
+	r.settle()
+	noFinalFile(t, dest, "a/big.bin")
+	srv.SetFaults(wandbtest.AllTargets, wandbtest.Faults{})
+	r.press("r") // in the list r retries a page; here the job
+	r.until("the retried download", 20*time.Second, func() bool { return r.jobState("a/big.bin") == "done" })
+	checkOnDisk(t, dest, run.Files[0])
+	if r.m.State() != "downloads" {
+		t.Fatalf("state %s", r.m.State())
+	}
+}
