@@ -147,9 +147,5 @@ func (m Model) jobText(name string) string {
 func (m Model) downloadsHelpKeys() help.KeyMap {
 	from := m
 	from.state = stateDownloads
-	g := from.activeKeys()
-	if m.state == stateHelp {
-		g.Help.SetEnabled(true)
-	}
-	return m.downloads.HelpKeys(g)
+	return m.downloads.HelpKeys(from.activeKeys())
 }
