@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +132,32 @@ func TestParseFlags(t *testing.T) {
 	}
 	if c, err := parseFlags([]string{"--demo"}, &bytes.Buffer{}); err != nil || c.Run != "" || c.PerPage != 50 {
 		t.Fatalf("--demo: %+v %v", c, err)
+	}
+}
+
+// TestFlagsAfterRun checks that flags may follow RUN, as users type them,
+// and that "--" ends the flags.
+func TestFlagsAfterRun(t *testing.T) {
+	tests := []struct {
+		args     []string
+		run      string
+		dest     string
+		parallel int
+	}{
+		{[]string{"a/b/c", "--dest", "out"}, "a/b/c", "out", 4},
+		{[]string{"--parallel", "8", "a/b/c", "--dest=out"}, "a/b/c", "out", 8},
+		{[]string{"--dest", "out", "--", "-weird-run"}, "-weird-run", "out", 4},
+	}
+	for _, tt := range tests {
+		c, err := parseFlags(tt.args, io.Discard)
+		if err != nil {
+			t.Fatalf("%q: %v", tt.args, err)
+		}
+		if c.Run != tt.run || c.Dest != tt.dest || c.Parallel != tt.parallel {
+			t.Errorf("%q: run %q dest %q parallel %d; want %q %q %d", tt.args, c.Run, c.Dest, c.Parallel, tt.run, tt.dest, tt.parallel)
+		}
+	}
+	if _, err := parseFlags([]string{"a/b/c", "d/e/f", "--dest", "x"}, io.Discard); err == nil || !strings.Contains(err.Error(), "one RUN expected") {
+		t.Errorf("two runs with a flag between: %v", err)
 	}
 }

@@ -70,7 +70,8 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
 	fs.BoolVar(&c.Help, "help", false, "show this help")
 	fs.BoolVar(&c.Help, "h", false, "show this help")
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, errHelp
 		}
@@ -91,14 +92,14 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 			}
 		}
 	}
-	switch rest := fs.Args(); {
+	switch {
 	case len(rest) == 1:
 		c.Run = rest[0]
 	case len(rest) == 0 && c.Demo:
 	case len(rest) == 0:
 		return c, errors.New("missing RUN (entity/project/run_id or a run URL); try --demo or --help")
 	default:
-		return c, fmt.Errorf("one RUN expected, got %d arguments (flags go before RUN)", len(rest))
+		return c, fmt.Errorf("one RUN expected, got %d arguments: %s", len(rest), strings.Join(rest, " "))
 	}
 	switch {
 	case c.PerPage < 1 || c.PerPage > wandb.MaxPageSize:
@@ -109,6 +110,30 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		return c, errors.New("--pattern and --names cannot be used together")
 	}
 	return c, nil
+}
+
+// parseInterspersed parses flags wherever they stand, as users type them
+// (`wbfiles RUN --dest out`), not only before the first argument as the
+// flag package does. Everything after a "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest, tail []string
+	for i, a := range args {
+		if a == "--" {
+			args, tail = args[:i], args[i+1:]
+			break
+		}
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(rest, tail...), nil
+		}
+		rest = append(rest, args[0])
+		args = args[1:]
+	}
 }
 
 // printFlags lists the flags GNU style (--name), as users type them.
