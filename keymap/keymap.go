@@ -40,15 +40,35 @@ type KeyMap struct {
 	Download        key.Binding
 	Downloads       key.Binding // switch to the downloads view and back
 
+	// The downloads view. Each is enabled only while it would act on
+	// something (see Jobs).
+	CancelJob   key.Binding // cancel the queued or running job under the cursor
+	CancelAll   key.Binding // cancel every queued and running job
+	RetryJob    key.Binding // retry the failed or cancelled job under the cursor
+	RetryFailed key.Binding // retry every failed job
+
+	// The downloads' questions (a large batch, select all on the server,
+	// quit while downloading). An open question takes every key, so these
+	// are the only bindings enabled then (see Features.Prompt).
+	Confirm key.Binding // yes: download, select, or cancel and quit
+	Wait    key.Binding // quit once the downloads are done (quit question only)
+	Decline key.Binding // no: keep going without it
+
 	// Global.
 	Help key.Binding
 	Quit key.Binding
 	// ForceQuit works everywhere, also while typing a filter.
 	ForceQuit key.Binding
+
+	// view and prompt are what ForView was called for; they choose the
+	// layout of ShortHelp and FullHelp.
+	view   View
+	prompt Prompt
 }
 
-// Default returns the standard bindings, all enabled; call ForView before
-// rendering help.
+// Default returns the standard bindings, all enabled. Some share a key in
+// different views (r, x, enter, esc), so call ForView before matching keys
+// or rendering help.
 func Default() KeyMap {
 	return KeyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -75,6 +95,15 @@ func Default() KeyMap {
 		ClearSelection:  key.NewBinding(key.WithKeys("c", "x"), key.WithHelp("c/x", "clear selection")),
 		Download:        key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "download")),
 		Downloads:       key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "downloads")),
+
+		CancelJob:   key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "cancel job")),
+		CancelAll:   key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "cancel all")),
+		RetryJob:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry job")),
+		RetryFailed: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry all failed")),
+
+		Confirm: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes")),
+		Wait:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wait, then quit")),
+		Decline: key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),

@@ -14,30 +14,55 @@ const (
 	DownloadsView
 )
 
+// Prompt names the kind of question the downloads wait an answer to.
+type Prompt int
+
+// The kinds of question; the zero value is none.
+const (
+	NoPrompt    Prompt = iota
+	YesNoPrompt        // a large batch, select all on the server: yes or no
+	QuitPrompt         // quit while downloading: yes, wait, or no
+)
+
+// Jobs says what the downloads view's keys would act on now, so each is
+// offered only when it would do something.
+type Jobs struct {
+	CursorActive    bool // the job under the cursor is queued or running
+	CursorRetryable bool // the job under the cursor failed or was cancelled
+	AnyActive       bool // some job is queued or running
+	AnyFailed       bool // some job failed
+}
+
 // Features says which optional bindings the program has wired. A binding
 // whose feature is off stays disabled in every view.
 type Features struct {
 	Selection bool // space, a, A, c/x
-	Downloads bool // d, tab
+	Downloads bool // d, tab, and the downloads view's keys
 	// Retry is on while the list shows a failed page request.
 	Retry bool
 	// Filtered is on while a server-side filter is active, so esc in the
 	// list clears it.
 	Filtered bool
+	// Jobs is the state of the downloads view's jobs.
+	Jobs Jobs
+	// Prompt is the open question, if any. It takes every key whatever
+	// the view, so only its answers (and ctrl+c) stay enabled.
+	Prompt Prompt
 }
 
-// ForView returns a copy of k with exactly the bindings of view v enabled.
+// ForView returns a copy of k with exactly the bindings of view v enabled;
+// its ShortHelp and FullHelp are then those of v.
 func (k KeyMap) ForView(v View, f Features) KeyMap {
+	k.view, k.prompt = v, f.Prompt
 	list := v == ListView
 	detail := v == DetailView
 	filter := v == FilterView
 	help := v == HelpView
+	downloads := v == DownloadsView && f.Downloads
 
-	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown} {
-		b.SetEnabled(list || detail)
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
+		b.SetEnabled(list || detail || downloads)
 	}
-	k.Top.SetEnabled(list || detail)
-	k.Bottom.SetEnabled(list || detail)
 	k.Filter.SetEnabled(list)
 	k.Open.SetEnabled(list)
 	k.Sort.SetEnabled(list)
@@ -53,28 +78,80 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 		b.SetEnabled(list && f.Selection)
 	}
 	k.Download.SetEnabled((list || detail) && f.Downloads)
-	k.Downloads.SetEnabled((list || v == DownloadsView) && f.Downloads)
+	k.Downloads.SetEnabled((list || downloads) && f.Downloads)
+
+	k.CancelJob.SetEnabled(downloads && f.Jobs.CursorActive)
+	k.CancelAll.SetEnabled(downloads && f.Jobs.AnyActive)
+	k.RetryJob.SetEnabled(downloads && f.Jobs.CursorRetryable)
+	k.RetryFailed.SetEnabled(downloads && f.Jobs.AnyFailed)
 
 	k.Help.SetEnabled(!filter)
 	k.Quit.SetEnabled(!filter)
 	k.ForceQuit.SetEnabled(true)
+
+	k.Confirm.SetEnabled(false)
+	k.Wait.SetEnabled(false)
+	k.Decline.SetEnabled(false)
+	if f.Prompt != NoPrompt {
+		for _, b := range k.all() {
+			b.SetEnabled(false)
+		}
+		k.Confirm.SetEnabled(true)
+		k.Wait.SetEnabled(f.Prompt == QuitPrompt)
+		k.Decline.SetEnabled(true)
+		k.ForceQuit.SetEnabled(true)
+	}
 	return k
 }
 
-// ShortHelp returns the footer bindings; disabled ones are skipped by the
-// help bubble. The arrows are left to the full help so that help and quit
-// still fit at 80 columns; the downloads view's key comes last, as the
-// list header names it too once there are downloads.
+// all returns every binding of k, for switching them all off at once.
+func (k *KeyMap) all() []*key.Binding {
+	return []*key.Binding{
+		&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom,
+		&k.Filter, &k.Open, &k.Sort, &k.Retry,
+		&k.Apply, &k.ClearFilter,
+		&k.Copy, &k.Back,
+		&k.Select, &k.SelectAll, &k.SelectAllServer, &k.ClearSelection, &k.Download, &k.Downloads,
+		&k.CancelJob, &k.CancelAll, &k.RetryJob, &k.RetryFailed,
+		&k.Confirm, &k.Wait, &k.Decline,
+		&k.Help, &k.Quit, &k.ForceQuit,
+	}
+}
+
+// ShortHelp returns the footer bindings of the view k was made for;
+// disabled ones are skipped by the help bubble. In the list the arrows are
+// left to the full help so that help and quit still fit at 80 columns; the
+// downloads view's key comes last, as the list header names it too once
+// there are downloads.
 func (k KeyMap) ShortHelp() []key.Binding {
+	switch {
+	case k.prompt != NoPrompt:
+		return []key.Binding{k.Confirm, k.Wait, k.Decline}
+	case k.view == DownloadsView:
+		return []key.Binding{
+			k.Up, k.Down, k.CancelJob, k.CancelAll, k.RetryJob, k.RetryFailed,
+			k.Downloads, k.Help, k.Quit,
+		}
+	}
 	return []key.Binding{
 		k.Open, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download,
 		k.Copy, k.Back, k.Retry, k.Help, k.Quit, k.Downloads,
 	}
 }
 
-// FullHelp returns the bindings in columns: moving, acting, then selecting,
-// downloading and general.
+// FullHelp returns the bindings of the view k was made for in columns:
+// moving, acting, then selecting, downloading and general.
 func (k KeyMap) FullHelp() [][]key.Binding {
+	switch {
+	case k.prompt != NoPrompt:
+		return [][]key.Binding{{k.Confirm, k.Wait, k.Decline, k.ForceQuit}}
+	case k.view == DownloadsView:
+		return [][]key.Binding{
+			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			{k.CancelJob, k.CancelAll, k.RetryJob, k.RetryFailed},
+			{k.Downloads, k.Help, k.Quit, k.ForceQuit},
+		}
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},

@@ -67,7 +67,6 @@ type Downloads struct {
 	dest     string
 	parallel int
 	opts     wandb.DownloadOptions
-	dkeys    DownloadKeys
 
 	// jobs and cancels are shared by every copy of the model, as the
 	// cancel funcs of running downloads must be.
@@ -120,7 +119,6 @@ func NewDownloads(opts DownloadsOptions) Downloads {
 		dest:     opts.Dest,
 		parallel: opts.Parallel,
 		opts:     wandb.DownloadOptions{Existing: opts.Existing, ProgressInterval: opts.ProgressInterval},
-		dkeys:    DefaultDownloadKeys(),
 		jobs:     &model.Jobs{},
 		cancels:  map[model.JobID]jobCancel{},
 		sel:      opts.Selection,
@@ -143,9 +141,6 @@ func (d *Downloads) SetSize(width, height int) {
 	c.width, c.height = width, height
 	d.setCommon(c)
 }
-
-// Keys returns the downloads view's own bindings, for the help footer.
-func (d Downloads) Keys() DownloadKeys { return d.dkeys }
 
 // Selection returns the selection d downloads with RequestSelected; the
 // list toggles it (Toggle, Add, Clear) and shows its Header.
@@ -205,7 +200,7 @@ func (d Downloads) Prompting() bool { return d.prompt != promptNone }
 
 // PromptText returns the question of the open prompt, or "".
 func (d Downloads) PromptText() string {
-	k := d.dkeys
+	k := d.keys
 	switch d.prompt {
 	case promptBatch:
 		return "Download " + d.plan.Describe() + "? " + k.Confirm.Help().Key + " yes · " + k.Decline.Help().Key + " no"

@@ -131,7 +131,7 @@ func mergeListing(files, fresh []wandb.File) []wandb.File {
 }
 
 func (d Downloads) handlePrompt(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
-	k := d.activeDownloadKeys()
+	k := d.Keys()
 	switch d.prompt {
 	case promptBatch:
 		switch {
@@ -177,21 +177,21 @@ func (d Downloads) handlePrompt(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 }
 
 func (d Downloads) handleKey(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
-	k, nav := d.activeDownloadKeys(), d.keys
+	k := d.Keys()
 	switch {
-	case key.Matches(msg, nav.Up):
+	case key.Matches(msg, k.Up):
 		d.moveCursor(-1)
-	case key.Matches(msg, nav.Down):
+	case key.Matches(msg, k.Down):
 		d.moveCursor(1)
-	case key.Matches(msg, nav.PageUp):
+	case key.Matches(msg, k.PageUp):
 		d.moveCursor(-d.jobRows())
-	case key.Matches(msg, nav.PageDown):
+	case key.Matches(msg, k.PageDown):
 		d.moveCursor(d.jobRows())
-	case key.Matches(msg, nav.Top):
+	case key.Matches(msg, k.Top):
 		d.moveCursor(-d.jobs.Len())
-	case key.Matches(msg, nav.Bottom):
+	case key.Matches(msg, k.Bottom):
 		d.moveCursor(d.jobs.Len())
-	case key.Matches(msg, k.Cancel):
+	case key.Matches(msg, k.CancelJob):
 		if j, ok := d.current(); ok {
 			if d.jobs.Cancel(j.ID) {
 				d.stop(j.ID)
@@ -203,10 +203,10 @@ func (d Downloads) handleKey(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 		}
 	case key.Matches(msg, k.CancelAll):
 		d.CancelAll()
-	case key.Matches(msg, k.Retry):
+	case key.Matches(msg, k.RetryJob):
 		j, _ := d.current()
 		return d, d.retry([]wandb.File{j.File})
-	case key.Matches(msg, k.RetryAll):
+	case key.Matches(msg, k.RetryFailed):
 		var files []wandb.File
 		for id := range d.jobs.Len() {
 			if j := d.jobs.At(model.JobID(id)); j.State == model.Failed {
