@@ -10,27 +10,41 @@ import (
 )
 
 // pipelineDepth is the number of copy buffers one download may hold: the
-// receiving goroutine fills one while the sink writes and hashes the
+// receiving goroutine fills one while the hasher and the sink work on the
 // others, so the md5 and the disk overlap with the network. Memory per
 // download is at most pipelineDepth × copyBufferSize (1 MiB), whatever the
 // file's size.
 const pipelineDepth = 4
 
-// chunk is a filled copy buffer on its way to the sink.
+// chunk is a filled copy buffer on its way to the hasher and the sink.
 type chunk struct {
 	buf *[]byte
 	n   int
 }
 
 // copyBody appends the body to the temporary file, hashing it on the way.
-// The caller's goroutine receives; a second goroutine (the sink) writes,
-// hashes (with a third) and reports progress. All stop on the first error.
+// Three goroutines form a chain with a queue between each two: the
+// caller's receives, a second hashes, a third (the sink) writes and
+// reports progress and hands the buffer back. The md5 is the slowest stage
+// on a fast link (one core hashes about as fast as a loopback body
+// arrives), so it must never wait for a write or for a handoff while a
+// chunk is queued: each stage runs at its own pace. All stop on the first
+// error.
 func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *http.Response) (attemptOutcome, time.Duration, error) {
-	full := make(chan chunk, pipelineDepth)   // never blocks: only pipelineDepth buffers exist
-	free := make(chan *[]byte, pipelineDepth) // likewise
+	// No send blocks: only pipelineDepth buffers exist.
+	toHash := make(chan chunk, pipelineDepth)
+	toWrite := make(chan chunk, pipelineDepth)
+	free := make(chan *[]byte, pipelineDepth)
 	sinkDone := make(chan error, 1)
 	var sinkFailed atomic.Bool
-	go func() { sinkDone <- t.sink(full, free, &sinkFailed) }()
+	go func() {
+		for c := range toHash {
+			t.hash.Write((*c.buf)[:c.n])
+			toWrite <- c
+		}
+		close(toWrite)
+	}()
+	go func() { sinkDone <- t.sink(toWrite, free, &sinkFailed) }()
 
 	allocated := 0
 	var rerr error
@@ -50,7 +64,7 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 		n, rerr = resp.Body.Read(*bp)
 		if n > 0 {
 			stall.Reset(t.d.stallTimeout)
-			full <- chunk{bp, n}
+			toHash <- chunk{bp, n}
 		} else {
 			free <- bp
 		}
@@ -58,8 +72,8 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 			break
 		}
 	}
-	close(full)
-	werr := <-sinkDone // after this, the sink's writes to t are visible
+	close(toHash)
+	werr := <-sinkDone // after this, the hasher's and the sink's writes to t are visible
 	for range allocated {
 		copyBuffers.Put(<-free)
 	}
@@ -83,27 +97,15 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 	return attemptDone, 0, nil
 }
 
-// sink writes and hashes the chunks in order and hands the buffers back.
-// Each chunk is hashed on a helper goroutine while it is written, since
-// the md5 costs about as much CPU as everything else on a fast link. After
-// a write error the sink only recycles buffers until full is closed.
-func (t *transfer) sink(full <-chan chunk, free chan<- *[]byte, failed *atomic.Bool) error {
-	toHash, hashed := make(chan []byte), make(chan struct{})
-	go func() {
-		for p := range toHash {
-			t.hash.Write(p)
-			hashed <- struct{}{}
-		}
-	}()
-	defer close(toHash)
+// sink writes the hashed chunks in order and hands the buffers back. After
+// a write error it only recycles buffers until hashed is closed; t.hash is
+// then ahead of t.offset, which does not matter since a write error ends
+// the download (a later one hashes the kept bytes afresh).
+func (t *transfer) sink(hashed <-chan chunk, free chan<- *[]byte, failed *atomic.Bool) error {
 	var err error
-	for c := range full {
+	for c := range hashed {
 		if err == nil {
-			p := (*c.buf)[:c.n]
-			toHash <- p
-			_, werr := t.w.Write(p)
-			<-hashed
-			if werr != nil {
+			if _, werr := t.w.Write((*c.buf)[:c.n]); werr != nil {
 				err = t.writeError(werr)
 				failed.Store(true)
 			} else {
