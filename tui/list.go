@@ -91,7 +91,7 @@ func (l listView) view(status string) string {
 		b.WriteByte('\n')
 		drawn = 1
 	}
-	line := l.statusView(status)
+	line := l.statusView(status, end == l.b.Len())
 	if status == "" && end == l.b.Len() && drawn < l.b.Height() {
 		// The end of the list is on screen: the spinner, error or end
 		// row goes right under the last row.
@@ -191,8 +191,10 @@ func (l listView) emptyText() string {
 }
 
 // statusView is the line under the rows: the page request's progress or
-// failure, a message from the root, or the end of the list.
-func (l listView) statusView(status string) string {
+// failure, a message from the root, or the end of the list when its last
+// row is on screen (elsewhere "end of list" would read as a claim about
+// the rows shown).
+func (l listView) statusView(status string, endShown bool) string {
 	s := l.styles
 	switch {
 	case l.b.Err() != nil:
@@ -202,7 +204,7 @@ func (l listView) statusView(status string) string {
 		return s.Status.Render(fit(status, l.width))
 	case l.b.InFlight():
 		return l.spinner.View() + s.Subtle.Render(fit(" loading more files…", l.width-1))
-	case l.b.AllLoaded() && l.b.Len() > 0:
+	case l.b.AllLoaded() && l.b.Len() > 0 && endShown:
 		return s.Subtle.Render(fit("end of list", l.width))
 	}
 	return ""

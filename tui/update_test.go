@@ -426,3 +426,23 @@ func TestInitialServerFilters(t *testing.T) {
 		t.Fatalf("narrowing within the pattern shows %d rows; want 1", d.m.browser.Len())
 	}
 }
+
+// TestEndOfListOnlyWhenShown checks that "end of list" shows only when the
+// last row is on screen, not on the bottom line while the cursor is far
+// above it.
+func TestEndOfListOnlyWhenShown(t *testing.T) {
+	_, c := newServer(t, numberedRun("r1", 60))
+	info := openRun(t, c, "ent/proj/r1")
+	d := newDriver(t, c, info, Options{PageSize: 100}, 100, 20)
+	d.settle()
+	if !d.m.browser.AllLoaded() {
+		t.Fatal("one page should hold the whole run")
+	}
+	if strings.Contains(d.screen(), "end of list") {
+		t.Fatalf("end of list shown with the last row off screen:\n%s", d.screen())
+	}
+	d.press("G")
+	if !strings.Contains(d.screen(), "end of list") {
+		t.Fatalf("no end of list with the last row on screen:\n%s", d.screen())
+	}
+}
