@@ -2,7 +2,7 @@
 # Regenerates the screenshots of each view of `wbfiles --demo`:
 # runs the program in a detached tmux session, drives it with send-keys,
 # captures the screen with its colours (capture-pane -e) and renders each
-# capture to PNG with charmbracelet/freeze.
+# capture to an image (webp, or png) with charmbracelet/freeze.
 #
 # Needs tmux (apt-get install tmux) and freeze, which this script installs
 # with `go install` when it is missing. Usage: screenshots/make.sh
@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 FREEZE_VERSION=v0.2.2
+FORMAT=${FORMAT:-webp} # webp is a fifth of the size of png; FORMAT=png also works
 W=${W:-100}
 H=${H:-30}
 out=screenshots
@@ -68,8 +69,8 @@ shot() {
   sleep 0.4
   tmux capture-pane -e -p -t "$session" | perl -p "$work/sgr.pl" > "$work/$1.ansi"
   (cd "$repo" && "$freeze" --language ansi --window --padding 20 --margin 0 \
-    --font.size 14 -o "$out/$1.png" "$work/$1.ansi" >/dev/null)
-  echo "wrote $out/$1.png"
+    --font.size 14 -o "$out/$1.$FORMAT" "$work/$1.ansi" >/dev/null)
+  echo "wrote $out/$1.$FORMAT"
 }
 
 keys() { tmux send-keys -t "$session" "$@"; }
