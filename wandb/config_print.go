@@ -43,3 +43,25 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("timeout", m.Timeout),
 	)
 }
+
+// String describes the client by its API host and default entity; the
+// key it holds never shows (fmt would print unexported fields too).
+func (c Client) String() string {
+	host := ""
+	if c.base != nil {
+		host = c.base.String()
+	}
+	return fmt.Sprintf("wandb.Client{BaseURL: %q, Entity: %q}", host, c.entity)
+}
+
+// GoString is %#v: the same as String.
+func (c Client) GoString() string { return c.String() }
+
+// LogValue makes log/slog print the client's host and entity, not its key.
+func (c Client) LogValue() slog.Value {
+	host := ""
+	if c.base != nil {
+		host = c.base.String()
+	}
+	return slog.GroupValue(slog.String("base_url", host), slog.String("entity", c.entity))
+}

@@ -261,3 +261,26 @@ func TestConfigHidesKey(t *testing.T) {
 		t.Errorf("a Config without a key prints %s; want no mark, so a missing key shows", got)
 	}
 }
+
+// TestClientHidesKey prints a Client, which holds the key too.
+func TestClientHidesKey(t *testing.T) {
+	const key = "client-print-secret-0123456789abcdef01234"
+	c, err := NewClient(Config{BaseURL: "https://api.example.test", APIKey: key, Entity: "ent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js bytes.Buffer
+	slog.New(slog.NewJSONHandler(&js, nil)).Info("start", "client", c)
+	for _, out := range []string{
+		fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c),
+		fmt.Sprintf("%v", *c), fmt.Sprintf("%+v", *c), fmt.Sprintf("%#v", *c),
+		js.String(),
+	} {
+		if strings.Contains(out, key) || strings.Contains(out, key[:12]) {
+			t.Errorf("a printed Client shows the key: %s", out)
+		}
+		if !strings.Contains(out, "api.example.test") {
+			t.Errorf("a printed Client does not name its host: %s", out)
+		}
+	}
+}
