@@ -23,7 +23,7 @@ func enabled(groups [][]key.Binding) []string {
 var (
 	views   = []View{ListView, FilterView, DetailView, HelpView, DownloadsView}
 	prompts = []Prompt{NoPrompt, YesNoPrompt, QuitPrompt}
-	allJobs = Jobs{CursorActive: true, CursorRetryable: true, AnyActive: true, AnyFailed: true}
+	allJobs = Jobs{Several: true, CursorActive: true, CursorRetryable: true, AnyActive: true, AnyFailed: true}
 )
 
 // everything is every feature on, with the given question open.
@@ -113,10 +113,14 @@ func TestForView(t *testing.T) {
 // TestDownloadsViewKeys checks that each key of the downloads view is
 // offered exactly when there is something for it to act on.
 func TestDownloadsViewKeys(t *testing.T) {
-	base := enabled(Default().ForView(DownloadsView, Features{Downloads: true}).FullHelp())
+	none := enabled(Default().ForView(DownloadsView, Features{Downloads: true}).FullHelp())
+	if want := []string{"tab", "?", "q", "ctrl+c"}; !slices.Equal(none, want) {
+		t.Errorf("downloads view without jobs: %v; want %v", none, want)
+	}
+	base := enabled(Default().ForView(DownloadsView, Features{Downloads: true, Jobs: Jobs{Several: true}}).FullHelp())
 	want := []string{"↑/k", "↓/j", "pgup/ctrl+u", "pgdn/ctrl+d", "g/home", "G/end", "tab", "?", "q", "ctrl+c"}
 	if !slices.Equal(base, want) {
-		t.Errorf("downloads view without jobs: %v; want %v", base, want)
+		t.Errorf("downloads view with jobs: %v; want %v", base, want)
 	}
 	for _, c := range []struct {
 		jobs Jobs
@@ -127,6 +131,7 @@ func TestDownloadsViewKeys(t *testing.T) {
 		{Jobs{CursorRetryable: true}, "r"},
 		{Jobs{AnyFailed: true}, "R"},
 	} {
+		c.jobs.Several = true
 		got := enabled(Default().ForView(DownloadsView, Features{Downloads: true, Jobs: c.jobs}).FullHelp())
 		if extra := slices.DeleteFunc(got, func(k string) bool { return slices.Contains(want, k) }); !slices.Equal(extra, []string{c.key}) {
 			t.Errorf("jobs %+v: downloads-view keys %v; want just %s", c.jobs, extra, c.key)
@@ -137,7 +142,7 @@ func TestDownloadsViewKeys(t *testing.T) {
 		t.Errorf("downloads view without the downloads feature offers %v", off)
 	}
 	short := enabled([][]key.Binding{Default().ForView(DownloadsView, everything(NoPrompt)).ShortHelp()})
-	if !slices.Equal(short, []string{"↑/k", "↓/j", "x", "X", "r", "R", "tab", "?", "q"}) {
+	if !slices.Equal(short, []string{"x", "X", "r", "R", "tab", "?", "q"}) {
 		t.Errorf("downloads view short help %v", short)
 	}
 }

@@ -27,6 +27,7 @@ const (
 // Jobs says what the downloads view's keys would act on now, so each is
 // offered only when it would do something.
 type Jobs struct {
+	Several         bool // more than one job, so the cursor can move
 	CursorActive    bool // the job under the cursor is queued or running
 	CursorRetryable bool // the job under the cursor failed or was cancelled
 	AnyActive       bool // some job is queued or running
@@ -61,7 +62,7 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 	downloads := v == DownloadsView && f.Downloads
 
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
-		b.SetEnabled(list || detail || downloads)
+		b.SetEnabled(list || detail || (downloads && f.Jobs.Several))
 	}
 	k.Filter.SetEnabled(list)
 	k.Open.SetEnabled(list)
@@ -119,8 +120,8 @@ func (k *KeyMap) all() []*key.Binding {
 }
 
 // ShortHelp returns the footer bindings of the view k was made for;
-// disabled ones are skipped by the help bubble. In the list the arrows are
-// left to the full help so that help and quit still fit at 80 columns; the
+// disabled ones are skipped by the help bubble. The arrows are left to the
+// full help so that help and quit still fit at 80 columns; in the list the
 // downloads view's key comes last, as the list header names it too once
 // there are downloads.
 func (k KeyMap) ShortHelp() []key.Binding {
@@ -129,8 +130,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 		return []key.Binding{k.Confirm, k.Wait, k.Decline}
 	case k.view == DownloadsView:
 		return []key.Binding{
-			k.Up, k.Down, k.CancelJob, k.CancelAll, k.RetryJob, k.RetryFailed,
-			k.Downloads, k.Help, k.Quit,
+			k.CancelJob, k.CancelAll, k.RetryJob, k.RetryFailed, k.Downloads, k.Help, k.Quit,
 		}
 	}
 	return []key.Binding{

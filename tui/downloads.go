@@ -5,6 +5,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
 
 	"github.com/wbfiles/wbfiles/keymap"
@@ -198,12 +199,36 @@ func (d *Downloads) ClearStatus() { d.status = "" }
 // presses to it and shows PromptText.
 func (d Downloads) Prompting() bool { return d.prompt != promptNone }
 
-// PromptText returns the question of the open prompt, or "".
+// PromptText returns the question of the open prompt, or "": the longest
+// wording that fits the view's width, so the answer keys stay on screen
+// in a narrow terminal.
 func (d Downloads) PromptText() string {
+	texts := d.promptTexts()
+	for _, t := range texts {
+		if ansi.StringWidth(t) <= d.width {
+			return t
+		}
+	}
+	if len(texts) == 0 {
+		return ""
+	}
+	return texts[len(texts)-1]
+}
+
+// promptTexts returns the wordings of the open question, longest first.
+func (d Downloads) promptTexts() []string {
 	k := d.keys
+	yes, no := k.Confirm.Help().Key, k.Decline.Help().Key
+	yn := "? " + k.Confirm.Keys()[0] + "/" + k.Decline.Keys()[0]
 	switch d.prompt {
 	case promptBatch:
-		return "Download " + d.plan.Describe() + "? " + k.Confirm.Help().Key + " yes · " + k.Decline.Help().Key + " no"
+		n := dlPlural(len(d.plan.Files), "file")
+		return []string{
+			"Download " + d.plan.Describe() + "? " + yes + " yes · " + no + " no",
+			"Download " + d.plan.Describe() + yn,
+			"Download " + n + ", " + model.SizeText(d.plan.Known, d.plan.Unknown) + yn,
+			"Download " + n + yn,
+		}
 	case promptSelect:
 		known, unknown := int64(0), 0
 		for _, f := range d.matches {
@@ -213,15 +238,24 @@ func (d Downloads) PromptText() string {
 				unknown++
 			}
 		}
-		return "Select all " + dlPlural(len(d.matches), "file") + " " + d.matchesWhat + " (" +
-			model.SizeText(known, unknown) + ")? " + k.Confirm.Help().Key + " yes · " + k.Decline.Help().Key + " no"
+		n := dlPlural(len(d.matches), "file")
+		size := " (" + model.SizeText(known, unknown) + ")"
+		return []string{
+			"Select all " + n + " " + d.matchesWhat + size + "? " + yes + " yes · " + no + " no",
+			"Select all " + n + " " + d.matchesWhat + size + yn,
+			"Select all " + n + size + yn,
+			"Select " + n + yn,
+		}
 	case promptQuit:
 		t := d.jobs.Totals()
-		return dlPlural(t.Queued+t.Running, "download") + " unfinished. " +
-			k.Confirm.Help().Key + " cancel them and quit · " + k.Wait.Help().Key + " quit when done · " +
-			k.Decline.Help().Key + " keep going"
+		n := dlPlural(t.Queued+t.Running, "download")
+		return []string{
+			n + " unfinished. " + yes + " cancel them and quit · " + k.Wait.Help().Key + " quit when done · " + no + " keep going",
+			n + " unfinished. " + yes + " cancel, quit · " + k.Wait.Help().Key + " wait · " + no + " stay",
+			"Quit? " + yes + " cancel all · " + k.Wait.Help().Key + " wait · " + no + " stay",
+		}
 	}
-	return ""
+	return nil
 }
 
 // Request asks to download files into the destination. Files already

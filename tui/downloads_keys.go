@@ -14,6 +14,7 @@ func (d Downloads) keyFeatures() keymap.Features {
 	f := keymap.Features{
 		Downloads: true,
 		Jobs: keymap.Jobs{
+			Several:         d.jobs.Len() > 1,
 			CursorActive:    ok && j.State.Active(),
 			CursorRetryable: ok && (j.State == model.Failed || j.State == model.Cancelled),
 			AnyActive:       d.jobs.Active(),

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
@@ -22,53 +23,55 @@ const (
 	downloadsFootLines = 2
 )
 
-// Widths of the downloads view's columns in cells; the name takes the
-// rest.
+// Widths of the downloads view's columns in cells, each with the space
+// before it; the name takes the rest.
 const (
 	dlCursorWidth = 2
 	dlStateWidth  = 11
-	dlBytesWidth  = 21
+	dlBytesWidth  = 21 // "1023.9 MiB / 1.2 GiB"
+	dlSizeWidth   = 11 // the size alone
 	dlSpeedWidth  = 11
 	dlLeftWidth   = 9
-	dlMinName     = 12
 )
 
 // dlColumns says which columns fit the width.
 type dlColumns struct {
 	name, bar   int // bar 0: no bar
-	bytes       bool
+	bytes       int // dlBytesWidth, dlSizeWidth, or 0: no bytes column
 	speed, left bool
 }
 
+// layoutDownloadColumns gives the name the room, at least half the width
+// (up to 60 cells) from 50 columns on. The state column shows a running
+// job's percentage, and the line above the rows the overall speed and time
+// left, so each job's time left and bar go first as the width shrinks,
+// then its speed; then the bytes narrow to the size alone, then go too
+// (80 columns: name and bytes; 60: name and size; 40: the name alone).
 func layoutDownloadColumns(width int) dlColumns {
 	c := dlColumns{}
-	// The name matters most: the bar narrows first, then speed and time
-	// left go, then the bar.
 	switch {
+	case width >= 140:
+		c = dlColumns{bar: 20, bytes: dlBytesWidth, speed: true, left: true}
 	case width >= 120:
-		c = dlColumns{bar: 20, bytes: true, speed: true, left: true}
-	case width >= 100:
-		c = dlColumns{bar: 12, bytes: true, speed: true, left: true}
-	case width >= 80:
-		c = dlColumns{bar: 10, bytes: true, speed: true}
-	case width >= 60:
-		c = dlColumns{bytes: true}
+		c = dlColumns{bar: 10, bytes: dlBytesWidth, speed: true}
+	case width >= 90:
+		c = dlColumns{bytes: dlBytesWidth, speed: true}
+	case width >= 72:
+		c = dlColumns{bytes: dlBytesWidth}
+	case width >= 50:
+		c = dlColumns{bytes: dlSizeWidth}
 	}
-	used := dlCursorWidth + dlStateWidth + c.bar
-	if c.bar > 0 {
-		used++ // space after the bar
-	}
-	if c.bytes {
-		used += dlBytesWidth
-	}
-	if c.speed {
-		used += dlSpeedWidth
-	}
-	if c.left {
-		used += dlLeftWidth
-	}
-	c.name = max(width-used, dlMinName)
+	c.name = max(width-dlCursorWidth-dlStateWidth-c.rest(), 1)
 	return c
+}
+
+// rest is the width of the columns after the name.
+func (c dlColumns) rest() int {
+	n := c.bytes + dlSpeedWidth*b2i(c.speed) + dlLeftWidth*b2i(c.left)
+	if c.bar > 0 {
+		n += c.bar + 1 // and the space after the bar
+	}
+	return n
 }
 
 // jobRows is the number of job rows that fit.
@@ -87,7 +90,9 @@ func (d Downloads) View() string {
 	lines = append(lines, d.styles.Header.Render(cols.header()))
 	rows := d.jobRows()
 	if d.jobs.Len() == 0 {
-		lines = append(lines, d.styles.Subtle.Render("No downloads yet: select files in the list with space, then press d."))
+		for _, l := range d.emptyHint(rows) {
+			lines = append(lines, d.styles.Subtle.Render(l))
+		}
 	}
 	for i := d.offset; i < min(d.offset+rows, d.jobs.Len()); i++ {
 		lines = append(lines, d.jobRow(d.jobs.At(model.JobID(i)), cols, i == d.cursor))
@@ -100,6 +105,30 @@ func (d Downloads) View() string {
 		lines = lines[:max(d.height, 1)]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// emptyHint says how to start a download, in at most rows lines of the
+// view's width, under the names: in full when it fits on a line, else
+// shorter and wrapped. It must fit by itself: the root's cut of long lines
+// is only a safety net.
+func (d Downloads) emptyHint(rows int) []string {
+	sel, dl, list := d.keys.Select.Help().Key, d.keys.Download.Help().Key, d.keys.Downloads.Help().Key
+	indent := strings.Repeat(" ", dlCursorWidth)
+	w := max(d.width-dlCursorWidth, 1)
+	hint := "No downloads yet: select files in the list (" + list + ") with " + sel + ", then press " + dl + "."
+	if ansi.StringWidth(hint) > w {
+		hint = "No downloads yet: select files with " + sel + ", then press " + dl + "."
+	}
+	lines := strings.Split(ansi.Wrap(hint, w, ""), "\n")
+	if len(lines) > rows {
+		lines = lines[:rows]
+	}
+	for i, l := range lines {
+		// Wrap cuts a word longer than w (a long key name) in pieces,
+		// but a piece may still end in a space.
+		lines[i] = indent + ansi.Truncate(strings.TrimRight(l, " "), w, "…")
+	}
+	return lines
 }
 
 func (d Downloads) titleLine(t model.Totals) string {
@@ -146,8 +175,11 @@ func (c dlColumns) header() string {
 	if c.bar > 0 {
 		b.WriteString(strings.Repeat(" ", c.bar+1))
 	}
-	if c.bytes {
-		b.WriteString(dlPadLeft("BYTES", dlBytesWidth))
+	switch c.bytes {
+	case dlBytesWidth:
+		b.WriteString(dlPadLeft("BYTES", c.bytes))
+	case dlSizeWidth:
+		b.WriteString(dlPadLeft("SIZE", c.bytes))
 	}
 	if c.speed {
 		b.WriteString(dlPadLeft("SPEED", dlSpeedWidth))
@@ -176,16 +208,14 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 		state = d.bars.styled(d.styles.Subtle, dlStyleSubtle, state)
 	}
 	b.WriteString(state)
-	name := dlPad(dlShortenMiddle(j.File.Name, c.name-1), c.name)
+	b.WriteString(d.jobName(j.File.Name, c.name-1, atCursor))
 	if atCursor {
-		name = d.styles.Selected.Render(name)
+		b.WriteString(d.styles.Selected.Render(" "))
+	} else {
+		b.WriteByte(' ')
 	}
-	b.WriteString(name)
 
-	rest := c.bar + dlBytesWidth*b2i(c.bytes) + dlSpeedWidth*b2i(c.speed) + dlLeftWidth*b2i(c.left)
-	if c.bar > 0 {
-		rest++
-	}
+	rest := c.rest()
 	if j.State == model.Failed {
 		b.WriteString(d.bars.styled(d.styles.Error, dlStyleError, dlPad(model.ShortReason(j.Err), rest)))
 		return b.String()
@@ -197,8 +227,11 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 		}
 		b.WriteString(d.bars.view(c.bar, f) + " ")
 	}
-	if c.bytes {
-		b.WriteString(dlPadLeft(dlBytes(j), dlBytesWidth))
+	switch c.bytes {
+	case dlBytesWidth:
+		b.WriteString(dlPadLeft(dlBytes(j), c.bytes))
+	case dlSizeWidth:
+		b.WriteString(dlPadLeft(dlSize(j), c.bytes))
 	}
 	if c.speed {
 		sp := ""
@@ -219,6 +252,55 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 	return b.String()
 }
 
+// jobName draws name in exactly width cells like the list does: the
+// folder part dimmed, a long name shortened in the middle so its end stays
+// visible. Other rows than the cursor's style only the folder part, and
+// through the kept texts, as many jobs share a folder and styling costs
+// more than the rest of a row.
+func (d Downloads) jobName(name string, width int, atCursor bool) string {
+	name = sanitize(name)
+	if atCursor {
+		return renderName(&d.styles, true, name, model.Needle{}, width)
+	}
+	short := dlShortenMiddle(name, width)
+	// The dimmed part runs to the last slash, or to the ellipsis when the
+	// cut took the last slash away.
+	cut := strings.LastIndexByte(short, '/') + 1
+	if short != name {
+		if i := strings.LastIndex(short, "…"); i >= 0 && i+len("…") > cut {
+			cut = i + len("…")
+		}
+	}
+	out := short[cut:] + strings.Repeat(" ", max(width-dlWidth(short), 0))
+	if cut == 0 {
+		return out
+	}
+	return d.bars.styled(d.styles.Subtle, dlStyleSubtle, short[:cut]) + out
+}
+
+// dlShortenMiddle cuts s to width cells by replacing its middle with "…"
+// as renderName does: about a third of the head and the rest of the tail,
+// as the end of a name tells files apart best.
+func dlShortenMiddle(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := dlWidth(s)
+	if w <= width {
+		return s
+	}
+	headW := (width - 1) / 3
+	tail := ansi.TruncateLeft(s, w-(width-1-headW), "")
+	head := ansi.Truncate(s, headW, "")
+	for dlWidth(head)+1+dlWidth(tail) > width && tail != "" {
+		// The cut fell inside a wide character, which was kept whole:
+		// drop it.
+		_, size := utf8.DecodeRuneInString(tail)
+		tail = tail[size:]
+	}
+	return head + "…" + tail
+}
+
 // detailLine tells more about the job under the cursor: why it failed, or
 // where the file is.
 func (d Downloads) detailLine() string {
@@ -229,7 +311,7 @@ func (d Downloads) detailLine() string {
 	var text string
 	switch j.State {
 	case model.Failed:
-		return d.styles.Error.Render(ansi.Truncate("failed: "+j.Reason, d.width, "…"))
+		return d.styles.Error.Render(ansi.Truncate(sanitize("failed: "+j.Reason), d.width, "…"))
 	case model.Done, model.UpToDate:
 		text = j.State.String() + ": " + j.Path
 		if j.Resumed {
@@ -238,7 +320,9 @@ func (d Downloads) detailLine() string {
 	default:
 		text = j.File.Name
 	}
-	return d.styles.Subtle.Render(ansi.Truncate(text, d.width, "…"))
+	// Names come from the server: no control character reaches the
+	// terminal.
+	return d.styles.Subtle.Render(ansi.Truncate(sanitize(text), d.width, "…"))
 }
 
 func (d Downloads) statusLine() string {
@@ -326,6 +410,14 @@ func dlBytes(j model.Job) string {
 	return done + " / " + model.HumanBytes(j.Total)
 }
 
+// dlSize is the file's size, or the bytes so far when it is unknown.
+func dlSize(j model.Job) string {
+	if j.Total < 0 {
+		return model.HumanBytes(j.Done)
+	}
+	return model.HumanBytes(j.Total)
+}
+
 // dlSpeed is "2.1 MiB/s".
 func dlSpeed(bps float64) string { return model.HumanBytes(int64(bps)) + "/s" }
 
@@ -339,24 +431,6 @@ func dlDuration(t time.Duration) string {
 		return fmt.Sprintf("%dm%02ds", int(t.Minutes()), int(t.Seconds())%60)
 	}
 	return fmt.Sprintf("%dh%02dm", int(t.Hours()), int(t.Minutes())%60)
-}
-
-// dlShortenMiddle cuts s to width cells by replacing its middle with "…",
-// so the end of a file name stays visible.
-func dlShortenMiddle(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	w := dlWidth(s)
-	if w <= width {
-		return s
-	}
-	if width == 1 {
-		return "…"
-	}
-	tail := (width - 1) / 2
-	head := width - 1 - tail
-	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, w-tail, "")
 }
 
 // dlWidth is ansi.StringWidth with a fast path for plain ASCII, which most

@@ -157,3 +157,130 @@ func TestDownloadsViewFitsEverySize(t *testing.T) {
 		}
 	}
 }
+
+// TestDownloadsPromptFitsWidth opens each question through the messages
+// that open it and checks that, at every width the program draws, the
+// question fits on its line with its answer keys still on it.
+func TestDownloadsPromptFitsWidth(t *testing.T) {
+	files := make([]wandb.File, model.ConfirmFiles+1)
+	for i := range files {
+		files[i] = wandb.File{Name: fmt.Sprintf("media/images/step_%06d.png", i), SizeBytes: 1_234_567}
+	}
+	open := map[string]func(d Downloads) Downloads{
+		"batch": func(d Downloads) Downloads {
+			d, _ = d.Update(downloadBatchCheckedMsg{files: files, free: 123 << 30})
+			return d
+		},
+		"select": func(d Downloads) Downloads {
+			d, _ = d.Update(matchingFetchedMsg{what: `matching "media/images/*.png"`, files: files})
+			return d
+		},
+		"quit": func(d Downloads) Downloads {
+			d.jobs.Enqueue(files...)
+			d.AskQuit()
+			return d
+		},
+	}
+	for name, opener := range open {
+		for w := minWidth; w <= 140; w++ {
+			d := NewDownloads(DownloadsOptions{Dest: "/data/out"})
+			d.SetSize(w, 20)
+			d = opener(d)
+			if !d.Prompting() {
+				t.Fatalf("%s: no question open", name)
+			}
+			p := d.PromptText()
+			if cw := ansi.StringWidth(p); cw > w {
+				t.Errorf("%s at %d: %d cells: %q", name, w, cw, p)
+			}
+			y, n := d.keys.Confirm.Keys()[0], d.keys.Decline.Keys()[0]
+			short := strings.HasSuffix(p, "? "+y+"/"+n)
+			long := strings.Contains(p, " "+y+" ") && strings.Contains(p, " "+d.keys.Decline.Help().Key+" ")
+			if !short && !long {
+				t.Errorf("%s at %d: answers %s and %s missing from %q", name, w, y, n, p)
+			}
+			if name == "quit" && !strings.Contains(p, d.keys.Wait.Keys()[0]+" ") {
+				t.Errorf("quit at %d: wait key missing from %q", w, p)
+			}
+			if last := strings.Split(ansi.Strip(d.View()), "\n")[19]; strings.TrimRight(last, " ") != p {
+				t.Errorf("%s at %d: status line %q, want the whole question %q", name, w, last, p)
+			}
+		}
+	}
+}
+
+// TestDownloadsViewNameRoom checks that the name keeps most of the width
+// as columns drop (at least half of it, up to 60, from 50 columns on), that a long
+// name keeps its end, and that the empty view's hint fits by itself, all
+// of it, at every width.
+func TestDownloadsViewNameRoom(t *testing.T) {
+
+	for w := minWidth; w <= 140; w++ {
+		c := layoutDownloadColumns(w)
+		if need := min(w/2, 60); w >= 50 && c.name < need {
+			t.Errorf("at %d the name has %d cells, want at least %d", w, c.name, need)
+		}
+		if got := dlCursorWidth + dlStateWidth + c.name + c.rest(); got != w {
+			t.Errorf("at %d the columns take %d cells", w, got)
+		}
+		d := NewDownloads(DownloadsOptions{Dest: "/data/out"})
+		d.SetSize(w, 10)
+		empty := strings.Split(ansi.Strip(d.View()), "\n")
+		var hint []string
+		for _, l := range empty[downloadsHeadLines:] {
+			if cw := ansi.StringWidth(l); cw > w {
+				t.Fatalf("empty view at %d: %d cells: %q", w, cw, l)
+			}
+			if l = strings.TrimSpace(l); l != "" {
+				hint = append(hint, l)
+			}
+		}
+		if text := strings.Join(hint, " "); !strings.HasPrefix(text, "No downloads yet:") || !strings.HasSuffix(text, "then press d.") {
+			t.Errorf("empty view at %d: hint %q", w, text)
+		}
+		viewJobs(&d)
+		v := ansi.Strip(d.View())
+		if !strings.Contains(v, "name.safetensors") {
+			t.Errorf("at %d the end of the long name is lost:\n%s", w, v)
+		}
+		if !strings.Contains(v, "checkpoi") {
+			t.Errorf("at %d the start of the long name is lost:\n%s", w, v)
+		}
+
+	}
+}
+
+// TestDownloadsJobName checks that a job's name reads as the list's does
+// (the same text at every width, wide characters included) with its
+// folder part dimmed.
+func TestDownloadsJobName(t *testing.T) {
+	d := NewDownloads(DownloadsOptions{Dest: "/data/out"})
+	for _, name := range []string{
+		"config.yaml",
+		"checkpoints/epoch-0001/model-weights-with-a-rather-long-name.safetensors",
+		"a/b/c/d/e/f/g/h/i/j/deep_file.txt",
+		"媒体/图像/样本_0001_非常长的文件名.png",
+		"bad\x1b[2Jname/\ttab.txt",
+	} {
+		for w := 1; w <= 80; w++ {
+			got := d.jobName(name, w, false)
+			want := renderName(&d.styles, false, sanitize(name), model.Needle{}, w)
+			if ansi.Strip(got) != ansi.Strip(want) {
+				t.Fatalf("%q at %d: %q, the list has %q", name, w, ansi.Strip(got), ansi.Strip(want))
+			}
+			if cw := ansi.StringWidth(got); cw != w {
+				t.Fatalf("%q at %d: %d cells", name, w, cw)
+			}
+			if strings.ContainsAny(ansi.Strip(got), "\x1b\t") {
+				t.Fatalf("%q at %d: control character left: %q", name, w, got)
+			}
+		}
+	}
+	name := "checkpoints/step_01000/optimizer.pt"
+	if got, want := d.jobName(name, 60, false), d.styles.Subtle.Render("checkpoints/step_01000/"); !strings.HasPrefix(got, want) {
+		t.Errorf("folder not dimmed: %q, want it to start with %q", got, want)
+	}
+	if got := d.jobName(name, 60, true); got != renderName(&d.styles, true, name, model.Needle{}, 60) {
+		t.Errorf("cursor row %q differs from the list's", got)
+	}
+}
