@@ -308,21 +308,27 @@ func (d Downloads) detailLine() string {
 	if !ok {
 		return ""
 	}
-	var text string
+	// Names come from the server: no control character reaches the
+	// terminal.
+	var head, name, tail string
 	switch j.State {
 	case model.Failed:
 		return d.styles.Error.Render(ansi.Truncate(sanitize("failed: "+j.Reason), d.width, "…"))
 	case model.Done, model.UpToDate:
-		text = j.State.String() + ": " + j.Path
+		head, name = j.State.String()+": ", sanitize(j.Path)
 		if j.Resumed {
-			text += " (resumed)"
+			tail = " (resumed)"
 		}
 	default:
-		text = j.File.Name
+		name = sanitize(j.File.Name)
 	}
-	// Names come from the server: no control character reaches the
-	// terminal.
-	return d.styles.Subtle.Render(ansi.Truncate(sanitize(text), d.width, "…"))
+	// A long path is shortened in the middle, so the file name at its end
+	// stays visible.
+	room := d.width - dlWidth(head) - dlWidth(tail)
+	if room < dlWidth(name) && room >= 8 {
+		name = dlShortenMiddle(name, room)
+	}
+	return d.styles.Subtle.Render(ansi.Truncate(head+name+tail, d.width, "…"))
 }
 
 func (d Downloads) statusLine() string {

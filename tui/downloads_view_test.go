@@ -284,3 +284,18 @@ func TestDownloadsJobName(t *testing.T) {
 		t.Errorf("cursor row %q differs from the list's", got)
 	}
 }
+
+// TestDownloadsDetailLineKeepsFileName checks that the line under the rows
+// shortens a long local path in the middle, keeping the file name.
+func TestDownloadsDetailLineKeepsFileName(t *testing.T) {
+	for _, w := range []int{40, 50, 60, 80} {
+		d := NewDownloads(DownloadsOptions{Dest: "/data/out"})
+		d.SetSize(w, 12)
+		viewJobs(&d)
+		d.moveCursor(2) // up to date: /data/out/media/images/sample_0001.png
+		line := ansi.Strip(d.detailLine())
+		if !strings.HasPrefix(line, "up to date: /") || !strings.HasSuffix(line, "sample_0001.png") || ansi.StringWidth(line) > w {
+			t.Errorf("at %d: detail line %q", w, line)
+		}
+	}
+}
