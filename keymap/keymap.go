@@ -1,15 +1,17 @@
 // Package keymap holds every key binding of wbfiles with its help text.
 //
-// The TUI enables only the bindings that apply to the active view (see
-// ForView), so the help bubble built from ShortHelp and FullHelp never
-// shows a key that would do nothing.
+// The TUI enables only the bindings that apply to the active view and its
+// state (see ForView: the features wired, the jobs of the downloads view,
+// an open question), so the help bubble built from ShortHelp and FullHelp
+// never shows a key that would do nothing, and key.Matches never acts on
+// one that belongs to another view.
 package keymap
 
 import "charm.land/bubbles/v2/key"
 
 // KeyMap is the full set of bindings, grouped by purpose.
 type KeyMap struct {
-	// Moving through the list.
+	// Moving through the list, the detail view and the downloads view.
 	Up       key.Binding
 	Down     key.Binding
 	PageUp   key.Binding
