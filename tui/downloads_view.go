@@ -152,19 +152,35 @@ func (d Downloads) titleLine(t model.Totals) string {
 	return ansi.Truncate(line, d.width, "…")
 }
 
+// overallLine is the bar of all jobs with the bytes, speed and time left.
+// As the width shrinks, the words go before the bar does: first the count
+// of files of unknown size (a "+" tells there are some), then the time
+// left, then the speed.
 func (d Downloads) overallLine(t model.Totals) string {
-	text := " " + model.HumanBytes(t.BytesDone) + " / " + model.SizeText(t.BytesTotal, t.UnknownSize)
+	done := " " + model.HumanBytes(t.BytesDone) + " / "
+	sizes := []string{model.SizeText(t.BytesTotal, t.UnknownSize)}
+	if t.UnknownSize > 0 {
+		sizes = append(sizes, model.HumanBytes(t.BytesTotal)+"+")
+	}
+	var speeds []string
 	if t.Running > 0 {
-		text += " · " + dlSpeed(t.Speed)
+		sp := " · " + dlSpeed(t.Speed)
 		if left, ok := t.ETA(); ok {
-			text += " · " + dlDuration(left) + " left"
+			speeds = append(speeds, sp+" · "+dlDuration(left)+" left")
+		}
+		speeds = append(speeds, sp)
+	}
+	speeds = append(speeds, "")
+	texts := []string{done + sizes[0] + speeds[0]}
+	for _, sp := range speeds {
+		texts = append(texts, done+sizes[len(sizes)-1]+sp)
+	}
+	for _, text := range texts {
+		if barWidth := d.width - ansi.StringWidth(text); barWidth >= 10 {
+			return d.bars.view(barWidth, t.Fraction()) + text
 		}
 	}
-	barWidth := d.width - ansi.StringWidth(text)
-	if barWidth < 10 {
-		return ansi.Truncate(text, d.width, "…")
-	}
-	return d.bars.view(barWidth, t.Fraction()) + text
+	return ansi.Truncate(texts[len(texts)-1], d.width, "…")
 }
 
 func (c dlColumns) header() string {

@@ -210,9 +210,10 @@ func TestDownloadsPromptFitsWidth(t *testing.T) {
 }
 
 // TestDownloadsViewNameRoom checks that the name keeps most of the width
-// as columns drop (at least half of it, up to 60, from 50 columns on), that a long
-// name keeps its end, and that the empty view's hint fits by itself, all
-// of it, at every width.
+// as columns drop (at least half of it, up to 60, from 50 columns on),
+// that a long name keeps its end, that the overall bar stays with the
+// bytes, and that the empty view's hint fits by itself, all of it, at
+// every width.
 func TestDownloadsViewNameRoom(t *testing.T) {
 
 	for w := minWidth; w <= 140; w++ {
@@ -240,6 +241,9 @@ func TestDownloadsViewNameRoom(t *testing.T) {
 		}
 		viewJobs(&d)
 		v := ansi.Strip(d.View())
+		if overall := strings.Split(v, "\n")[1]; !strings.ContainsAny(overall, "█░") || !strings.Contains(overall, "2.3 MiB / 50 MiB") {
+			t.Errorf("at %d the overall line lost its bar or its bytes: %q", w, overall)
+		}
 		if !strings.Contains(v, "name.safetensors") {
 			t.Errorf("at %d the end of the long name is lost:\n%s", w, v)
 		}
