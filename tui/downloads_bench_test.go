@@ -88,7 +88,7 @@ func fillJobs(q *model.Jobs, n int) {
 	for _, s := range q.Next(n) {
 		switch s.ID % 4 {
 		case 0:
-			q.Finished(s.ID, s.Attempt, wandb.DownloadResult{Name: s.File.Name, Bytes: s.File.SizeBytes}, nil, at)
+			q.Finished(s.ID, s.Attempt, wandb.DownloadResult{Name: s.File.Name, Status: wandb.Downloaded, Bytes: s.File.SizeBytes}, nil, at)
 		case 1:
 			if s.ID < 32 { // as many running as a large --parallel
 				q.Progressed(s.ID, s.Attempt, s.File.SizeBytes/3, s.File.SizeBytes, at)

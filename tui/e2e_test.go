@@ -52,6 +52,8 @@ func startProgram(t *testing.T, opts Options, w, h int) (*teatest.TestModel, *sc
 	tm := teatest.NewTestModel(t, New(opts),
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
+	// A failed test must not leave its program running behind it.
+	t.Cleanup(func() { tm.GetProgram().Kill() })
 	return tm, &screenLog{}
 }
 
