@@ -228,10 +228,24 @@ func shortType(f wandb.File) string {
 			sub = "bin"
 		}
 	}
-	if sub == "plain" {
-		sub = "text"
+	if short, ok := typeNames[sub]; ok {
+		sub = short
 	}
 	return ansi.Truncate(strings.ToLower(sub), typeWidth-1, "")
+}
+
+// typeNames are short names for types whose own names do not fit the
+// column (ML checkpoints first: they are what users look for).
+var typeNames = map[string]string{
+	"plain":       "text",
+	"safetensors": "tensor",
+	"pt":          "torch",
+	"pth":         "torch",
+	"ckpt":        "ckpt",
+	"javascript":  "js",
+	"markdown":    "md",
+	"jsonl":       "jsonl",
+	"parquet":     "parqt",
 }
 
 // pad left-aligns s in w cells, truncating with an ellipsis.

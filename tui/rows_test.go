@@ -61,7 +61,8 @@ func TestShortTypeAndHelpers(t *testing.T) {
 		{"a.json", "application/json", "json"},
 		{"a.txt", "text/plain; charset=utf-8", "text"},
 		{"a.yaml", "application/x-yaml", "yaml"},
-		{"w.safetensors", "application/octet-stream", "safete"},
+		{"w.safetensors", "application/octet-stream", "tensor"},
+		{"optimizer.pt", "", "torch"},
 		{"blob", "", "bin"},
 		{"x.xlsx", "application/vnd.ms-excel", "ms-exc"},
 	} {
