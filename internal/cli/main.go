@@ -101,7 +101,26 @@ func fail(env Env, code int, err error) int {
 	return code
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// Line breaks become "; " so a multi-line message (the accepted forms of
+// a run reference) still reads as separate parts.
+func oneLine(s string) string {
+	var b strings.Builder
+	for l := range strings.Lines(s) {
+		l = strings.Join(strings.Fields(l), " ")
+		if l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			if strings.HasSuffix(b.String(), ":") {
+				b.WriteString(" ")
+			} else {
+				b.WriteString("; ")
+			}
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
 
 // started is what start-up prepared: the UI options and what to release.
 type started struct {
