@@ -30,7 +30,7 @@ func testEnv(t *testing.T, vars map[string]string) (Env, *bytes.Buffer) {
 		Stdin:      out,
 		Stdout:     out,
 		Stderr:     &stderr,
-		IsTerminal: func(uintptr) bool { return false },
+		IsTerminal: func(uintptr) bool { return true }, // errors stop it before any UI
 		Retry:      wandb.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond, MaxElapsed: time.Second},
 	}, &stderr
 }
@@ -83,10 +83,15 @@ func TestStartupErrors(t *testing.T) {
 		{"unreachable", []string{"--base-url", "http://127.0.0.1:1", "ent/proj/run1"}, good, 1, "127.0.0.1:1"},
 		{"not a terminal", []string{"ent/proj/run1"}, good, 1, "must be a terminal"},
 		{"demo not a terminal", []string{"--demo"}, nil, 1, "must be a terminal"},
+		{"not a terminal, checked before the network", []string{"--base-url", "http://127.0.0.1:1", "ent/proj/run1"}, good, 1, "must be a terminal"},
+		{"demo with base url", []string{"--demo", "--base-url", "http://127.0.0.1:1"}, nil, 2, "--demo runs its own server"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env, stderr := testEnv(t, tt.vars)
+			if strings.Contains(tt.want, "must be a terminal") {
+				env.IsTerminal = func(uintptr) bool { return false }
+			}
 			code := Main(tt.args, env)
 			msg := stderr.String()
 			if code != tt.code {

@@ -15,18 +15,18 @@ import (
 
 // Config is the parsed command line.
 type Config struct {
-	Run      string // the RUN argument; "" with --demo
-	Demo     bool
-	BaseURL  string
-	Dest     string
-	PerPage  int
-	Pattern  string
-	Names    []string
-	Parallel int  // concurrent downloads (downloads feature)
-	Override bool // --overwrite: replace differing local files
-	NoColor  bool
-	Version  bool
-	Help     bool
+	Run      string   // the RUN argument; "" with --demo alone
+	Demo     bool     // --demo: the embedded server and its demo runs
+	BaseURL  string   // --base-url, overrides WANDB_BASE_URL
+	Dest     string   // --dest, the download folder
+	PerPage  int      // --per-page, files per page request (1-1000)
+	Pattern  string   // --pattern, an initial server-side LIKE filter
+	Names    []string // --names, an initial server-side filter of exact names
+	Parallel int      // --parallel, concurrent downloads
+	Override bool     // --overwrite: replace differing local files
+	NoColor  bool     // --no-color (NO_COLOR is read elsewhere)
+	Version  bool     // --version
+	Help     bool     // -h, --help
 }
 
 const usageText = `wbfiles browses and downloads the files of a Weights & Biases run.
@@ -106,6 +106,8 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		return c, fmt.Errorf("--per-page must be between 1 and %d", wandb.MaxPageSize)
 	case c.Parallel < 1:
 		return c, errors.New("--parallel must be at least 1")
+	case c.Demo && c.BaseURL != "":
+		return c, errors.New("--demo runs its own server: leave out --base-url")
 	case c.Pattern != "" && len(c.Names) > 0:
 		return c, errors.New("--pattern and --names cannot be used together")
 	}

@@ -30,11 +30,11 @@ var startupRetry = wandb.RetryPolicy{MaxAttempts: 4, MinWait: 250 * time.Millise
 
 // Env is what Main reads from the process, injectable for tests.
 type Env struct {
-	Getenv func(string) string
-	Home   string
-	Stdin  *os.File
-	Stdout *os.File
-	Stderr io.Writer
+	Getenv func(string) string // os.Getenv
+	Home   string              // the home folder, for ~/.netrc
+	Stdin  *os.File            // the terminal's input
+	Stdout *os.File            // the terminal's output; the summary goes here after exit
+	Stderr io.Writer           // start-up errors, help
 	// IsTerminal reports whether a file descriptor is a terminal.
 	IsTerminal func(fd uintptr) bool
 	// Retry, when set, replaces the client's retry policy (tests).
@@ -69,14 +69,16 @@ func Main(args []string, env Env) int {
 		fmt.Fprintln(env.Stdout, "wbfiles", wandb.Version)
 		return 0
 	}
+	// Before any network: `wbfiles RUN | less` should not wait on a slow
+	// host to learn that it needs a terminal.
+	if !env.IsTerminal(env.Stdin.Fd()) || !env.IsTerminal(env.Stdout.Fd()) {
+		return fail(env, 1, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
+	}
 	st, err := start(cfg, env)
 	if err != nil {
 		return fail(env, 1, err)
 	}
 	defer st.close()
-	if !env.IsTerminal(env.Stdin.Fd()) || !env.IsTerminal(env.Stdout.Fd()) {
-		return fail(env, 1, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
-	}
 	final, err := tea.NewProgram(tui.New(st.opts), programOptions(cfg, env)...).Run()
 	printSummary(env.Stdout, final)
 	if err != nil {
