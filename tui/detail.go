@@ -24,6 +24,12 @@ type detailView struct {
 	preview string // the rendered preview, or why there is none
 	job     string // the download's state and failure reason; "" if none
 	vp      viewport.Model
+	// wrapped is preview hard-wrapped to wrapW cells; wrapW is 0 when the
+	// preview changed since. Wrapping once per preview and width keeps
+	// frames and download progress redraws from measuring every line of
+	// a large preview (the viewport's soft wrap does that per frame).
+	wrapped string
+	wrapW   int
 }
 
 func (d *detailView) setCommon(c common) {
@@ -42,7 +48,6 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 	}
 	k := fileKey(f)
 	m.detail = detailView{file: f, key: k, dest: m.dest, job: m.jobText(f.Name), vp: viewport.New()}
-	m.detail.vp.SoftWrap = true // long URLs and lines stay readable
 	var cmds []tea.Cmd
 	switch p, cached := m.previews.get(k); {
 	case cached:
@@ -104,6 +109,7 @@ func (d *detailView) previewFetched(msg previewFetchedMsg) {
 		return
 	}
 	d.preview = renderPreview(d.file, msg)
+	d.wrapW = 0
 	d.refresh()
 }
 
@@ -133,7 +139,14 @@ func (d *detailView) refresh() {
 		return
 	}
 	off := d.vp.YOffset()
-	d.vp.SetContent(d.fields() + "\n" + d.styles.Header.Render(ansi.Truncate("── preview "+strings.Repeat("─", d.width), d.width, "")) + "\n" + d.preview)
+	w := max(d.width, 1)
+	if d.wrapW != w {
+		d.wrapped, d.wrapW = wrapText(d.preview, w), w
+	}
+	// Long URLs and lines stay readable: everything is wrapped to the
+	// width, the fields on each refresh (they are short), the preview
+	// only when it or the width changes.
+	d.vp.SetContent(wrapText(d.fields(), w) + "\n" + d.styles.Header.Render(ansi.Truncate("── preview "+strings.Repeat("─", d.width), d.width, "")) + "\n" + d.wrapped)
 	d.vp.SetYOffset(off)
 }
 
@@ -192,6 +205,12 @@ func (d detailView) view() string {
 	pct := fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
 	gap := max(d.width-lipglossWidth(title)-lipglossWidth(pct), 0)
 	return title + strings.Repeat(" ", gap) + d.styles.Subtle.Render(pct) + "\n" + d.vp.View()
+}
+
+// wrapText cuts every line of s longer than width cells into pieces of
+// width cells, keeping spaces, as the viewport's soft wrap did.
+func wrapText(s string, width int) string {
+	return ansi.Hardwrap(s, width, true)
 }
 
 func orUnknown(s string) string {
