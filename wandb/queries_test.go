@@ -3,48 +3,18 @@ package wandb
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator"
-)
 
-// sharedSchema loads ../shared/wandb/schema.graphql beside the repository.
-func sharedSchema(t testing.TB) *ast.Schema {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory: cannot find ../shared/wandb/schema.graphql")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "wandb", "schema.graphql")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatalf("the W&B schema subset must be at %s (beside the repository): %v", p, err)
-	}
-	s, err := gqlparser.LoadSchema(&ast.Source{Name: p, Input: string(b)})
-	if err != nil {
-		t.Fatalf("parsing %s: %v", p, err)
-	}
-	return s
-}
+	"github.com/wbfiles/wbfiles/internal/sharedschema"
+)
 
 // TestQueriesValidate checks every operation the client sends against the
 // shared schema, and that its name matches its key in Queries.
 func TestQueriesValidate(t *testing.T) {
-	schema := sharedSchema(t)
+	schema := sharedschema.Load(t)
 	qs := Queries()
 	if len(qs) < 3 {
 		t.Fatalf("Queries() has %d operations, want at least RunInfo, GetRunFiles and Viewer", len(qs))
@@ -64,7 +34,7 @@ func TestQueriesValidate(t *testing.T) {
 // TestQueryVariables checks that the variables the client sends for each
 // operation have the declared types, and that none is undeclared.
 func TestQueryVariables(t *testing.T) {
-	schema := sharedSchema(t)
+	schema := sharedschema.Load(t)
 	ref := RunRef{Entity: "ent", Project: "proj", RunID: "run1"}
 	cases := []struct {
 		op   string

@@ -2,44 +2,20 @@ package wandbtest
 
 import (
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
-)
 
-// sharedSchemaPath finds ../shared/wandb/schema.graphql beside the repo root
-// (the folder holding go.mod).
-func sharedSchemaPath(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod above the working directory; cannot find ../shared/wandb/schema.graphql")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "wandb", "schema.graphql")
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("the shared W&B schema is missing: %v (expected at ../shared/wandb/schema.graphql from the repo root)", err)
-	}
-	return p
-}
+	"github.com/wbfiles/wbfiles/internal/sharedschema"
+)
 
 // TestSDLIsSubsetOfSharedSchema checks that every type, field, argument and
 // interface the server declares exists with the same type in the shared
 // W&B schema, so the server cannot accept a query the real API would
 // reject.
 func TestSDLIsSubsetOfSharedSchema(t *testing.T) {
-	b, err := os.ReadFile(sharedSchemaPath(t))
+	b, err := os.ReadFile(sharedschema.Path(t))
 	if err != nil {
 		t.Fatal(err)
 	}
