@@ -78,7 +78,15 @@ type Downloads struct {
 	cursor, offset int
 	bars           *dlBars
 
-	prompt       downloadPrompt
+	prompt downloadPrompt
+	// promptOwn is set when the open question opened on its own (an
+	// answer arrived), not on a key: keys typed ahead must not answer it,
+	// so enter does not confirm it, only the confirm letter does.
+	promptOwn bool
+	// held is such a question put aside while the user types elsewhere
+	// (the filter line, the detail view); the root asks it again once the
+	// list or the downloads view is back.
+	held         downloadPrompt
 	plan         model.BatchPlan
 	planFromSel  bool         // the plan's files are the selection
 	matches      []wandb.File // what promptSelect would select
@@ -188,7 +196,19 @@ func (d Downloads) Summary() string { return d.jobs.Summary().String() }
 
 // Status returns the last one-line message (a refused batch, a retry that
 // had nothing to do), for the root to show under the list.
-func (d Downloads) Status() string { return d.status }
+func (d Downloads) Status() string {
+	if d.status != "" || d.held == promptNone {
+		return d.status
+	}
+	// The held question, in the longest wording that fits.
+	texts := d.textsOf(d.held)
+	for _, t := range texts {
+		if t = "back in the list: " + t; ansi.StringWidth(t) <= d.width {
+			return t
+		}
+	}
+	return "back in the list: " + texts[len(texts)-1]
+}
 
 // ClearStatus drops the last one-line message; the root calls it on a key
 // press, as it does with its own status.
@@ -216,11 +236,14 @@ func (d Downloads) PromptText() string {
 }
 
 // promptTexts returns the wordings of the open question, longest first.
-func (d Downloads) promptTexts() []string {
+func (d Downloads) promptTexts() []string { return d.textsOf(d.prompt) }
+
+// textsOf returns the wordings of question p, longest first.
+func (d Downloads) textsOf(p downloadPrompt) []string {
 	k := d.keys
 	yes, no := k.Confirm.Help().Key, k.Decline.Help().Key
 	yn := "? " + k.Confirm.Keys()[0] + "/" + k.Decline.Keys()[0]
-	switch d.prompt {
+	switch p {
 	case promptBatch:
 		n := dlPlural(len(d.plan.Files), "file")
 		return []string{
@@ -341,8 +364,31 @@ func (d *Downloads) AskQuit() tea.Cmd {
 	if !d.jobs.Active() {
 		return tea.Quit
 	}
-	d.prompt = promptQuit
+	d.prompt, d.promptOwn = promptQuit, false
 	return nil
+}
+
+// askOwn opens question p, which opened on its own (a listing or a free
+// space check came back), not on a key press.
+func (d *Downloads) askOwn(p downloadPrompt) { d.prompt, d.promptOwn = p, true }
+
+// asking reports whether a question is open or held.
+func (d Downloads) asking() bool { return d.prompt != promptNone || d.held != promptNone }
+
+// holdPrompt puts aside a question that opened on its own, so it takes no
+// key typed for another view; askHeld opens it again.
+func (d *Downloads) holdPrompt() {
+	if d.prompt != promptNone && d.promptOwn {
+		d.held, d.prompt = d.prompt, promptNone
+	}
+}
+
+// askHeld opens the held question, if any and no other is open.
+func (d *Downloads) askHeld() {
+	if d.held != promptNone && d.prompt == promptNone {
+		d.askOwn(d.held)
+		d.held = promptNone
+	}
 }
 
 // dlPlural words a count: "1 file", "1,234 files".

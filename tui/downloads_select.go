@@ -37,9 +37,12 @@ func (d Downloads) matchingFetched(msg matchingFetchedMsg) Downloads {
 		d.status = "could not list the files " + msg.what + ": " + msg.err.Error()
 	case len(msg.files) == 0:
 		d.status = "no file " + msg.what
+	case d.asking():
+		d.status = "listed " + dlPlural(len(msg.files), "file") + " " + msg.what + "; answer the open question first"
 	default:
 		d.status = ""
-		d.prompt, d.matches, d.matchesWhat = promptSelect, msg.files, msg.what
+		d.matches, d.matchesWhat = msg.files, msg.what
+		d.askOwn(promptSelect)
 	}
 	return d
 }

@@ -100,8 +100,12 @@ func (d Downloads) batchChecked(msg downloadBatchCheckedMsg) (Downloads, tea.Cmd
 	case !plan.Fits():
 		d.status = "refused: " + plan.Refusal() + " in " + d.dest
 		return d, nil
+	case plan.NeedsConfirm() && d.asking():
+		d.status = "download not started: answer the open question first"
+		return d, nil
 	case plan.NeedsConfirm():
-		d.prompt, d.plan, d.planFromSel = promptBatch, plan, msg.fromSel
+		d.plan, d.planFromSel = plan, msg.fromSel
+		d.askOwn(promptBatch)
 		return d, nil
 	}
 	if msg.fromSel {
@@ -132,6 +136,12 @@ func mergeListing(files, fresh []wandb.File) []wandb.File {
 
 func (d Downloads) handlePrompt(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 	k := d.Keys()
+	if d.promptOwn {
+		// Only the confirm letter answers yes to a question the user did
+		// not just ask for: an enter typed ahead (ending a filter) must
+		// not select or download thousands of files.
+		k.Confirm.SetKeys(withoutKey(k.Confirm.Keys(), "enter")...)
+	}
 	switch d.prompt {
 	case promptBatch:
 		switch {
@@ -216,6 +226,17 @@ func (d Downloads) handleKey(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 		return d, d.retry(files)
 	}
 	return d, nil
+}
+
+// withoutKey returns keys less k.
+func withoutKey(keys []string, k string) []string {
+	out := make([]string, 0, len(keys))
+	for _, s := range keys {
+		if s != k {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // retry queues files again, listing them anew first when it can.

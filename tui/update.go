@@ -11,6 +11,25 @@ import (
 // Update routes a message: window sizes and answers to commands go where
 // they belong whatever the view; keys go to the active view only.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.route(msg)
+	nm := next.(Model)
+	nm.placePrompt()
+	return nm, cmd
+}
+
+// placePrompt keeps a question that opened on its own (a listing or a
+// free space check came back) from taking keys typed for the filter line,
+// the detail view or the help: it waits, shown in the status line, until
+// the list or the downloads view is back.
+func (m *Model) placePrompt() {
+	if m.state == stateList || m.state == stateDownloads {
+		m.downloads.askHeld()
+	} else {
+		m.downloads.holdPrompt()
+	}
+}
+
+func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if isDownloadMsg(msg) {
 		// Downloads go on whatever the user is looking at.
 		return m.downloadsUpdate(msg)

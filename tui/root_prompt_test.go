@@ -1,0 +1,38 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+// A question that opens on its own (the listing of A came back) while the
+// user types a filter takes none of the typed keys: it waits in the
+// status line, opens back in the list, and only y confirms it.
+func TestRootHeldQuestionLeavesFilterKeys(t *testing.T) {
+	_, _, r, _ := wiredRun(t, "held", 300)
+	r.press("A", "/")
+	r.settle() // the listing of every file came back
+	r.typeText("file0001y")
+	if got := r.m.filter.Value(); got != "file0001y" {
+		t.Fatalf("filter line has %q, want every typed key", got)
+	}
+	if n := r.m.Selection().Len(); n != 0 || r.m.downloads.Prompting() {
+		t.Fatalf("while typing: %d selected, prompting %v", n, r.m.downloads.Prompting())
+	}
+	if scr := r.screen(); !strings.Contains(scr, "back in the list: Select all 300 files") {
+		t.Fatalf("the waiting question is not shown:\n%s", scr)
+	}
+
+	r.press("esc") // back in the list: the question opens
+	if r.m.State() != "list" || !r.m.downloads.Prompting() {
+		t.Fatalf("back in the list: state %s, prompting %v", r.m.State(), r.m.downloads.Prompting())
+	}
+	r.press("enter")
+	if n := r.m.Selection().Len(); n != 0 || !r.m.downloads.Prompting() {
+		t.Fatalf("enter answered a question that opened on its own: %d selected", n)
+	}
+	r.press("y")
+	if n := r.m.Selection().Len(); n != 300 || r.m.downloads.Prompting() {
+		t.Fatalf("y: %d selected, prompting %v", n, r.m.downloads.Prompting())
+	}
+}
