@@ -142,7 +142,7 @@ func TestDownloadsViewKeys(t *testing.T) {
 		t.Errorf("downloads view without the downloads feature offers %v", off)
 	}
 	short := enabled([][]key.Binding{Default().ForView(DownloadsView, everything(NoPrompt)).ShortHelp()})
-	if !slices.Equal(short, []string{"x", "X", "r", "R", "tab", "?", "q"}) {
+	if !slices.Equal(short, []string{"?", "q", "x", "X", "r", "R", "tab"}) {
 		t.Errorf("downloads view short help %v", short)
 	}
 }

@@ -120,22 +120,23 @@ func (k *KeyMap) all() []*key.Binding {
 }
 
 // ShortHelp returns the footer bindings of the view k was made for;
-// disabled ones are skipped by the help bubble. The arrows are left to the
-// full help so that help and quit still fit at 80 columns; in the list the
-// downloads view's key comes last, as the list header names it too once
-// there are downloads.
+// disabled ones are skipped by the help bubble. The help bubble drops
+// items from the end when the width runs out, so help and quit come first
+// (they must show from 40 columns up) and the rest by falling value: the
+// arrows are left to the full help, and enter is the key users try anyway,
+// so it goes last in the list.
 func (k KeyMap) ShortHelp() []key.Binding {
 	switch {
 	case k.prompt != NoPrompt:
 		return []key.Binding{k.Confirm, k.Wait, k.Decline}
 	case k.view == DownloadsView:
 		return []key.Binding{
-			k.CancelJob, k.CancelAll, k.RetryJob, k.RetryFailed, k.Downloads, k.Help, k.Quit,
+			k.Help, k.Quit, k.CancelJob, k.CancelAll, k.RetryJob, k.RetryFailed, k.Downloads,
 		}
 	}
 	return []key.Binding{
-		k.Open, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download,
-		k.Copy, k.Back, k.Retry, k.Help, k.Quit, k.Downloads,
+		k.Help, k.Quit, k.Retry, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download, k.Downloads,
+		k.Open, k.Copy, k.Back,
 	}
 }
 
