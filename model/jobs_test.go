@@ -405,3 +405,21 @@ func TestJobsAggregateSpeedOfSmallFiles(t *testing.T) {
 		t.Fatalf("speed with nothing running = %v", sp)
 	}
 }
+
+// The summary is printed on the normal screen after exit: a file name or
+// reason from the server must not clear the screen or ring the bell.
+func TestSummaryStringIsPrintable(t *testing.T) {
+	var q Jobs
+	q.Enqueue(wandb.File{Name: "evil\x1b[2J\a\u009b31m.bin", SizeBytes: 5})
+	s := q.Next(1)[0]
+	q.Finished(s.ID, s.Attempt, wandb.DownloadResult{}, errors.New("server said \x1b]0;pwned\a\nbye"), jobsT0)
+	text := q.Summary().String()
+	for _, bad := range []string{"\x1b", "\a", "\u009b"} {
+		if strings.Contains(text, bad) {
+			t.Fatalf("summary holds %q: %q", bad, text)
+		}
+	}
+	if !strings.Contains(text, "failed: evil?[2J??31m.bin: ") || strings.Count(text, "\n") != 1 {
+		t.Fatalf("summary %q", text)
+	}
+}

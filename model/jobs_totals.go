@@ -2,10 +2,12 @@ package model
 
 import (
 	"fmt"
-
-	"github.com/dustin/go-humanize"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/dustin/go-humanize"
 
 	"github.com/wbfiles/wbfiles/wandb"
 )
@@ -144,9 +146,26 @@ func (s Summary) String() string {
 			fmt.Fprintf(&b, "\n  … and %d more failures", len(s.Failed)-i)
 			break
 		}
-		fmt.Fprintf(&b, "\n  failed: %s: %s", f.Name, f.Reason)
+		// Printed on the normal screen after exit: the name and the
+		// reason come from the server and must not drive the terminal.
+		fmt.Fprintf(&b, "\n  failed: %s: %s", printable(f.Name), printable(f.Reason))
 	}
 	return b.String()
+}
+
+// printable keeps s on one line and makes it harmless on a terminal:
+// white space controls become spaces, other control characters (ESC, BEL,
+// the C1 CSI) and invalid UTF-8 become '?'.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case unicode.IsControl(r) || r == utf8.RuneError:
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 func plural(n int, word string) string {

@@ -34,7 +34,9 @@ func (d *Downloads) SelectAllOnServer(q wandb.FilesQuery, what string) tea.Cmd {
 func (d Downloads) matchingFetched(msg matchingFetchedMsg) Downloads {
 	switch {
 	case msg.err != nil:
-		d.status = "could not list the files " + msg.what + ": " + msg.err.Error()
+		// The error may quote the server: keep its control characters
+		// and escape sequences off the terminal.
+		d.status = "could not list the files " + msg.what + ": " + sanitize(oneLine(msg.err.Error()))
 	case len(msg.files) == 0:
 		d.status = "no file " + msg.what
 	case d.asking():

@@ -207,7 +207,7 @@ func (d Downloads) handleKey(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 				d.stop(j.ID)
 			}
 			if j.State.Active() {
-				d.status = "cancelled " + j.File.Name
+				d.status = "cancelled " + sanitize(j.File.Name)
 			}
 			return d, d.pump()
 		}

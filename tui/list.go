@@ -112,11 +112,13 @@ func (l listView) headerView() string {
 	s := l.styles
 	run := l.b.Run
 	title := s.Title.Render(run.Ref.String())
+	// The name and state come from the server: no control character or
+	// escape sequence of theirs may reach the terminal.
 	if run.DisplayName != "" {
-		title += "  " + run.DisplayName
+		title += "  " + sanitize(run.DisplayName)
 	}
 	if run.State != "" {
-		title += s.Subtle.Render("  (" + run.State + ")")
+		title += s.Subtle.Render("  (" + sanitize(run.State) + ")")
 	}
 
 	parts := []string{l.countText()}
@@ -125,7 +127,7 @@ func (l listView) headerView() string {
 	} else if p := l.b.Pattern(); p != "" {
 		parts = append(parts, fmt.Sprintf("pattern %q", p))
 	} else if names := l.b.Names(); len(names) > 0 {
-		parts = append(parts, "names: "+strings.Join(names, ", "))
+		parts = append(parts, "names: "+sanitize(strings.Join(names, ", ")))
 	}
 	if n := l.b.Narrowing(); n != "" {
 		parts = append(parts, fmt.Sprintf("%s of %s loaded contain %q",

@@ -1,8 +1,13 @@
 package tui
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/wbfiles/wbfiles/model"
+	"github.com/wbfiles/wbfiles/wandb"
 )
 
 // A question that opens on its own (the listing of A came back) while the
@@ -35,4 +40,34 @@ func TestRootHeldQuestionLeavesFilterKeys(t *testing.T) {
 	if n := r.m.Selection().Len(); n != 300 || r.m.downloads.Prompting() {
 		t.Fatalf("y: %d selected, prompting %v", n, r.m.downloads.Prompting())
 	}
+}
+
+// evilText holds what a hostile server could send: a screen clear and a
+// bell.
+const evilText = "x\x1b[2J\ay"
+
+// noControls fails when raw terminal output carries evilText's sequences.
+func noControls(t *testing.T, what, raw string) {
+	t.Helper()
+	if strings.Contains(raw, "\x1b[2J") || strings.Contains(raw, "\a") {
+		t.Fatalf("%s lets control characters through: %q", what, raw)
+	}
+}
+
+func TestServerTextSanitized(t *testing.T) {
+	c := common{width: 120, height: 30, styles: DefaultStyles(true), now: func() time.Time { return testNow }}
+	b := model.NewBrowser(wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}, DisplayName: evilText, State: evilText}, 50, "", []string{evilText})
+	l := newListView(c, b, "/tmp")
+	noControls(t, "the list header", l.headerView())
+
+	d := NewDownloads(DownloadsOptions{Dest: t.TempDir()})
+	d.jobs.Enqueue(wandb.File{Name: evilText, SizeBytes: 3})
+	d, _ = d.Update(keyMsg("x"))
+	if !strings.Contains(d.Status(), "cancelled x?[2J?y") {
+		t.Fatalf("status %q", d.Status())
+	}
+	noControls(t, "the cancel status", d.Status())
+
+	d = d.matchingFetched(matchingFetchedMsg{what: "in the run", err: errors.New(evilText)})
+	noControls(t, "the listing error", d.Status())
 }
