@@ -22,6 +22,9 @@ const (
 	typeWidth    = 7
 	updatedWidth = 15
 	stateWidth   = 11
+	// compactStateWidth is the state column below 70 cells: room for
+	// its title and the short words of compactState.
+	compactStateWidth = 6
 )
 
 // columns says which optional columns fit the terminal width.
@@ -30,12 +33,17 @@ type columns struct {
 	typ     bool
 	updated bool
 	state   bool
+	// stateW is the state column's width: stateWidth, or
+	// compactStateWidth when narrow.
+	stateW int
 }
 
 // layoutColumns drops columns as the width narrows: the type below 100
 // cells, the updated time below 80; the name always stays with the size.
+// The download state stays at every width (it is what a row is watched
+// for while downloading), in short words below 70 cells.
 func layoutColumns(width int, withState bool) columns {
-	c := columns{typ: width >= 100, updated: width >= 80, state: withState && width >= 70}
+	c := columns{typ: width >= 100, updated: width >= 80, state: withState}
 	used := markWidth + sizeWidth
 	if c.typ {
 		used += typeWidth
@@ -44,7 +52,11 @@ func layoutColumns(width int, withState bool) columns {
 		used += updatedWidth
 	}
 	if c.state {
-		used += stateWidth
+		c.stateW = stateWidth
+		if width < 70 {
+			c.stateW = compactStateWidth
+		}
+		used += c.stateW
 	}
 	c.name = max(width-used, 8)
 	return c
@@ -63,7 +75,7 @@ func (c columns) headerRow(s *Styles) string {
 		b.WriteString(pad(" UPDATED", updatedWidth))
 	}
 	if c.state {
-		b.WriteString(pad(" STATE", stateWidth))
+		b.WriteString(pad(" STATE", c.stateW))
 	}
 	return s.Header.Render(b.String())
 }
@@ -106,7 +118,11 @@ func renderRow(s *Styles, c columns, in rowInput) string {
 		cells += " " + pad(relTime(in.file.UpdatedAt, in.now), updatedWidth-1)
 	}
 	if c.state {
-		cells += " " + pad(in.state, stateWidth-1)
+		state := in.state
+		if c.stateW < stateWidth {
+			state = compactState(state)
+		}
+		cells += " " + pad(state, c.stateW-1)
 	}
 	if in.selected {
 		cells = base.Render(cells)
@@ -195,6 +211,34 @@ func renderName(s *Styles, selected bool, name string, needle model.Needle, widt
 		write(styleAt(len(name)), strings.Repeat(" ", width-got))
 	}
 	return b.String()
+}
+
+// compactStates are the short words of the download states for the
+// narrow state column.
+var compactStates = map[string]string{
+	"queued":     "wait",
+	"running":    "run",
+	"done":       "done",
+	"up to date": "same",
+	"failed":     "fail",
+	"cancelled":  "stop",
+}
+
+// compactState shortens a state of the state column to compactStateWidth-1
+// cells: a percentage stays, a byte count (a running download of unknown
+// size) keeps its number and the unit's first letter ("1.2M").
+func compactState(s string) string {
+	if short, ok := compactStates[s]; ok {
+		return short
+	}
+	w := compactStateWidth - 1
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	if num, unit, ok := strings.Cut(s, " "); ok && unit != "" && len(num)+1 <= w {
+		return num + unit[:1]
+	}
+	return "run"
 }
 
 // sizeText is the humanized size, or "?" when the server did not say.

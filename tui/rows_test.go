@@ -127,3 +127,34 @@ func TestDecoratorColumns(t *testing.T) {
 		t.Fatalf("decorated row is %d cells; want 100", got)
 	}
 }
+
+// TestNarrowStateColumn checks that below 70 cells each row still shows
+// its download state, in short words, and that every row keeps the width.
+func TestNarrowStateColumn(t *testing.T) {
+	s := DefaultStyles(true)
+	f := wandb.File{Name: "media/images/sample.png", SizeBytes: 1234, Mimetype: "image/png", UpdatedAt: testNow}
+	states := map[string]string{
+		"queued": "wait", "37%": "37%", "100%": "100%", "done": "done", "up to date": "same",
+		"failed": "fail", "cancelled": "stop", "1.2 MiB": "1.2M", "123.4 MiB": "run", "": "",
+	}
+	for w := 40; w < 70; w++ {
+		cols := layoutColumns(w, true)
+		if h := ansi.Strip(cols.headerRow(&s)); !strings.Contains(h, "STATE") || ansi.StringWidth(h) != w {
+			t.Errorf("width %d: header %q", w, h)
+		}
+		for state, want := range states {
+			row := ansi.Strip(renderRow(&s, cols, rowInput{file: f, state: state, now: testNow}))
+			if got := ansi.StringWidth(row); got != w {
+				t.Errorf("width %d, state %q: row is %d cells: %q", w, state, got, row)
+			}
+			if tail := strings.TrimRight(row, " "); !strings.HasSuffix(tail, want) || (want == "" && !strings.HasSuffix(tail, "KiB")) {
+				t.Errorf("width %d, state %q: row %q does not end in %q", w, state, row, want)
+			}
+		}
+	}
+	// From 70 cells the state is written out.
+	row := ansi.Strip(renderRow(&s, layoutColumns(70, true), rowInput{file: f, state: "up to date", now: testNow}))
+	if !strings.Contains(row, "up to date") {
+		t.Errorf("width 70: %q", row)
+	}
+}
