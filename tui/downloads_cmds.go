@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"time"
@@ -98,8 +99,17 @@ func startDownload(ctx context.Context, dl Downloader, f wandb.File, dest string
 		ev := newDownloadEvents()
 		opts.Progress = ev.offer
 		go func() {
-			res, err := dl.Download(ctx, f, dest, opts)
-			ev.done <- downloadFinishedMsg{id: id, attempt: attempt, result: res, err: err, at: time.Now()}
+			msg := downloadFinishedMsg{id: id, attempt: attempt}
+			defer func() {
+				// A panic here would end the process with the terminal
+				// still in raw mode: it fails this job instead.
+				if r := recover(); r != nil {
+					msg.result, msg.err = wandb.DownloadResult{}, fmt.Errorf("internal error: %v", r)
+				}
+				msg.at = time.Now()
+				ev.done <- msg
+			}()
+			msg.result, msg.err = dl.Download(ctx, f, dest, opts)
 		}()
 		return downloadStartedMsg{id: id, attempt: attempt, at: time.Now(), events: ev}
 	}
