@@ -88,9 +88,10 @@ type Downloads struct {
 	// list or the downloads view is back.
 	held         downloadPrompt
 	plan         model.BatchPlan
-	planFromSel  bool         // the plan's files are the selection
-	matches      []wandb.File // what promptSelect would select
-	matchesWhat  string       // the filter they match, in words
+	planFromSel  bool          // the plan's files are the selection
+	matches      []wandb.File  // what promptSelect would select
+	matchesWhat  string        // the filter they match, in words
+	listing      selectListing // the listing behind promptSelect, while it runs
 	quitWhenDone bool
 	status       string // one-line message: a refusal, what a key did
 }
@@ -197,6 +198,9 @@ func (d Downloads) Summary() string { return d.jobs.Summary().String() }
 // Status returns the last one-line message (a refused batch, a retry that
 // had nothing to do), for the root to show under the list.
 func (d Downloads) Status() string {
+	if d.status == "" && d.Listing() {
+		return d.listingText()
+	}
 	if d.status != "" || d.held == promptNone {
 		return d.status
 	}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func TestFetchAllMatchingWalksEveryPage(t *testing.T) {
 	srv, c, _ := dlServer(t, run)
 	before := srv.Stats().GraphQLRequests
 
-	msg := fetchAllMatching(c, dlRef(run), wandb.FilesQuery{Pattern: "%.png", First: 50, After: "stale"}, `matching "*.png"`)()
+	msg := fetchAllMatching(context.Background(), c, dlRef(run), wandb.FilesQuery{Pattern: "%.png", First: 50, After: "stale"}, `matching "*.png"`, 0)()
 	m, ok := msg.(matchingFetchedMsg)
 	if !ok || m.err != nil {
 		t.Fatalf("msg = %T %+v", msg, m.err)

@@ -71,3 +71,44 @@ func TestServerTextSanitized(t *testing.T) {
 	d = d.matchingFetched(matchingFetchedMsg{what: "in the run", err: errors.New(evilText)})
 	noControls(t, "the listing error", d.Status())
 }
+
+// While A lists every file, its status stays up through other keys, a
+// second A starts nothing, and esc cancels it.
+func TestRootSelectAllListingGuard(t *testing.T) {
+	srv, _, r, _ := wiredRun(t, "guard", 300)
+	r.settle()
+	before := srv.Stats().GraphQLRequests
+	r.press("A", "down")
+	if !strings.Contains(lastStatus(r), "listing every file in the run… (esc cancels)") {
+		t.Fatalf("the listing's status went away:\n%s", r.screen())
+	}
+	r.press("A")
+	r.settle()
+	if n := srv.Stats().GraphQLRequests - before; n != 1 {
+		t.Fatalf("%d listing requests for two A, want 1", n)
+	}
+	r.press("y")
+	if n := r.m.Selection().Len(); n != 300 {
+		t.Fatalf("selected %d", n)
+	}
+
+	r.press("c", "A", "esc")
+	if r.m.downloads.Listing() || !strings.Contains(r.screen(), "listing cancelled") {
+		t.Fatalf("esc did not cancel the listing:\n%s", r.screen())
+	}
+	r.settle()
+	if r.m.downloads.Prompting() || r.m.Selection().Len() != 0 {
+		t.Fatalf("a cancelled listing still asked: prompting %v, %d selected", r.m.downloads.Prompting(), r.m.Selection().Len())
+	}
+	r.press("A") // a new listing after a cancelled one still works
+	r.settle()
+	if !r.m.downloads.Prompting() {
+		t.Fatalf("no question after a new A:\n%s", r.screen())
+	}
+}
+
+// lastStatus is the list's status line, above the footer.
+func lastStatus(r *rootHarness) string {
+	lines := strings.Split(r.screen(), "\n")
+	return lines[len(lines)-2]
+}

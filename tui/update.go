@@ -95,6 +95,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.tooSmall() {
 		return m, nil // nothing the user cannot see should happen
 	}
+	if m.downloads.Listing() && key.Matches(msg, m.keys.ClearFilter) && (m.state == stateList || m.state == stateDownloads) {
+		// esc first stops the listing of A, the last thing asked for.
+		m.downloads.CancelListing()
+		return m, nil
+	}
 	if key.Matches(msg, k.Help) {
 		m.toggleHelp()
 		return m, nil
