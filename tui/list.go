@@ -158,14 +158,18 @@ func (l listView) downloadsText() string {
 	if t.Files == 0 {
 		return ""
 	}
-	parts := []string{fmt.Sprintf("downloads %s/%s", humanize.Comma(int64(t.Finished())), humanize.Comma(int64(t.Files)))}
+	// On disk out of all, so cancelled and failed jobs never read as done.
+	parts := []string{fmt.Sprintf("downloads %s/%s", humanize.Comma(int64(t.Done+t.UpToDate)), humanize.Comma(int64(t.Files)))}
 	if t.Running > 0 {
-		parts = append(parts, fmt.Sprintf("%.0f%%", t.Fraction()*100))
+		parts[0] += fmt.Sprintf(" %.0f%%", t.Fraction()*100)
 	}
 	if t.Failed > 0 {
 		parts = append(parts, humanize.Comma(int64(t.Failed))+" failed")
 	}
-	return strings.Join(parts, " ") + " (tab) · "
+	if t.Cancelled > 0 {
+		parts = append(parts, humanize.Comma(int64(t.Cancelled))+" cancelled")
+	}
+	return strings.Join(parts, ", ") + " (tab) · "
 }
 
 // countText is "N of M files loaded", or "N loaded (total unknown)".

@@ -2,10 +2,12 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
 )
@@ -111,4 +113,27 @@ func TestRootSelectAllListingGuard(t *testing.T) {
 func lastStatus(r *rootHarness) string {
 	lines := strings.Split(r.screen(), "\n")
 	return lines[len(lines)-2]
+}
+
+// The list's header counts the files on disk, not every job that ended:
+// cancelled and failed jobs are named apart.
+func TestListHeaderDownloadsCounts(t *testing.T) {
+	c := common{width: 160, height: 30, styles: DefaultStyles(true), now: func() time.Time { return testNow }}
+	l := newListView(c, model.NewBrowser(wandb.RunInfo{}, 50, "", nil), "/tmp")
+	var q model.Jobs
+	files := make([]wandb.File, 6)
+	for i := range files {
+		files[i] = wandb.File{Name: fmt.Sprintf("f%d", i), SizeBytes: 4}
+	}
+	q.Enqueue(files...)
+	starts := q.Next(3)
+	q.Finished(starts[0].ID, starts[0].Attempt, wandb.DownloadResult{Status: wandb.Downloaded, Bytes: 4}, nil, testNow)
+	q.Finished(starts[1].ID, starts[1].Attempt, wandb.DownloadResult{}, errors.New("boom"), testNow)
+	q.Cancel(starts[2].ID)
+	q.Cancel(model.JobID(3))
+	l.totals = q.Totals
+	got := ansi.Strip(l.headerView())
+	if want := "downloads 1/6, 1 failed, 2 cancelled (tab) · download to /tmp"; !strings.Contains(got, want) {
+		t.Fatalf("header %q\nwant %q", got, want)
+	}
 }
