@@ -121,7 +121,9 @@ func (l *List) SetSort(k SortKey) {
 }
 
 // SetNarrowing shows only the rows whose name contains text, ignoring
-// case. An empty text shows every row. The cursor stays on the same file
+// case; text with * or ? is a glob over the whole name, as the server
+// will apply it when the filter is sent (see NewNeedle). An empty text
+// shows every row. The cursor stays on the same file
 // when it is still shown, else goes to the first row.
 func (l *List) SetNarrowing(text string) {
 	if text == l.narrow {
@@ -131,7 +133,7 @@ func (l *List) SetNarrowing(text string) {
 	extends := l.narrow != "" && len(text) > len(l.narrow) && text[:len(l.narrow)] == l.narrow
 	l.narrow = text
 	l.needle = NewNeedle(text)
-	if extends {
+	if extends && !l.needle.IsGlob() {
 		// Typing one more character can only remove rows.
 		l.rows = l.appendMatching(nil, l.rows)
 	} else {

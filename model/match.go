@@ -1,12 +1,16 @@
 package model
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// Needle is a prepared case-insensitive substring query.
+// Needle is a prepared case-insensitive query: a substring, or, when the
+// text holds * or ?, a glob over the whole name as the server applies it
+// (see wandb.GlobToLike).
 type Needle struct {
+	glob  glob   // nil unless the text is a glob
 	runes []rune // lower-cased
 	// ascii is the lower-cased text when it is all ASCII: then names that
 	// are ASCII too are searched byte by byte, the common case and several
@@ -15,8 +19,15 @@ type Needle struct {
 }
 
 // NewNeedle folds text for Match; an empty text matches everything.
+// Text with * or ? is compiled as a glob, once, so matching each row of a
+// keystroke allocates nothing.
 func NewNeedle(text string) Needle {
 	var n Needle
+	if strings.ContainsAny(text, "*?") {
+		n.glob = compileGlob(text)
+		n.runes = []rune(text) // not Empty
+		return n
+	}
 	isASCII := true
 	for _, r := range text {
 		n.runes = append(n.runes, unicode.ToLower(r))
@@ -36,6 +47,11 @@ func NewNeedle(text string) Needle {
 // Empty reports whether the needle matches everything.
 func (n Needle) Empty() bool { return len(n.runes) == 0 }
 
+// IsGlob reports whether the needle is a glob over the whole name. A glob
+// is no extension of a shorter text's matches: "*.pn" matches names
+// "*.png" does not.
+func (n Needle) IsGlob() bool { return n.glob != nil }
+
 // Match returns the byte range [start, end) of the first case-insensitive
 // occurrence of n in s. It folds rune by rune, so the offsets are valid in
 // s itself (lower-casing the whole string could change byte lengths), and
@@ -43,6 +59,11 @@ func (n Needle) Empty() bool { return len(n.runes) == 0 }
 func (n Needle) Match(s string) (start, end int, ok bool) {
 	if len(n.runes) == 0 {
 		return 0, 0, true
+	}
+	if n.glob != nil {
+		// The whole name matches; no part of it is highlighted, as the
+		// wildcards' runs are not worth marking.
+		return 0, 0, n.glob.match(s)
 	}
 	if n.ascii != nil {
 		if start, ok, decided := n.matchASCII(s); decided {
