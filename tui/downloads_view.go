@@ -351,7 +351,8 @@ func (d Downloads) statusLine() string {
 	if d.prompt != promptNone {
 		return d.styles.Status.Render(ansi.Truncate(d.PromptText(), d.width, "…"))
 	}
-	return d.styles.Status.Render(ansi.Truncate(d.status, d.width, "…"))
+	// Status, not status: a listing in progress shows here too.
+	return d.styles.Status.Render(ansi.Truncate(d.Status(), d.width, "…"))
 }
 
 // dlBars renders progress bars (bubbles/progress) and the few styled

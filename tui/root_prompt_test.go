@@ -102,7 +102,17 @@ func TestRootSelectAllListingGuard(t *testing.T) {
 	if r.m.downloads.Prompting() || r.m.Selection().Len() != 0 {
 		t.Fatalf("a cancelled listing still asked: prompting %v, %d selected", r.m.downloads.Prompting(), r.m.Selection().Len())
 	}
-	r.press("A") // a new listing after a cancelled one still works
+	// The downloads view shows the listing too, and esc cancels it there.
+	r.press("A", "tab")
+	if !strings.Contains(r.screen(), "listing every file in the run… (esc cancels)") {
+		t.Fatalf("the downloads view hides the listing:\n%s", r.screen())
+	}
+	r.press("esc")
+	if r.m.downloads.Listing() || r.m.State() != "downloads" {
+		t.Fatalf("esc in the downloads view: listing %v, state %s", r.m.downloads.Listing(), r.m.State())
+	}
+	r.settle()
+	r.press("tab", "A") // a new listing after a cancelled one still works
 	r.settle()
 	if !r.m.downloads.Prompting() {
 		t.Fatalf("no question after a new A:\n%s", r.screen())
