@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wbfiles/wbfiles/keymap"
@@ -23,19 +23,20 @@ type detailView struct {
 	local   string // the local state line; "" while checking
 	preview string // the rendered preview, or why there is none
 	job     string // the download's state and failure reason; "" if none
-	vp      viewport.Model
-	// wrapped is preview hard-wrapped to wrapW cells; wrapW is 0 when the
-	// preview changed since. Wrapping once per preview and width keeps
-	// frames and download progress redraws from measuring every line of
-	// a large preview (the viewport's soft wrap does that per frame).
-	wrapped string
+	vp      pager
+	// wrapped is the lines of preview hard-wrapped to wrapW cells; wrapW
+	// is 0 when the preview changed since. Wrapping once per preview and
+	// width keeps frames and download progress redraws from measuring
+	// every line of a large preview (a soft-wrapping viewport does that
+	// per frame, and any viewport on each new content).
+	wrapped []string
 	wrapW   int
 }
 
 func (d *detailView) setCommon(c common) {
 	d.common = c
-	d.vp.SetWidth(max(c.width, 1))
-	d.vp.SetHeight(max(c.height-2, 1)) // title line and footer
+	d.vp.width = max(c.width, 1)
+	d.vp.height = max(c.height-2, 1) // title line and footer
 	d.refresh()
 }
 
@@ -47,7 +48,7 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	k := fileKey(f)
-	m.detail = detailView{file: f, key: k, dest: m.dest, job: m.jobText(f.Name), vp: viewport.New()}
+	m.detail = detailView{file: f, key: k, dest: m.dest, job: m.jobText(f.Name)}
 	var cmds []tea.Cmd
 	switch p, cached := m.previews.get(k); {
 	case cached:
@@ -89,17 +90,17 @@ func (m Model) handleDetail(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, te
 		m.status = "copied the URL to the clipboard"
 		return m, tea.SetClipboard(u)
 	case key.Matches(msg, k.Up):
-		vp.ScrollUp(1)
+		vp.scrollTo(vp.off - 1)
 	case key.Matches(msg, k.Down):
-		vp.ScrollDown(1)
+		vp.scrollTo(vp.off + 1)
 	case key.Matches(msg, k.PageUp):
-		vp.PageUp()
+		vp.scrollTo(vp.off - vp.height)
 	case key.Matches(msg, k.PageDown):
-		vp.PageDown()
+		vp.scrollTo(vp.off + vp.height)
 	case key.Matches(msg, k.Top):
-		vp.GotoTop()
+		vp.scrollTo(0)
 	case key.Matches(msg, k.Bottom):
-		vp.GotoBottom()
+		vp.scrollTo(vp.len())
 	}
 	return m, nil
 }
@@ -138,16 +139,16 @@ func (d *detailView) refresh() {
 	if d.key == "" {
 		return
 	}
-	off := d.vp.YOffset()
 	w := max(d.width, 1)
 	if d.wrapW != w {
-		d.wrapped, d.wrapW = wrapText(d.preview, w), w
+		d.wrapped, d.wrapW = strings.Split(wrapText(d.preview, w), "\n"), w
 	}
 	// Long URLs and lines stay readable: everything is wrapped to the
 	// width, the fields on each refresh (they are short), the preview
 	// only when it or the width changes.
-	d.vp.SetContent(wrapText(d.fields(), w) + "\n" + d.styles.Header.Render(ansi.Truncate("── preview "+strings.Repeat("─", d.width), d.width, "")) + "\n" + d.wrapped)
-	d.vp.SetYOffset(off)
+	head := strings.Split(wrapText(d.fields(), w), "\n")
+	head = append(head, d.styles.Header.Render(ansi.Truncate("── preview "+strings.Repeat("─", d.width), d.width, "")))
+	d.vp.setLines(head, d.wrapped)
 }
 
 // fields lists every field of the file.
@@ -202,15 +203,63 @@ func (d *detailView) fields() string {
 // view is the title line and the viewport.
 func (d detailView) view() string {
 	title := d.styles.Title.Render(fit(sanitize(d.file.Name), d.width-12))
-	pct := fmt.Sprintf(" %3.0f%%", d.vp.ScrollPercent()*100)
+	pct := fmt.Sprintf(" %3.0f%%", d.vp.scrollPercent()*100)
 	gap := max(d.width-lipglossWidth(title)-lipglossWidth(pct), 0)
-	return title + strings.Repeat(" ", gap) + d.styles.Subtle.Render(pct) + "\n" + d.vp.View()
+	return title + strings.Repeat(" ", gap) + d.styles.Subtle.Render(pct) + "\n" + d.vp.view()
 }
 
 // wrapText cuts every line of s longer than width cells into pieces of
 // width cells, keeping spaces, as the viewport's soft wrap did.
 func wrapText(s string, width int) string {
 	return ansi.Hardwrap(s, width, true)
+}
+
+// pager scrolls the detail view's lines: the fields (head) and the
+// wrapped preview (body), kept apart so that a new head does not copy or
+// measure the body. Every line is at most width cells wide.
+type pager struct {
+	head, body    []string
+	off           int // first line shown
+	width, height int
+}
+
+func (p *pager) setLines(head, body []string) {
+	p.head, p.body = head, body
+	p.scrollTo(p.off)
+}
+
+func (p *pager) len() int { return len(p.head) + len(p.body) }
+
+func (p *pager) line(i int) string {
+	if i < len(p.head) {
+		return p.head[i]
+	}
+	return p.body[i-len(p.head)]
+}
+
+// scrollTo shows line off first, kept between the top and the last page.
+func (p *pager) scrollTo(off int) {
+	p.off = max(min(off, p.len()-p.height), 0)
+}
+
+// scrollPercent is how far down the lines are shown, from 0 to 1.
+func (p *pager) scrollPercent() float64 {
+	if p.height >= p.len() {
+		return 1
+	}
+	return float64(p.off) / float64(p.len()-p.height)
+}
+
+// view is the visible lines padded to exactly width by height cells.
+func (p *pager) view() string {
+	var b strings.Builder
+	for i := p.off; i < min(p.off+p.height, p.len()); i++ {
+		if i > p.off {
+			b.WriteByte('\n')
+		}
+		b.WriteString(p.line(i))
+	}
+	return lipgloss.NewStyle().Width(p.width).Height(p.height).Render(b.String())
 }
 
 func orUnknown(s string) string {

@@ -32,18 +32,20 @@ func detailWithPreview(m Model, body []byte) Model {
 }
 
 // TestDetailPreviewWrappedOnce checks that the preview is wrapped into the
-// viewport's content (so frames need not measure it) and rewrapped on
-// resize, without losing text.
+// pager's lines (so frames need not measure it) and rewrapped on resize,
+// without losing text.
 func TestDetailPreviewWrappedOnce(t *testing.T) {
 	long := "begin " + strings.Repeat("0123456789", 20) + " end"
 	m := detailWithPreview(loadedModel(10, 80, 24), []byte("first\n"+long+"\nlast\n"))
 	for _, w := range []int{80, 50} {
 		mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: 24})
 		m = mm.(Model)
-		if m.detail.vp.SoftWrap {
-			t.Fatalf("width %d: the viewport soft wraps: every frame measures every line", w)
+		p := m.detail.vp
+		lines := make([]string, p.len())
+		for i := range lines {
+			lines[i] = p.line(i)
 		}
-		content := m.detail.vp.GetContent()
+		content := strings.Join(lines, "\n")
 		for i, line := range strings.Split(content, "\n") {
 			if got := ansi.StringWidth(line); got > w {
 				t.Fatalf("width %d: content line %d is %d cells wide: %q", w, i, got, ansi.Strip(line))
@@ -54,7 +56,7 @@ func TestDetailPreviewWrappedOnce(t *testing.T) {
 		}
 	}
 	// Scrolling to the end shows the last line.
-	m.detail.vp.GotoBottom()
+	m.detail.vp.scrollTo(m.detail.vp.len())
 	if s := ansi.Strip(m.View().Content); !strings.Contains(s, "last") {
 		t.Fatalf("the bottom of the preview is not shown:\n%s", s)
 	}
@@ -69,11 +71,68 @@ func BenchmarkDetailFrame(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		if i%2 == 0 {
-			m.detail.vp.ScrollDown(1)
+			m.detail.vp.scrollTo(m.detail.vp.off + 1)
 		} else {
-			m.detail.vp.ScrollUp(1)
+			m.detail.vp.scrollTo(m.detail.vp.off - 1)
 		}
 		i++
 		_ = m.View()
+	}
+}
+
+// BenchmarkDetailJobUpdate is a download progress change of the file the
+// detail view shows, with a 1 MiB preview at 80 columns: its state line
+// is rebuilt, the wrapped preview reused.
+func BenchmarkDetailJobUpdate(b *testing.B) {
+	m := detailWithPreview(loadedModel(10, 80, 24), bigLog(1<<20))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.detail.job = fmt.Sprintf("running %d%%", i%100)
+		m.detail.refresh()
+		i++
+	}
+}
+
+// TestDetailScrollKeys drives the detail view's scrolling keys over a
+// long preview: the title's percentage and the lines shown follow, and
+// scrolling stops at both ends.
+func TestDetailScrollKeys(t *testing.T) {
+	var body strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&body, "preview line %03d\n", i)
+	}
+	m := detailWithPreview(loadedModel(10, 80, 24), []byte(body.String()))
+	press := func(k string) string {
+		mm, _ := m.Update(keyMsg(k))
+		m = mm.(Model)
+		return ansi.Strip(m.View().Content)
+	}
+	if s := press("G"); !strings.Contains(s, "preview line 199") || !strings.Contains(s, "100%") {
+		t.Fatalf("G does not show the end:\n%s", s)
+	}
+	if s := press("j"); !strings.Contains(s, "preview line 199") {
+		t.Fatalf("scrolled past the end:\n%s", s)
+	}
+	top := m.detail.vp.off
+	press("pgup")
+	if got := m.detail.vp.off; got != top-m.detail.vp.height {
+		t.Fatalf("pgup moved from %d to %d; want one page (%d lines)", top, got, m.detail.vp.height)
+	}
+	press("k")
+	if got := m.detail.vp.off; got != top-m.detail.vp.height-1 {
+		t.Fatalf("k moved to %d", got)
+	}
+	if s := press("g"); !strings.Contains(s, "  0%") || !strings.Contains(s, "name") {
+		t.Fatalf("g does not show the top:\n%s", s)
+	}
+	press("k")
+	if m.detail.vp.off != 0 {
+		t.Fatal("scrolled above the top")
+	}
+	for _, line := range strings.Split(m.View().Content, "\n") {
+		if w := ansi.StringWidth(line); w > 80 {
+			t.Fatalf("a line is %d cells wide", w)
+		}
 	}
 }
