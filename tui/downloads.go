@@ -368,6 +368,10 @@ func (d *Downloads) AskQuit() tea.Cmd {
 	if !d.jobs.Active() {
 		return tea.Quit
 	}
+	if d.prompt != promptNone && d.promptOwn {
+		// The quit question goes first; the other is asked again after.
+		d.held = d.prompt
+	}
 	d.prompt, d.promptOwn = promptQuit, false
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
@@ -145,5 +146,26 @@ func TestListHeaderDownloadsCounts(t *testing.T) {
 	got := ansi.Strip(l.headerView())
 	if want := "downloads 1/6, 1 failed, 2 cancelled (tab) · download to /tmp"; !strings.Contains(got, want) {
 		t.Fatalf("header %q\nwant %q", got, want)
+	}
+}
+
+// The quit question asked over an open select question does not lose it:
+// declining to quit brings it back.
+func TestRootQuitQuestionKeepsTheOther(t *testing.T) {
+	m := New(Options{Downloader: panicky{}, Dest: t.TempDir()})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
+	m = mm.(Model)
+	m.downloads.jobs.Enqueue(wandb.File{Name: "running.bin", SizeBytes: 1}) // a download is active
+	m.downloads = m.downloads.matchingFetched(matchingFetchedMsg{what: "in the run", files: []wandb.File{{Name: "a"}, {Name: "b"}}})
+	for _, k := range []string{"ctrl+c", "n"} {
+		mm, _ = m.Update(keyMsg(k))
+		m = mm.(Model)
+	}
+	if m.downloads.prompt != promptSelect {
+		t.Fatalf("after declining to quit: question %v, want the select question back", m.downloads.prompt)
+	}
+	mm, _ = m.Update(keyMsg("y"))
+	if n := mm.(Model).Selection().Len(); n != 2 {
+		t.Fatalf("selected %d", n)
 	}
 }
