@@ -130,8 +130,12 @@ func (l listView) headerView() string {
 		parts = append(parts, "names: "+sanitize(strings.Join(names, ", ")))
 	}
 	if n := l.b.Narrowing(); n != "" {
-		parts = append(parts, fmt.Sprintf("%s of %s loaded contain %q",
-			humanize.Comma(int64(l.b.Len())), humanize.Comma(int64(l.b.Loaded())), n))
+		verb := "contain"
+		if strings.ContainsAny(n, "*?") {
+			verb = "match" // a glob covers the whole name
+		}
+		parts = append(parts, fmt.Sprintf("%s of %s loaded %s %q",
+			humanize.Comma(int64(l.b.Len())), humanize.Comma(int64(l.b.Loaded())), verb, n))
 	}
 	if l.sel != nil && l.sel.Len() > 0 {
 		parts = append(parts, l.sel.Header())

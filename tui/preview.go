@@ -117,7 +117,7 @@ func sanitizeBlock(s string) string {
 func sanitize(s string) string {
 	clean := true
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || r == utf8.RuneError {
 			clean = false
 			break
 		}
@@ -126,7 +126,8 @@ func sanitize(s string) string {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		// An invalid byte such as a lone 0x9b is a CSI to some terminals.
+		if unicode.IsControl(r) || r == utf8.RuneError {
 			return '?'
 		}
 		return r

@@ -446,3 +446,23 @@ func TestEndOfListOnlyWhenShown(t *testing.T) {
 		t.Fatalf("no end of list with the last row on screen:\n%s", d.screen())
 	}
 }
+
+// TestGlobNarrowingHeader checks that the header says a glob matches,
+// not that names contain it.
+func TestGlobNarrowingHeader(t *testing.T) {
+	_, c := newServer(t, numberedRun("r1", 30))
+	info := openRun(t, c, "ent/proj/r1")
+	d := newDriver(t, c, info, Options{PageSize: 50}, 100, 20)
+	d.settle()
+	d.press("/")
+	d.typeText("*7.txt")
+	if !strings.Contains(d.screen(), `match "*7.txt"`) {
+		t.Fatalf("header does not say the glob matches:\n%s", d.screen())
+	}
+	d.press("esc")
+	d.press("/")
+	d.typeText("file0")
+	if !strings.Contains(d.screen(), `contain "file0"`) {
+		t.Fatalf("header does not say the names contain the text:\n%s", d.screen())
+	}
+}
