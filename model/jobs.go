@@ -63,6 +63,11 @@ type Job struct {
 	// Path is where the file went (set when the engine reports it).
 	Path    string
 	Resumed bool
+	// Fetched reports a completed download of this file in this session,
+	// with its size; it survives a re-queue, so a file downloaded and then
+	// found up to date still counts as downloaded in the summary.
+	Fetched      bool
+	FetchedBytes int64
 	// Reason says why the job failed, in words fit for the UI; Err is the
 	// error it came from.
 	Reason string

@@ -263,6 +263,9 @@ func (q *Jobs) Finished(id JobID, attempt int, res wandb.DownloadResult, err err
 				j.State = UpToDate
 			}
 			j.Done, j.Total = res.Bytes, res.Bytes
+			if j.State == Done {
+				j.Fetched, j.FetchedBytes = true, res.Bytes
+			}
 		case errors.Is(err, context.Canceled):
 			j.State = Cancelled
 		default:

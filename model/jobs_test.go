@@ -423,3 +423,21 @@ func TestSummaryStringIsPrintable(t *testing.T) {
 		t.Fatalf("summary %q", text)
 	}
 }
+
+// TestSummaryCountsEarlierDownload checks that a file downloaded, queued
+// again and then found up to date counts once, as downloaded.
+func TestSummaryCountsEarlierDownload(t *testing.T) {
+	var q Jobs
+	q.Enqueue(jobFiles(2, 1000)...)
+	starts := q.Next(2)
+	finish(&q, starts[0], wandb.Downloaded)
+	finish(&q, starts[1], wandb.Downloaded)
+	q.Enqueue(jobFiles(2, 1000)...)
+	for _, st := range q.Next(2) {
+		finish(&q, st, wandb.UpToDate)
+	}
+	s := q.Summary()
+	if s.Downloaded != 2 || s.Bytes != 2000 || s.UpToDate != 0 {
+		t.Fatalf("summary %+v; want 2 downloaded (2000 B), none skipped", s)
+	}
+}

@@ -100,6 +100,12 @@ func (q *Jobs) Summary() Summary {
 				s.Resumed++
 			}
 		case UpToDate:
+			if j.Fetched {
+				// Downloaded earlier in this session, then queued again.
+				s.Downloaded++
+				s.Bytes += j.FetchedBytes
+				continue
+			}
 			s.UpToDate++
 		case Failed:
 			s.Failed = append(s.Failed, Failure{Name: j.File.Name, Reason: j.Reason})
