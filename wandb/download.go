@@ -219,7 +219,7 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 		return res, err
 	}
 	res.Path = path
-	src, withKey, err := d.source(f)
+	src, withKey, err := fileSource(f, "download")
 	if err != nil {
 		return res, err
 	}
@@ -282,19 +282,21 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 	return res, nil
 }
 
-// source picks the URL to fetch and whether it may carry the API key.
-func (d *downloader) source(f File) (*url.URL, bool, error) {
+// fileSource picks the URL to fetch f from, and whether it may carry the
+// API key: url (API host, with the key) or, when null, directUrl (signed
+// storage, without). what names the action in errors ("download").
+func fileSource(f File, what string) (*url.URL, bool, error) {
 	raw, withKey := f.URL, true
 	if raw == "" {
 		raw, withKey = f.DirectURL, false
 	}
 	if raw == "" {
-		return nil, false, fmt.Errorf("cannot download %s: the server gave neither a url nor a directUrl for it", f.Name)
+		return nil, false, fmt.Errorf("cannot %s %s: the server gave neither a url nor a directUrl for it", what, f.Name)
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		// Never echo the URL: a signed URL is a credential of sorts.
-		return nil, false, fmt.Errorf("cannot download %s: its URL is not a valid http(s) URL", f.Name)
+		return nil, false, fmt.Errorf("cannot %s %s: its URL is not a valid http(s) URL", what, f.Name)
 	}
 	return u, withKey, nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strconv"
 )
 
@@ -19,16 +18,9 @@ func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool
 	if limit <= 0 {
 		return nil, f.SizeBytes != 0, nil
 	}
-	raw, withKey := f.URL, true
-	if raw == "" {
-		raw, withKey = f.DirectURL, false
-	}
-	if raw == "" {
-		return nil, false, fmt.Errorf("previewing %s: the server gave no URL for it", f.Name)
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, false, fmt.Errorf("previewing %s: unusable URL", f.Name)
+	u, withKey, err := fileSource(f, "preview")
+	if err != nil {
+		return nil, false, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
