@@ -42,6 +42,9 @@ type Env struct {
 	// Width and Height, when set, are the terminal size the program starts
 	// with (tests, whose output is a file with no size to ask).
 	Width, Height int
+	// Environ, when set, replaces os.Environ for the program's terminal
+	// detection (tests: TERM, CLICOLOR_FORCE).
+	Environ []string
 }
 
 // OSEnv returns the process's real environment.
@@ -217,6 +220,9 @@ func start(cfg Config, env Env) (started, error) {
 // stay, colours go.
 func programOptions(cfg Config, env Env) []tea.ProgramOption {
 	opts := []tea.ProgramOption{tea.WithInput(env.Stdin), tea.WithOutput(env.Stdout)}
+	if env.Environ != nil {
+		opts = append(opts, tea.WithEnvironment(env.Environ))
+	}
 	if env.Width > 0 && env.Height > 0 {
 		opts = append(opts, tea.WithWindowSize(env.Width, env.Height))
 	}
