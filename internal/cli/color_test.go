@@ -1,46 +1,18 @@
 package cli
 
 import (
-	"os"
 	"strings"
 	"testing"
-	"time"
 )
 
-// runOnPipe runs Main on a pipe taken for a terminal until the list
-// shows a.txt, then quits with q and returns what the program drew.
+// runOnPipe runs Main until the list shows a.txt, quits, and returns what
+// the program drew.
 func runOnPipe(t *testing.T, args []string, vars map[string]string, environ []string) string {
 	t.Helper()
-	env, stderr := testEnv(t, vars)
-	env.Width, env.Height = 100, 30
-	env.Environ = environ
-	in, keys, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer keys.Close()
-	env.Stdin = in
-	done := make(chan int, 1)
-	go func() { done <- Main(args, env) }()
-	output := func() string {
-		b, _ := os.ReadFile(env.Stdout.Name())
-		return string(b)
-	}
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(output(), "a.txt"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out waiting for the list")
-		}
-	}
-	keys.WriteString("q")
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("q did not end the program")
-	}
-	return output()
+	p := startOnPipe(t, args, vars, environ)
+	p.waitForText(t, "a.txt")
+	p.quit(t)
+	return p.output()
 }
 
 // hasColour reports whether s sets a foreground or background colour.

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wbfiles/wbfiles/wandb"
 )
@@ -46,48 +45,18 @@ func TestStartWiresDownloads(t *testing.T) {
 // on disk, q quits, and the summary follows on the normal screen.
 func TestMainDownloadsAndPrintsSummary(t *testing.T) {
 	srv := startServer(t)
-	env, stderr := testEnv(t, map[string]string{"WANDB_BASE_URL": srv.URL(), "WANDB_API_KEY": testKey})
-	env.IsTerminal = func(uintptr) bool { return true }
-	env.Width, env.Height = 100, 30
-	in, keys, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer keys.Close()
-	env.Stdin = in
 	dest := t.TempDir()
-
-	done := make(chan int, 1)
-	go func() { done <- Main([]string{"--dest", dest, "ent/proj/run1"}, env) }()
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s", what)
-			}
-		}
-	}
-	output := func() string {
-		b, _ := os.ReadFile(env.Stdout.Name())
-		return string(b)
-	}
-	waitFor("the list", func() bool { return strings.Contains(output(), "a.txt") })
-	keys.WriteString("d")
+	p := startOnPipe(t, []string{"--dest", dest, "ent/proj/run1"},
+		map[string]string{"WANDB_BASE_URL": srv.URL(), "WANDB_API_KEY": testKey}, nil)
+	p.waitForText(t, "a.txt")
+	p.keys.WriteString("d")
 	got := filepath.Join(dest, "a.txt")
-	waitFor("the download", func() bool {
+	p.waitFor(t, "the download", func() bool {
 		b, err := os.ReadFile(got)
 		return err == nil && string(b) == "a"
 	})
-	keys.WriteString("q")
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("q did not end the program")
-	}
-	out := output()
+	p.quit(t)
+	out := p.output()
 	if !strings.HasSuffix(out, "1 file downloaded (1 B).\n") {
 		t.Fatalf("output does not end with the summary: %q", out[max(len(out)-200, 0):])
 	}
