@@ -132,9 +132,7 @@ func (s *Server) serveFileURL(w http.ResponseWriter, r *http.Request) {
 	if s.injectFaults(w, r, FileURL) {
 		return
 	}
-	if !s.checkKey(r) {
-		s.counters.authRejected.Add(1)
-		writeJSONError(w, http.StatusUnauthorized, "user is not logged in")
+	if !s.requireKey(w, r) {
 		return
 	}
 	f := s.lookupFile(strings.TrimPrefix(r.URL.Path, "/files/"))

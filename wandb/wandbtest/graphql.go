@@ -39,9 +39,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if s.injectFaults(w, r, GraphQL) {
 		return
 	}
-	if !s.checkKey(r) {
-		s.counters.authRejected.Add(1)
-		writeJSONError(w, http.StatusUnauthorized, "user is not logged in")
+	if !s.requireKey(w, r) {
 		return
 	}
 	if r.Method != http.MethodPost {

@@ -296,6 +296,17 @@ func (s *Server) checkKey(r *http.Request) bool {
 	return ok && user == "api" && pass == s.apiKey
 }
 
+// requireKey answers 401 to a request without the key, as the API host
+// does for GraphQL and file bodies alike, and reports whether r may go on.
+func (s *Server) requireKey(w http.ResponseWriter, r *http.Request) bool {
+	if s.checkKey(r) {
+		return true
+	}
+	s.counters.authRejected.Add(1)
+	writeJSONError(w, http.StatusUnauthorized, "user is not logged in")
+	return false
+}
+
 // apiBase returns the scheme://host the request came to, so URLs work
 // whether the handler runs under Start or httptest.
 func apiBase(r *http.Request) string {
