@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
@@ -120,7 +122,7 @@ func (d *detailView) localStateChecked(msg localStateCheckedMsg) {
 	}
 	switch {
 	case msg.err != nil:
-		d.local = "cannot tell: " + oneLine(msg.err.Error())
+		d.local = "cannot tell: " + termtext.Line(msg.err.Error())
 	case msg.state == wandb.LocalMissing:
 		d.local = "not downloaded yet"
 	case msg.state == wandb.LocalSame:
@@ -157,11 +159,11 @@ func (d *detailView) fields() string {
 	s := d.styles
 	var b strings.Builder
 	row := func(label, value string) {
-		fmt.Fprintf(&b, "%s %s\n", s.Label.Render(pad(label, 10)), sanitize(value))
+		fmt.Fprintf(&b, "%s %s\n", s.Label.Render(termtext.Pad(label, 10)), termtext.Safe(value))
 	}
 	row("name", f.Name)
 	if f.SizeKnown() {
-		row("size", fmt.Sprintf("%s bytes (%s)", commaInt(f.SizeBytes), sizeText(f)))
+		row("size", fmt.Sprintf("%s bytes (%s)", termtext.Comma(f.SizeBytes), sizeText(f)))
 	} else {
 		row("size", "unknown")
 	}
@@ -169,7 +171,7 @@ func (d *detailView) fields() string {
 	if f.UpdatedAt.IsZero() {
 		row("updated", "unknown")
 	} else {
-		row("updated", f.UpdatedAt.UTC().Format("2006-01-02 15:04:05 UTC")+" ("+relTime(f.UpdatedAt, d.now())+")")
+		row("updated", f.UpdatedAt.UTC().Format("2006-01-02 15:04:05 UTC")+" ("+termtext.Ago(f.UpdatedAt, d.now())+")")
 	}
 	if f.MD5 == "" {
 		row("md5", "unknown")
@@ -185,7 +187,7 @@ func (d *detailView) fields() string {
 		row("path uri", f.PathURI)
 	}
 	if p, err := wandb.LocalPath(d.dest, f.Name); err != nil {
-		row("local", "cannot download: "+oneLine(err.Error()))
+		row("local", "cannot download: "+termtext.Line(err.Error()))
 	} else {
 		row("local", p)
 		state := d.local
@@ -202,9 +204,9 @@ func (d *detailView) fields() string {
 
 // view is the title line and the viewport.
 func (d detailView) view() string {
-	title := d.styles.Title.Render(fit(sanitize(d.file.Name), d.width-12))
+	title := d.styles.Title.Render(termtext.Fit(termtext.Safe(d.file.Name), d.width-12))
 	pct := fmt.Sprintf(" %3.0f%%", d.vp.scrollPercent()*100)
-	gap := max(d.width-lipglossWidth(title)-lipglossWidth(pct), 0)
+	gap := max(d.width-termtext.Width(title)-termtext.Width(pct), 0)
 	return title + strings.Repeat(" ", gap) + d.styles.Subtle.Render(pct) + "\n" + d.vp.view()
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/dustin/go-humanize"
@@ -188,7 +190,7 @@ func jobStateText(j model.Job) string {
 	if f, ok := j.Fraction(); ok {
 		return humanize.FormatFloat("#.", f*100) + "%"
 	}
-	return model.HumanBytes(j.Done)
+	return termtext.Bytes(j.Done)
 }
 
 // Summary returns what the downloads came to, for the normal screen after
@@ -249,7 +251,7 @@ func (d Downloads) textsOf(p downloadPrompt) []string {
 	yn := "? " + k.Confirm.Keys()[0] + "/" + k.Decline.Keys()[0]
 	switch p {
 	case promptBatch:
-		n := dlPlural(len(d.plan.Files), "file")
+		n := termtext.Count(len(d.plan.Files), "file")
 		return []string{
 			"Download " + d.plan.Describe() + "? " + yes + " yes · " + no + " no",
 			"Download " + d.plan.Describe() + yn,
@@ -265,7 +267,7 @@ func (d Downloads) textsOf(p downloadPrompt) []string {
 				unknown++
 			}
 		}
-		n := dlPlural(len(d.matches), "file")
+		n := termtext.Count(len(d.matches), "file")
 		size := " (" + model.SizeText(known, unknown) + ")"
 		return []string{
 			"Select all " + n + " " + d.matchesWhat + size + "? " + yes + " yes · " + no + " no",
@@ -275,7 +277,7 @@ func (d Downloads) textsOf(p downloadPrompt) []string {
 		}
 	case promptQuit:
 		t := d.jobs.Totals()
-		n := dlPlural(t.Queued+t.Running, "download")
+		n := termtext.Count(t.Queued+t.Running, "download")
 		return []string{
 			n + " unfinished. " + yes + " cancel them and quit · " + k.Wait.Help().Key + " quit when done · " + no + " keep going",
 			n + " unfinished. " + yes + " cancel, quit · " + k.Wait.Help().Key + " wait · " + no + " stay",
@@ -323,7 +325,7 @@ func (d *Downloads) request(files []wandb.File, fromSel bool) tea.Cmd {
 func (d *Downloads) Enqueue(files []wandb.File) tea.Cmd {
 	ids := d.jobs.Enqueue(files...)
 	if len(ids) > 0 {
-		d.status = "queued " + dlPlural(len(ids), "file")
+		d.status = "queued " + termtext.Count(len(ids), "file")
 	}
 	return d.pump()
 }
@@ -358,7 +360,7 @@ func (d *Downloads) CancelAll() {
 		d.stop(id)
 	}
 	if n > 0 {
-		d.status = "cancelled " + dlPlural(n, "download")
+		d.status = "cancelled " + termtext.Count(n, "download")
 	}
 }
 
@@ -397,14 +399,6 @@ func (d *Downloads) askHeld() {
 		d.askOwn(d.held)
 		d.held = promptNone
 	}
-}
-
-// dlPlural words a count: "1 file", "1,234 files".
-func dlPlural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return humanize.Comma(int64(n)) + " " + word + "s"
 }
 
 // SelectedMark is the selection mark of a selected row in the list.

@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wbfiles/wbfiles/wandb"
@@ -78,11 +80,11 @@ func (d Downloads) matchingFetched(msg matchingFetchedMsg) Downloads {
 	case msg.err != nil:
 		// The error may quote the server: keep its control characters
 		// and escape sequences off the terminal.
-		d.status = "could not list the files " + msg.what + ": " + sanitize(oneLine(msg.err.Error()))
+		d.status = "could not list the files " + msg.what + ": " + termtext.Safe(termtext.Line(msg.err.Error()))
 	case len(msg.files) == 0:
 		d.status = "no file " + msg.what
 	case d.asking():
-		d.status = "listed " + dlPlural(len(msg.files), "file") + " " + msg.what + "; answer the open question first"
+		d.status = "listed " + termtext.Count(len(msg.files), "file") + " " + msg.what + "; answer the open question first"
 	default:
 		d.status = ""
 		d.matches, d.matchesWhat = msg.files, msg.what

@@ -3,6 +3,8 @@ package tui
 import (
 	"context"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/dustin/go-humanize"
@@ -207,7 +209,7 @@ func (d Downloads) handleKey(msg tea.KeyPressMsg) (Downloads, tea.Cmd) {
 				d.stop(j.ID)
 			}
 			if j.State.Active() {
-				d.status = "cancelled " + sanitize(j.File.Name)
+				d.status = "cancelled " + termtext.Safe(j.File.Name)
 			}
 			return d, d.pump()
 		}
@@ -241,7 +243,7 @@ func withoutKey(keys []string, k string) []string {
 
 // retry queues files again, listing them anew first when it can.
 func (d *Downloads) retry(files []wandb.File) tea.Cmd {
-	d.status = "retrying " + dlPlural(len(files), "file")
+	d.status = "retrying " + termtext.Count(len(files), "file")
 	if d.src == nil || d.run.RunID == "" {
 		return d.Enqueue(files)
 	}

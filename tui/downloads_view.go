@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
-	"unicode/utf8"
+
+	"github.com/wbfiles/wbfiles/internal/termtext"
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
@@ -157,16 +157,16 @@ func (d Downloads) titleLine(t model.Totals) string {
 // of files of unknown size (a "+" tells there are some), then the time
 // left, then the speed.
 func (d Downloads) overallLine(t model.Totals) string {
-	done := " " + model.HumanBytes(t.BytesDone) + " / "
+	done := " " + termtext.Bytes(t.BytesDone) + " / "
 	sizes := []string{model.SizeText(t.BytesTotal, t.UnknownSize)}
 	if t.UnknownSize > 0 {
-		sizes = append(sizes, model.HumanBytes(t.BytesTotal)+"+")
+		sizes = append(sizes, termtext.Bytes(t.BytesTotal)+"+")
 	}
 	var speeds []string
 	if t.Running > 0 {
-		sp := " · " + dlSpeed(t.Speed)
+		sp := " · " + termtext.Speed(t.Speed)
 		if left, ok := t.ETA(); ok {
-			speeds = append(speeds, sp+" · "+dlDuration(left)+" left")
+			speeds = append(speeds, sp+" · "+termtext.Duration(left)+" left")
 		}
 		speeds = append(speeds, sp)
 	}
@@ -186,22 +186,22 @@ func (d Downloads) overallLine(t model.Totals) string {
 func (c dlColumns) header() string {
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", dlCursorWidth))
-	b.WriteString(dlPad("STATE", dlStateWidth))
-	b.WriteString(dlPad("NAME", c.name))
+	b.WriteString(termtext.Pad("STATE", dlStateWidth))
+	b.WriteString(termtext.Pad("NAME", c.name))
 	if c.bar > 0 {
 		b.WriteString(strings.Repeat(" ", c.bar+1))
 	}
 	switch c.bytes {
 	case dlBytesWidth:
-		b.WriteString(dlPadLeft("BYTES", c.bytes))
+		b.WriteString(termtext.PadLeft("BYTES", c.bytes))
 	case dlSizeWidth:
-		b.WriteString(dlPadLeft("SIZE", c.bytes))
+		b.WriteString(termtext.PadLeft("SIZE", c.bytes))
 	}
 	if c.speed {
-		b.WriteString(dlPadLeft("SPEED", dlSpeedWidth))
+		b.WriteString(termtext.PadLeft("SPEED", dlSpeedWidth))
 	}
 	if c.left {
-		b.WriteString(dlPadLeft("LEFT", dlLeftWidth))
+		b.WriteString(termtext.PadLeft("LEFT", dlLeftWidth))
 	}
 	return b.String()
 }
@@ -214,7 +214,7 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 	} else {
 		b.WriteString("  ")
 	}
-	state := dlPad(jobStateText(j), dlStateWidth)
+	state := termtext.Pad(jobStateText(j), dlStateWidth)
 	switch j.State {
 	case model.Failed:
 		state = d.bars.styled(d.styles.Error, dlStyleError, state)
@@ -233,7 +233,7 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 
 	rest := c.rest()
 	if j.State == model.Failed {
-		b.WriteString(d.bars.styled(d.styles.Error, dlStyleError, dlPad(model.ShortReason(j.Err), rest)))
+		b.WriteString(d.bars.styled(d.styles.Error, dlStyleError, termtext.Pad(model.ShortReason(j.Err), rest)))
 		return b.String()
 	}
 	if c.bar > 0 {
@@ -245,25 +245,25 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 	}
 	switch c.bytes {
 	case dlBytesWidth:
-		b.WriteString(dlPadLeft(dlBytes(j), c.bytes))
+		b.WriteString(termtext.PadLeft(dlBytes(j), c.bytes))
 	case dlSizeWidth:
-		b.WriteString(dlPadLeft(dlSize(j), c.bytes))
+		b.WriteString(termtext.PadLeft(dlSize(j), c.bytes))
 	}
 	if c.speed {
 		sp := ""
 		if j.State == model.Running && j.Speed() > 0 {
-			sp = dlSpeed(j.Speed())
+			sp = termtext.Speed(j.Speed())
 		}
-		b.WriteString(dlPadLeft(sp, dlSpeedWidth))
+		b.WriteString(termtext.PadLeft(sp, dlSpeedWidth))
 	}
 	if c.left {
 		left := ""
 		if j.State == model.Running {
 			if eta, ok := j.ETA(); ok {
-				left = dlDuration(eta)
+				left = termtext.Duration(eta)
 			}
 		}
-		b.WriteString(dlPadLeft(left, dlLeftWidth))
+		b.WriteString(termtext.PadLeft(left, dlLeftWidth))
 	}
 	return b.String()
 }
@@ -274,11 +274,11 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 // through the kept texts, as many jobs share a folder and styling costs
 // more than the rest of a row.
 func (d Downloads) jobName(name string, width int, atCursor bool) string {
-	name = sanitize(name)
+	name = termtext.Safe(name)
 	if atCursor {
 		return renderName(&d.styles, true, name, model.Needle{}, width)
 	}
-	short := dlShortenMiddle(name, width)
+	short := termtext.Middle(name, width)
 	// The dimmed part runs to the last slash, or to the ellipsis when the
 	// cut took the last slash away.
 	cut := strings.LastIndexByte(short, '/') + 1
@@ -287,34 +287,11 @@ func (d Downloads) jobName(name string, width int, atCursor bool) string {
 			cut = i + len("…")
 		}
 	}
-	out := short[cut:] + strings.Repeat(" ", max(width-dlWidth(short), 0))
+	out := short[cut:] + strings.Repeat(" ", max(width-termtext.Width(short), 0))
 	if cut == 0 {
 		return out
 	}
 	return d.bars.styled(d.styles.Subtle, dlStyleSubtle, short[:cut]) + out
-}
-
-// dlShortenMiddle cuts s to width cells by replacing its middle with "…"
-// as renderName does: about a third of the head and the rest of the tail,
-// as the end of a name tells files apart best.
-func dlShortenMiddle(s string, width int) string {
-	if width <= 0 {
-		return ""
-	}
-	w := dlWidth(s)
-	if w <= width {
-		return s
-	}
-	headW := (width - 1) / 3
-	tail := ansi.TruncateLeft(s, w-(width-1-headW), "")
-	head := ansi.Truncate(s, headW, "")
-	for dlWidth(head)+1+dlWidth(tail) > width && tail != "" {
-		// The cut fell inside a wide character, which was kept whole:
-		// drop it.
-		_, size := utf8.DecodeRuneInString(tail)
-		tail = tail[size:]
-	}
-	return head + "…" + tail
 }
 
 // detailLine tells more about the job under the cursor: why it failed, or
@@ -329,20 +306,20 @@ func (d Downloads) detailLine() string {
 	var head, name, tail string
 	switch j.State {
 	case model.Failed:
-		return d.styles.Error.Render(ansi.Truncate(sanitize("failed: "+j.Reason), d.width, "…"))
+		return d.styles.Error.Render(ansi.Truncate(termtext.Safe("failed: "+j.Reason), d.width, "…"))
 	case model.Done, model.UpToDate:
-		head, name = j.State.String()+": ", sanitize(j.Path)
+		head, name = j.State.String()+": ", termtext.Safe(j.Path)
 		if j.Resumed {
 			tail = " (resumed)"
 		}
 	default:
-		name = sanitize(j.File.Name)
+		name = termtext.Safe(j.File.Name)
 	}
 	// A long path is shortened in the middle, so the file name at its end
 	// stays visible.
-	room := d.width - dlWidth(head) - dlWidth(tail)
-	if room < dlWidth(name) && room >= 8 {
-		name = dlShortenMiddle(name, room)
+	room := d.width - termtext.Width(head) - termtext.Width(tail)
+	if room < termtext.Width(name) && room >= 8 {
+		name = termtext.Middle(name, room)
 	}
 	return d.styles.Subtle.Render(ansi.Truncate(head+name+tail, d.width, "…"))
 }
@@ -426,63 +403,19 @@ func (b *dlBars) view(width int, fraction float64) string {
 // dlBytes is "1.2 MiB / 3.4 MiB", or the bytes so far when the size is
 // unknown.
 func dlBytes(j model.Job) string {
-	done := model.HumanBytes(j.Done)
+	done := termtext.Bytes(j.Done)
 	if j.Total < 0 {
 		return done
 	}
-	return done + " / " + model.HumanBytes(j.Total)
+	return done + " / " + termtext.Bytes(j.Total)
 }
 
 // dlSize is the file's size, or the bytes so far when it is unknown.
 func dlSize(j model.Job) string {
 	if j.Total < 0 {
-		return model.HumanBytes(j.Done)
+		return termtext.Bytes(j.Done)
 	}
-	return model.HumanBytes(j.Total)
-}
-
-// dlSpeed is "2.1 MiB/s".
-func dlSpeed(bps float64) string { return model.HumanBytes(int64(bps)) + "/s" }
-
-// dlDuration is a short time left: "12s", "3m05s", "2h03m".
-func dlDuration(t time.Duration) string {
-	t = t.Round(time.Second)
-	switch {
-	case t < time.Minute:
-		return fmt.Sprintf("%ds", int(t.Seconds()))
-	case t < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(t.Minutes()), int(t.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm", int(t.Hours()), int(t.Minutes())%60)
-}
-
-// dlWidth is ansi.StringWidth with a fast path for plain ASCII, which most
-// file names and every figure are.
-func dlWidth(s string) int {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || c < 0x20 || c == 0x7f {
-			return ansi.StringWidth(s)
-		}
-	}
-	return len(s)
-}
-
-// dlPad pads s with spaces to width cells (cutting it when longer).
-func dlPad(s string, width int) string {
-	w := dlWidth(s)
-	if w > width {
-		return ansi.Truncate(s, width, "")
-	}
-	return s + strings.Repeat(" ", width-w)
-}
-
-// dlPadLeft right-aligns s in width cells.
-func dlPadLeft(s string, width int) string {
-	w := dlWidth(s)
-	if w >= width {
-		return ansi.Truncate(s, width, "")
-	}
-	return strings.Repeat(" ", width-w) + s
+	return termtext.Bytes(j.Total)
 }
 
 func b2i(b bool) int {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -268,7 +270,7 @@ func TestDownloadsJobName(t *testing.T) {
 	} {
 		for w := 1; w <= 80; w++ {
 			got := d.jobName(name, w, false)
-			want := renderName(&d.styles, false, sanitize(name), model.Needle{}, w)
+			want := renderName(&d.styles, false, termtext.Safe(name), model.Needle{}, w)
 			if ansi.Strip(got) != ansi.Strip(want) {
 				t.Fatalf("%q at %d: %q, the list has %q", name, w, ansi.Strip(got), ansi.Strip(want))
 			}

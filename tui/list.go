@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -87,7 +89,7 @@ func (l listView) view(status string) string {
 	}
 	drawn := end - start
 	if drawn == 0 {
-		b.WriteString(s.Subtle.Render(fit("  "+l.emptyText(), l.width)))
+		b.WriteString(s.Subtle.Render(termtext.Fit("  "+l.emptyText(), l.width)))
 		b.WriteByte('\n')
 		drawn = 1
 	}
@@ -115,10 +117,10 @@ func (l listView) headerView() string {
 	// The name and state come from the server: no control character or
 	// escape sequence of theirs may reach the terminal.
 	if run.DisplayName != "" {
-		title += "  " + sanitize(run.DisplayName)
+		title += "  " + termtext.Safe(run.DisplayName)
 	}
 	if run.State != "" {
-		title += s.Subtle.Render("  (" + sanitize(run.State) + ")")
+		title += s.Subtle.Render("  (" + termtext.Safe(run.State) + ")")
 	}
 
 	parts := []string{l.countText()}
@@ -127,7 +129,7 @@ func (l listView) headerView() string {
 	} else if p := l.b.Pattern(); p != "" {
 		parts = append(parts, fmt.Sprintf("pattern %q", p))
 	} else if names := l.b.Names(); len(names) > 0 {
-		parts = append(parts, "names: "+sanitize(strings.Join(names, ", ")))
+		parts = append(parts, "names: "+termtext.Safe(strings.Join(names, ", ")))
 	}
 	if n := l.b.Narrowing(); n != "" {
 		verb := "contain"
@@ -148,8 +150,8 @@ func (l listView) headerView() string {
 		parts = append(parts, sorted)
 	}
 	return ansi.Truncate(title, l.width, "…") + "\n" +
-		fit(strings.Join(parts, " · "), l.width) + "\n" +
-		s.Subtle.Render(fit(l.downloadsText()+"download to "+l.dest, l.width)) + "\n"
+		termtext.Fit(strings.Join(parts, " · "), l.width) + "\n" +
+		s.Subtle.Render(termtext.Fit(l.downloadsText()+"download to "+l.dest, l.width)) + "\n"
 }
 
 // downloadsText is how far the downloads are, for the header ("" before
@@ -208,24 +210,14 @@ func (l listView) statusView(status string, endShown bool) string {
 	s := l.styles
 	switch {
 	case l.b.Err() != nil:
-		msg := "! could not load files (r retries): " + oneLine(l.b.Err().Error())
-		return s.Error.Render(fit(msg, l.width))
+		msg := "! could not load files (r retries): " + termtext.Line(l.b.Err().Error())
+		return s.Error.Render(termtext.Fit(msg, l.width))
 	case status != "":
-		return s.Status.Render(fit(status, l.width))
+		return s.Status.Render(termtext.Fit(status, l.width))
 	case l.b.InFlight():
-		return l.spinner.View() + s.Subtle.Render(fit(" loading more files…", l.width-1))
+		return l.spinner.View() + s.Subtle.Render(termtext.Fit(" loading more files…", l.width-1))
 	case l.b.AllLoaded() && l.b.Len() > 0 && endShown:
-		return s.Subtle.Render(fit("end of list", l.width))
+		return s.Subtle.Render(termtext.Fit("end of list", l.width))
 	}
 	return ""
-}
-
-// fit cuts s to w cells with an ellipsis.
-func fit(s string, w int) string {
-	return ansi.Truncate(s, max(w, 0), "…")
-}
-
-// oneLine keeps an error message on one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

@@ -9,10 +9,10 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
-	"charm.land/lipgloss/v2"
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	"github.com/dustin/go-humanize"
 
 	"github.com/wbfiles/wbfiles/wandb"
@@ -51,7 +51,7 @@ func noPreviewReason(f wandb.File) string {
 // terminal, and a note of how much was shown.
 func renderPreview(f wandb.File, p previewFetchedMsg) string {
 	if p.err != nil {
-		return "no preview: " + oneLine(p.err.Error())
+		return "no preview: " + termtext.Line(p.err.Error())
 	}
 	body := p.body
 	if looksBinary(body) {
@@ -63,7 +63,7 @@ func renderPreview(f wandb.File, p previewFetchedMsg) string {
 			body = out.Bytes()
 		}
 	}
-	text := sanitizeBlock(string(body))
+	text := termtext.Block(string(body))
 	note := fmt.Sprintf("(whole file, %s)", humanize.IBytes(uint64(len(p.body))))
 	if p.truncated {
 		note = fmt.Sprintf("(first %s", humanize.IBytes(uint64(len(p.body))))
@@ -94,46 +94,6 @@ func looksBinary(b []byte) bool {
 	return !utf8.Valid(b)
 }
 
-// sanitizeBlock keeps newlines, expands tabs and drops every other
-// control character (escape sequences in a file must not reach the
-// terminal).
-func sanitizeBlock(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\t", "    ")
-	return strings.Map(func(r rune) rune {
-		if r == '\n' {
-			return r
-		}
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// sanitize replaces control characters in a one-line value (a file name
-// from the server) with '?', keeping byte offsets of the rest stable for
-// single-byte controls.
-func sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		// An invalid byte such as a lone 0x9b is a CSI to some terminals.
-		if unicode.IsControl(r) || r == utf8.RuneError {
-			return '?'
-		}
-		return r
-	}, s)
-}
-
 // md5Hex converts W&B's base64 md5 to the hex form tools print.
 func md5Hex(b64 string) (string, bool) {
 	raw, err := base64.StdEncoding.DecodeString(b64)
@@ -161,7 +121,3 @@ func shortenSigned(raw string) string {
 	u.RawQuery = ""
 	return u.String() + "?" + strings.Join(parts, "&")
 }
-
-func commaInt(n int64) string { return humanize.Comma(n) }
-
-func lipglossWidth(s string) int { return lipgloss.Width(s) }

@@ -3,6 +3,8 @@ package tui
 import (
 	"fmt"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -85,7 +87,7 @@ func (m *Model) handleSelection(msg tea.KeyPressMsg, k keymap.KeyMap) (cmd tea.C
 		return m.downloads.SelectAllOnServer(b.Query(model.PageRequest{}), m.serverFilterWords()), true
 	case key.Matches(msg, k.ClearSelection):
 		if sel.Len() > 0 {
-			m.status = "cleared the selection of " + dlPlural(sel.Len(), "file")
+			m.status = "cleared the selection of " + termtext.Count(sel.Len(), "file")
 		}
 		sel.Clear()
 	case key.Matches(msg, k.Download):
@@ -106,7 +108,7 @@ func (m Model) serverFilterWords() string {
 	case b.Pattern() != "":
 		return fmt.Sprintf("matching pattern %q", b.Pattern())
 	case len(b.Names()) > 0:
-		return "of the " + dlPlural(len(b.Names()), "name") + " asked for"
+		return "of the " + termtext.Count(len(b.Names()), "name") + " asked for"
 	}
 	return "in the run"
 }

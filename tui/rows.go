@@ -5,11 +5,11 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/wbfiles/wbfiles/internal/termtext"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/dustin/go-humanize"
 
 	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
@@ -66,16 +66,16 @@ func layoutColumns(width int, withState bool) columns {
 func (c columns) headerRow(s *Styles) string {
 	var b strings.Builder
 	b.WriteString(strings.Repeat(" ", markWidth))
-	b.WriteString(pad("NAME", c.name))
-	b.WriteString(" " + padLeft("SIZE", sizeWidth-1))
+	b.WriteString(termtext.Pad("NAME", c.name))
+	b.WriteString(" " + termtext.PadLeft("SIZE", sizeWidth-1))
 	if c.typ {
-		b.WriteString(pad(" TYPE", typeWidth))
+		b.WriteString(termtext.Pad(" TYPE", typeWidth))
 	}
 	if c.updated {
-		b.WriteString(pad(" UPDATED", updatedWidth))
+		b.WriteString(termtext.Pad(" UPDATED", updatedWidth))
 	}
 	if c.state {
-		b.WriteString(pad(" STATE", c.stateW))
+		b.WriteString(termtext.Pad(" STATE", c.stateW))
 	}
 	return s.Header.Render(b.String())
 }
@@ -103,26 +103,26 @@ func renderRow(s *Styles, c columns, in rowInput) string {
 	b.Grow(c.name + 64)
 	switch {
 	case in.mark != "":
-		b.WriteString(s.Mark.Inherit(base).Render(pad(in.mark, markWidth)))
+		b.WriteString(s.Mark.Inherit(base).Render(termtext.Pad(in.mark, markWidth)))
 	case in.selected:
 		b.WriteString(base.Render(strings.Repeat(" ", markWidth)))
 	default:
 		b.WriteString(strings.Repeat(" ", markWidth))
 	}
-	b.WriteString(renderName(s, in.selected, sanitize(in.file.Name), in.needle, c.name))
-	cells := " " + padLeft(sizeText(in.file), sizeWidth-1)
+	b.WriteString(renderName(s, in.selected, termtext.Safe(in.file.Name), in.needle, c.name))
+	cells := " " + termtext.PadLeft(sizeText(in.file), sizeWidth-1)
 	if c.typ {
-		cells += " " + pad(shortType(in.file), typeWidth-1)
+		cells += " " + termtext.Pad(shortType(in.file), typeWidth-1)
 	}
 	if c.updated {
-		cells += " " + pad(relTime(in.file.UpdatedAt, in.now), updatedWidth-1)
+		cells += " " + termtext.Pad(termtext.Ago(in.file.UpdatedAt, in.now), updatedWidth-1)
 	}
 	if c.state {
 		state := in.state
 		if c.stateW < stateWidth {
 			state = compactState(state)
 		}
-		cells += " " + pad(state, c.stateW-1)
+		cells += " " + termtext.Pad(state, c.stateW-1)
 	}
 	if in.selected {
 		cells = base.Render(cells)
@@ -191,18 +191,9 @@ func renderName(s *Styles, selected bool, name string, needle model.Needle, widt
 		write(styleAt(len(name)), strings.Repeat(" ", width-w))
 		return b.String()
 	}
-	// Keep about a third of the head and the rest of the tail: the end
-	// of a name (file name and extension) tells files apart best.
-	headW := (width - 1) / 3
-	tailW := width - 1 - headW
-	head := ansi.Truncate(name, headW, "")
-	tail := ansi.TruncateLeft(name, w-tailW, "")
-	for ansi.StringWidth(head)+1+ansi.StringWidth(tail) > width && tail != "" {
-		// The cut fell inside a wide character, which was kept whole:
-		// drop it.
-		_, size := utf8.DecodeRuneInString(tail)
-		tail = tail[size:]
-	}
+	// The end of a name (file name and extension) tells files apart best:
+	// shorten it in the middle.
+	head, tail := termtext.MiddleParts(name, w, width)
 	render(0, len(head))
 	b.WriteString(dim.Render("…"))
 	render(len(name)-len(tail), len(name))
@@ -246,15 +237,7 @@ func sizeText(f wandb.File) string {
 	if !f.SizeKnown() {
 		return "?"
 	}
-	return humanize.IBytes(uint64(f.SizeBytes))
-}
-
-// relTime is "3 days ago", or "?" for an unknown time.
-func relTime(t, now time.Time) string {
-	if t.IsZero() {
-		return "?"
-	}
-	return humanize.RelTime(t, now, "ago", "from now")
+	return termtext.Bytes(f.SizeBytes)
 }
 
 // shortType names the file's type in a few letters: the mimetype's
@@ -290,25 +273,4 @@ var typeNames = map[string]string{
 	"markdown":    "md",
 	"jsonl":       "jsonl",
 	"parquet":     "parqt",
-}
-
-// pad left-aligns s in w cells, truncating with an ellipsis.
-func pad(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := ansi.StringWidth(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-sw)
-}
-
-// padLeft right-aligns s in w cells.
-func padLeft(s string, w int) string {
-	sw := ansi.StringWidth(s)
-	if sw >= w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return strings.Repeat(" ", w-sw) + s
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wbfiles/wbfiles/model"
@@ -164,10 +166,10 @@ func TestNarrowStateColumn(t *testing.T) {
 // TestSanitizeInvalidBytes checks that a lone byte that some terminals
 // read as CSI (0x9b) never reaches them.
 func TestSanitizeInvalidBytes(t *testing.T) {
-	if got := sanitize("a\x9b2Jb"); got != "a?2Jb" {
+	if got := termtext.Safe("a\x9b2Jb"); got != "a?2Jb" {
 		t.Fatalf("sanitize = %q; want %q", got, "a?2Jb")
 	}
-	if got := sanitize("résumé"); got != "résumé" {
+	if got := termtext.Safe("résumé"); got != "résumé" {
 		t.Fatalf("sanitize changed valid text: %q", got)
 	}
 }

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
+
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // View draws the whole frame for the active state. Only the root returns
@@ -39,7 +40,7 @@ func (m Model) frame() string {
 	case stateHelp:
 		b.WriteString(m.helpView())
 	case stateDownloads:
-		b.WriteString(fitLines(m.downloads.View(), m.width))
+		b.WriteString(termtext.FitLines(m.downloads.View(), m.width))
 		b.WriteByte('\n')
 		b.WriteString(m.footer())
 	default:
@@ -60,17 +61,17 @@ func (m Model) footer() string {
 	switch {
 	case m.state == stateDownloads:
 		// The view shows its own status and questions.
-		return fit(m.help.ShortHelpView(m.downloadsHelpKeys().ShortHelp()), m.width)
+		return termtext.Fit(m.help.ShortHelpView(m.downloadsHelpKeys().ShortHelp()), m.width)
 	case m.downloads.Prompting():
 		// The question takes every key, so it must be on screen in every
 		// view.
-		return m.styles.Status.Render(fit(m.downloads.PromptText(), m.width))
+		return m.styles.Status.Render(termtext.Fit(m.downloads.PromptText(), m.width))
 	case m.state == stateDetail && m.statusText() != "":
-		return m.styles.Status.Render(fit(m.statusText(), m.width))
+		return m.styles.Status.Render(termtext.Fit(m.statusText(), m.width))
 	}
 	// The help bubble drops items that do not fit but can still overrun
 	// by a separator; cut to be sure.
-	return fit(m.help.ShortHelpView(m.activeKeys().ShortHelp()), m.width)
+	return termtext.Fit(m.help.ShortHelpView(m.activeKeys().ShortHelp()), m.width)
 }
 
 // statusText is the one-line message of the list and detail views: the
@@ -90,7 +91,7 @@ func (m Model) helpView() string {
 	keys := from.activeKeys()
 	keys.Help.SetEnabled(true)
 	var b strings.Builder
-	b.WriteString(m.styles.Title.Render(fit("wbfiles · keys", m.width)))
+	b.WriteString(m.styles.Title.Render(termtext.Fit("wbfiles · keys", m.width)))
 	b.WriteString("\n\n")
 	groups := keys.FullHelp()
 	if m.helpFrom == stateDownloads {
@@ -106,17 +107,4 @@ func (m Model) helpView() string {
 	b.WriteString(strings.Repeat("\n", max(room-len(lines), 0)+1))
 	b.WriteString(m.footer())
 	return b.String()
-}
-
-// fitLines cuts every line of s to w cells, so a child view's long line
-// (the downloads view's hint when it is empty) cannot wrap and push the
-// frame past the terminal's height.
-func fitLines(s string, w int) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if ansi.StringWidth(l) > w {
-			lines[i] = fit(l, w)
-		}
-	}
-	return strings.Join(lines, "\n")
 }
