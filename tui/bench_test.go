@@ -19,7 +19,7 @@ import (
 // the paging state machine, as pages of 1,000 would arrive. It is wired as
 // the program is (selection and download columns), with every other file
 // selected, so the rows pay for their marks and states.
-func loadedModel(n, w, h int) Model {
+func loadedModel(n, w, h int) *Model {
 	// A client that is never asked anything: it only enables downloads.
 	c, err := wandb.NewClient(wandb.Config{BaseURL: "http://127.0.0.1:1", APIKey: testKey})
 	if err != nil {
@@ -28,7 +28,7 @@ func loadedModel(n, w, h int) Model {
 	m := New(Options{Run: wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}, FileCount: n * 2},
 		Downloader: c, Now: func() time.Time { return testNow }})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	m = mm.(Model)
+	m = mm.(*Model)
 	for start := 0; start < n; start += 1000 {
 		req, _ := m.browser.Next()
 		var page wandb.FilesPage
@@ -80,7 +80,7 @@ func BenchmarkKeyDown(b *testing.B) {
 					k = up
 				}
 				mm, _ := m.Update(k)
-				m = mm.(Model)
+				m = mm.(*Model)
 				i++
 			}
 		})

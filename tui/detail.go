@@ -44,7 +44,7 @@ func (d *detailView) setCommon(c common) {
 
 // openDetail shows the file under the cursor; its preview and local state
 // are fetched in the background, the preview only once per file.
-func (m Model) openDetail() (tea.Model, tea.Cmd) {
+func (m *Model) openDetail() (tea.Model, tea.Cmd) {
 	f, ok := m.browser.Current()
 	if !ok {
 		return m, nil
@@ -72,7 +72,7 @@ func (m Model) openDetail() (tea.Model, tea.Cmd) {
 
 // handleDetail scrolls, copies the URL, or goes back to the list, where
 // the cursor has not moved.
-func (m Model) handleDetail(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
+func (m *Model) handleDetail(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
 	vp := &m.detail.vp
 	switch {
 	case key.Matches(msg, k.Back):

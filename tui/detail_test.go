@@ -24,11 +24,11 @@ func bigLog(n int) []byte {
 
 // detailWithPreview opens the detail view of the file under the cursor
 // and hands it body as its fetched preview.
-func detailWithPreview(m Model, body []byte) Model {
+func detailWithPreview(m *Model, body []byte) *Model {
 	mm, _ := m.openDetail()
-	m = mm.(Model)
+	m = mm.(*Model)
 	mm, _ = m.Update(previewFetchedMsg{key: m.detail.key, body: body, truncated: true})
-	return mm.(Model)
+	return mm.(*Model)
 }
 
 // TestDetailPreviewWrappedOnce checks that the preview is wrapped into the
@@ -39,7 +39,7 @@ func TestDetailPreviewWrappedOnce(t *testing.T) {
 	m := detailWithPreview(loadedModel(10, 80, 24), []byte("first\n"+long+"\nlast\n"))
 	for _, w := range []int{80, 50} {
 		mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: 24})
-		m = mm.(Model)
+		m = mm.(*Model)
 		p := m.detail.vp
 		lines := make([]string, p.len())
 		for i := range lines {
@@ -105,7 +105,7 @@ func TestDetailScrollKeys(t *testing.T) {
 	m := detailWithPreview(loadedModel(10, 80, 24), []byte(body.String()))
 	press := func(k string) string {
 		mm, _ := m.Update(keyMsg(k))
-		m = mm.(Model)
+		m = mm.(*Model)
 		return ansi.Strip(m.View().Content)
 	}
 	if s := press("G"); !strings.Contains(s, "preview line 199") || !strings.Contains(s, "100%") {

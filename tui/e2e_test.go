@@ -80,7 +80,7 @@ func TestProgramBrowseFilterDetail(t *testing.T) {
 	scr.waitFor(t, tm, `"peft_type": "LORA"`) // pretty-printed JSON
 	press(tm, "esc", "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	final := tm.FinalModel(t).(Model)
+	final := tm.FinalModel(t).(*Model)
 	if final.browser.Pattern() != "%.json" || final.State() != "list" {
 		t.Fatalf("final state %s pattern %q", final.State(), final.browser.Pattern())
 	}
@@ -105,7 +105,7 @@ func TestProgramPagesLargeRun(t *testing.T) {
 	before := srv.Stats().GraphQLRequests
 	press(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	final := tm.FinalModel(t).(Model)
+	final := tm.FinalModel(t).(*Model)
 	if final.browser.Loaded() != 400 || final.browser.Cursor() != 299 {
 		t.Fatalf("loaded %d cursor %d; want 400 loaded, cursor on row 299", final.browser.Loaded(), final.browser.Cursor())
 	}

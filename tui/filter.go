@@ -32,7 +32,7 @@ func filterStyles(s *Styles, isDark bool) textinput.Styles {
 
 // openFilter focuses the filter line, starting from the active filter's
 // text so it can be refined.
-func (m Model) openFilter() (tea.Model, tea.Cmd) {
+func (m *Model) openFilter() (tea.Model, tea.Cmd) {
 	m.state = stateFilter
 	m.filter.SetValue(m.browser.FilterText())
 	m.filter.CursorEnd()
@@ -42,7 +42,7 @@ func (m Model) openFilter() (tea.Model, tea.Cmd) {
 
 // handleFilter edits the filter line. Every edit narrows the loaded rows
 // at once; enter applies the text on the server, esc drops the filter.
-func (m Model) handleFilter(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) handleFilter(msg tea.Msg) (tea.Model, tea.Cmd) {
 	k := m.activeKeys()
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
@@ -67,7 +67,7 @@ func (m Model) handleFilter(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // applyFilter sends text as a LIKE pattern to the server: the loaded rows
 // are dropped and paging restarts, so the result covers the whole run.
-func (m Model) applyFilter(text string) (tea.Model, tea.Cmd) {
+func (m *Model) applyFilter(text string) (tea.Model, tea.Cmd) {
 	m.closeFilter()
 	if text == m.browser.FilterText() {
 		m.browser.SetNarrowing("")
@@ -82,7 +82,7 @@ func (m Model) applyFilter(text string) (tea.Model, tea.Cmd) {
 }
 
 // clearServerFilter brings back the unfiltered list.
-func (m Model) clearServerFilter() (tea.Model, tea.Cmd) {
+func (m *Model) clearServerFilter() (tea.Model, tea.Cmd) {
 	m.browser.SetNarrowing("")
 	if !m.browser.Filtered() {
 		return m, m.requestPage()
@@ -98,6 +98,6 @@ func (m *Model) closeFilter() {
 }
 
 // filterView is the filter line drawn under the list while typing.
-func (m Model) filterView() string {
+func (m *Model) filterView() string {
 	return lipgloss.NewStyle().MaxWidth(m.width).Render(m.filter.View())
 }

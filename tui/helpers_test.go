@@ -74,7 +74,7 @@ func openRun(t testing.TB, c *wandb.Client, ref string) wandb.RunInfo {
 // them, so a test can see what is in flight at any moment.
 type driver struct {
 	t      testing.TB
-	m      Model
+	m      *Model
 	inbox  []tea.Msg
 	src    *countingSource
 	copied []string // clipboard writes
@@ -109,7 +109,7 @@ func newDriver(t testing.TB, c *wandb.Client, info wandb.RunInfo, opts Options, 
 func (d *driver) update(msg tea.Msg) {
 	d.t.Helper()
 	mm, cmd := d.m.Update(msg)
-	d.m = mm.(Model)
+	d.m = mm.(*Model)
 	d.run(cmd)
 }
 

@@ -69,7 +69,7 @@ type Model struct {
 }
 
 // New returns the root model for opts.
-func New(opts Options) Model {
+func New(opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -85,7 +85,7 @@ func New(opts Options) Model {
 		now:    opts.Now,
 	}
 	b := model.NewBrowser(opts.Run, opts.PageSize, opts.Pattern, opts.Names)
-	m := Model{
+	m := &Model{
 		common:   c,
 		src:      opts.Source,
 		dest:     opts.Dest,
@@ -116,20 +116,20 @@ func New(opts Options) Model {
 }
 
 // Init asks for the background colour and the first page.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, m.requestPage(), m.list.spinner.Tick)
 }
 
 // State returns the name of the active view ("list", "filter", "detail",
 // "help", "downloads").
-func (m Model) State() string { return m.state.String() }
+func (m *Model) State() string { return m.state.String() }
 
 // Browser returns the list state, for tests and for wiring selection.
-func (m Model) Browser() *model.Browser { return m.browser }
+func (m *Model) Browser() *model.Browser { return m.browser }
 
 // requestPage returns the command for the next page when the browser
 // wants one, or nil.
-func (m Model) requestPage() tea.Cmd {
+func (m *Model) requestPage() tea.Cmd {
 	req, ok := m.browser.WantPage()
 	if !ok {
 		return nil
@@ -137,14 +137,14 @@ func (m Model) requestPage() tea.Cmd {
 	return m.sendPage(req)
 }
 
-func (m Model) sendPage(req model.PageRequest) tea.Cmd {
+func (m *Model) sendPage(req model.PageRequest) tea.Cmd {
 	fetch := fetchPage(m.src, m.browser.Run.Ref, m.browser.Query(req), req.Gen)
 	return tea.Batch(fetch, m.list.spinner.Tick)
 }
 
 // activeKeys returns the bindings of the active view, with those that do not
 // apply disabled.
-func (m Model) activeKeys() keymap.KeyMap {
+func (m *Model) activeKeys() keymap.KeyMap {
 	f := m.features
 	f.Retry = m.browser.Err() != nil
 	f.Filtered = m.browser.Filtered()

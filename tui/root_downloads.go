@@ -16,17 +16,17 @@ import (
 
 // Summary returns what the downloads came to, for the normal screen after
 // the program exits; "" when nothing was queued.
-func (m Model) Summary() string { return m.downloads.Summary() }
+func (m *Model) Summary() string { return m.downloads.Summary() }
 
 // Downloads returns the download queue, for tests and for the summary.
-func (m Model) Downloads() Downloads { return m.downloads }
+func (m *Model) Downloads() Downloads { return m.downloads }
 
 // Selection returns the files the user selected.
-func (m Model) Selection() *model.Selection { return m.downloads.Selection() }
+func (m *Model) Selection() *model.Selection { return m.downloads.Selection() }
 
 // downloadsUpdate hands msg to the downloads model and brings the detail
 // view's download line up to date.
-func (m Model) downloadsUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) downloadsUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.downloads, cmd = m.downloads.Update(msg)
 	m.refreshDetailJob()
@@ -35,7 +35,7 @@ func (m Model) downloadsUpdate(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // quit is the quit key: at once when nothing downloads, otherwise the
 // downloads ask first (cancel and quit, wait, or keep going).
-func (m Model) quit() (tea.Model, tea.Cmd) {
+func (m *Model) quit() (tea.Model, tea.Cmd) {
 	if !m.downloads.Active() {
 		m.quitting = true
 		return m, tea.Quit
@@ -46,7 +46,7 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 
 // forceQuit is ctrl+c: like quit, but a second ctrl+c while the quit
 // question is open cancels the downloads and quits without asking again.
-func (m Model) forceQuit() (tea.Model, tea.Cmd) {
+func (m *Model) forceQuit() (tea.Model, tea.Cmd) {
 	if m.downloads.prompt == promptQuit {
 		m.downloads.prompt = promptNone
 		m.downloads.CancelAll()
@@ -100,7 +100,7 @@ func (m *Model) handleSelection(msg tea.KeyPressMsg, k keymap.KeyMap) (cmd tea.C
 }
 
 // serverFilterWords says which files "select all on the server" covers.
-func (m Model) serverFilterWords() string {
+func (m *Model) serverFilterWords() string {
 	b := m.browser
 	switch {
 	case b.FilterText() != "":
@@ -129,7 +129,7 @@ func (m *Model) refreshDetailJob() {
 
 // jobText is the detail view's download line for the file called name:
 // the state, and why it failed.
-func (m Model) jobText(name string) string {
+func (m *Model) jobText(name string) string {
 	j, ok := m.downloads.Job(name)
 	if !ok {
 		return ""
@@ -146,8 +146,8 @@ func (m Model) jobText(name string) string {
 
 // downloadsHelpKeys returns the help of the downloads view: its own keys
 // and the root's for this view.
-func (m Model) downloadsHelpKeys() help.KeyMap {
-	from := m
+func (m *Model) downloadsHelpKeys() help.KeyMap {
+	from := *m
 	from.state = stateDownloads
 	return m.downloads.HelpKeys(from.activeKeys())
 }

@@ -24,7 +24,7 @@ func wiredRun(t *testing.T, id string, n int) (*wandbtest.Server, wandbtest.RunS
 }
 
 // selectedNames lists the selection by name, in selection order.
-func selectedNames(m Model) []string {
+func selectedNames(m *Model) []string {
 	var names []string
 	for _, f := range m.Selection().Files() {
 		names = append(names, f.Name)
@@ -302,7 +302,7 @@ func TestRootCtrlCTwiceForcesQuit(t *testing.T) {
 		t.Fatal("the first ctrl+c did not ask")
 	}
 	mm, cmd := r.m.Update(keyMsg("ctrl+c"))
-	r.m = mm.(Model)
+	r.m = mm.(*Model)
 	if cmd == nil {
 		t.Fatal("the second ctrl+c did nothing")
 	}

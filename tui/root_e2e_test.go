@@ -26,7 +26,7 @@ func TestProgramSelectAndDownload(t *testing.T) {
 	scr.waitFor(t, tm, "2 of 2 finished")
 	press(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	final := tm.FinalModel(t).(Model)
+	final := tm.FinalModel(t).(*Model)
 	for _, f := range run.Files[1:3] {
 		if st := final.Downloads().State(f.Name); st != "done" {
 			t.Fatalf("%s is %q", f.Name, st)

@@ -19,7 +19,7 @@ import (
 // test can press keys while they are under way.
 type rootHarness struct {
 	t        testing.TB
-	m        Model
+	m        *Model
 	msgs     chan tea.Msg
 	inFlight int
 	quit     bool // a tea.Quit came back
@@ -74,7 +74,7 @@ func (r *rootHarness) update(msg tea.Msg) {
 		return // the filter's blinking cursor would never stop
 	}
 	mm, cmd := r.m.Update(msg)
-	r.m = mm.(Model)
+	r.m = mm.(*Model)
 	r.run(cmd)
 }
 

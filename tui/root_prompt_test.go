@@ -154,18 +154,18 @@ func TestListHeaderDownloadsCounts(t *testing.T) {
 func TestRootQuitQuestionKeepsTheOther(t *testing.T) {
 	m := New(Options{Downloader: panicky{}, Dest: t.TempDir()})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
-	m = mm.(Model)
+	m = mm.(*Model)
 	m.downloads.jobs.Enqueue(wandb.File{Name: "running.bin", SizeBytes: 1}) // a download is active
 	m.downloads = m.downloads.matchingFetched(matchingFetchedMsg{what: "in the run", files: []wandb.File{{Name: "a"}, {Name: "b"}}})
 	for _, k := range []string{"ctrl+c", "n"} {
 		mm, _ = m.Update(keyMsg(k))
-		m = mm.(Model)
+		m = mm.(*Model)
 	}
 	if m.downloads.prompt != promptSelect {
 		t.Fatalf("after declining to quit: question %v, want the select question back", m.downloads.prompt)
 	}
 	mm, _ = m.Update(keyMsg("y"))
-	if n := mm.(Model).Selection().Len(); n != 2 {
+	if n := mm.(*Model).Selection().Len(); n != 2 {
 		t.Fatalf("selected %d", n)
 	}
 }

@@ -10,9 +10,9 @@ import (
 
 // Update routes a message: window sizes and answers to commands go where
 // they belong whatever the view; keys go to the active view only.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.route(msg)
-	nm := next.(Model)
+	nm := next.(*Model)
 	nm.placePrompt()
 	return nm, cmd
 }
@@ -29,7 +29,7 @@ func (m *Model) placePrompt() {
 	}
 }
 
-func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if isDownloadMsg(msg) {
 		// Downloads go on whatever the user is looking at.
 		return m.downloadsUpdate(msg)
@@ -73,7 +73,7 @@ func (m Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // handleKey applies global keys, then hands the key to the active view.
-func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.activeKeys()
 	if key.Matches(msg, k.ForceQuit) {
 		return m.forceQuit()
@@ -122,7 +122,7 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 }
 
 // pageFetched records a page answer; a stale one changes nothing.
-func (m Model) pageFetched(msg pageFetchedMsg) (tea.Model, tea.Cmd) {
+func (m *Model) pageFetched(msg pageFetchedMsg) (tea.Model, tea.Cmd) {
 	if !m.browser.Receive(msg.gen, msg.page, msg.err) {
 		return m, nil
 	}
@@ -131,7 +131,7 @@ func (m Model) pageFetched(msg pageFetchedMsg) (tea.Model, tea.Cmd) {
 }
 
 // handleList moves through the list and opens the other views.
-func (m Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
+func (m *Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
 	b := m.browser
 	switch {
 	case key.Matches(msg, k.Up):
@@ -167,7 +167,7 @@ func (m Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.
 }
 
 // handleHelp scrolls nothing: the overlay closes on esc or ?.
-func (m Model) handleHelp(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
+func (m *Model) handleHelp(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, k.Back) {
 		m.toggleHelp()
 	}

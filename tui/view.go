@@ -12,7 +12,7 @@ import (
 
 // View draws the whole frame for the active state. Only the root returns
 // a tea.View; the alt screen and the window title are fields of it.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	v := tea.NewView(m.frame())
 	v.AltScreen = true
 	v.WindowTitle = "wbfiles · " + m.browser.Run.Ref.String()
@@ -20,7 +20,7 @@ func (m Model) View() tea.View {
 }
 
 // frame is the frame's text.
-func (m Model) frame() string {
+func (m *Model) frame() string {
 	if m.quitting {
 		return ""
 	}
@@ -57,7 +57,7 @@ func (m Model) frame() string {
 
 // footer is the short help of the active view, or the status message in
 // views that have no status line of their own.
-func (m Model) footer() string {
+func (m *Model) footer() string {
 	switch {
 	case m.state == stateDownloads:
 		// The view shows its own status and questions.
@@ -76,7 +76,7 @@ func (m Model) footer() string {
 
 // statusText is the one-line message of the list and detail views: the
 // root's own, else the downloads' (queued, refused, listing).
-func (m Model) statusText() string {
+func (m *Model) statusText() string {
 	if m.status != "" {
 		return m.status
 	}
@@ -85,8 +85,8 @@ func (m Model) statusText() string {
 
 // helpView is the full help of the view the overlay was opened from, with
 // the run line above it.
-func (m Model) helpView() string {
-	from := m
+func (m *Model) helpView() string {
+	from := *m
 	from.state = m.helpFrom
 	keys := from.activeKeys()
 	keys.Help.SetEnabled(true)

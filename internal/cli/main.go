@@ -94,7 +94,7 @@ func Main(args []string, env Env) int {
 // where it stays readable after the alt screen is gone; nothing when
 // nothing was downloaded.
 func printSummary(w io.Writer, final tea.Model) {
-	if m, ok := final.(tui.Model); ok {
+	if m, ok := final.(*tui.Model); ok {
 		if s := m.Summary(); s != "" {
 			fmt.Fprintln(w, s)
 		}
