@@ -23,6 +23,9 @@ type common struct {
 	// now is the clock for relative times; tests fix it so "3 days ago"
 	// stays stable.
 	now func() time.Time
+	// plain is set when the terminal shows no text attributes (TERM=dumb):
+	// the cursor row then carries a '>' instead of reverse video.
+	plain bool
 }
 
 // tooSmall reports whether the terminal is below the minimum size.

@@ -276,7 +276,7 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 func (d Downloads) jobName(name string, width int, atCursor bool) string {
 	name = termtext.Safe(name)
 	if atCursor {
-		return renderName(&d.styles, true, name, model.Needle{}, width)
+		return renderName(d.styles, true, name, model.Needle{}, width)
 	}
 	short := termtext.Middle(name, width)
 	// The dimmed part runs to the last slash, or to the ellipsis when the

@@ -270,7 +270,7 @@ func TestDownloadsJobName(t *testing.T) {
 	} {
 		for w := 1; w <= 80; w++ {
 			got := d.jobName(name, w, false)
-			want := renderName(&d.styles, false, termtext.Safe(name), model.Needle{}, w)
+			want := renderName(d.styles, false, termtext.Safe(name), model.Needle{}, w)
 			if ansi.Strip(got) != ansi.Strip(want) {
 				t.Fatalf("%q at %d: %q, the list has %q", name, w, ansi.Strip(got), ansi.Strip(want))
 			}
@@ -288,7 +288,7 @@ func TestDownloadsJobName(t *testing.T) {
 	if got, want := d.jobName(name, 60, false), d.styles.Subtle.Render("checkpoints/step_01000/"); !strings.HasPrefix(got, want) {
 		t.Errorf("folder not dimmed: %q, want it to start with %q", got, want)
 	}
-	if got := d.jobName(name, 60, true); got != renderName(&d.styles, true, name, model.Needle{}, 60) {
+	if got := d.jobName(name, 60, true); got != renderName(d.styles, true, name, model.Needle{}, 60) {
 		t.Errorf("cursor row %q differs from the list's", got)
 	}
 }

@@ -21,11 +21,13 @@ const (
 	listStatusLines = 1
 )
 
-// listView draws the run header, the visible window of rows and a status
-// line (loading, failure, end of list) from the browser state.
+// listView draws the run header, the files list and a status line
+// (loading, failure, end of list) from the browser state.
 type listView struct {
 	common
 	b         *model.Browser
+	table     Table[fileRow]
+	frame     *fileFrame // the columns' per-frame inputs
 	spinner   spinner.Model
 	decorator RowDecorator
 	dest      string
@@ -35,28 +37,41 @@ type listView struct {
 	totals func() model.Totals
 }
 
-func newListView(c common, b *model.Browser, dest string) listView {
-	return listView{
-		common:  c,
-		b:       b,
-		dest:    dest,
-		spinner: spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Spinner)),
+func newListView(c common, b *model.Browser, dest string, decorator RowDecorator) listView {
+	l := listView{
+		common:    c,
+		b:         b,
+		dest:      dest,
+		decorator: decorator,
+		frame:     &fileFrame{},
+		spinner:   spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Spinner)),
 	}
+	rows := fileRows{Browser: b, decorator: decorator}
+	l.table = NewTable[fileRow](rows, fileColumns(c.styles, l.frame, decorator != nil), c)
+	return l
 }
 
 // setCommon updates the shared values and how many rows fit in rows lines.
 func (l *listView) setCommon(c common, rows int) {
 	l.common = c
 	l.spinner.Style = c.styles.Spinner
-	l.b.SetHeight(rows)
+	l.table.SetColumns(fileColumns(c.styles, l.frame, l.decorator != nil))
+	l.table.SetCommon(c, rows)
 }
 
 // update advances the spinner, and only while a page is loading: with no
-// request in flight its ticks stop.
+// request in flight its ticks stop; keys move the cursor.
 func (l listView) update(msg tea.Msg) (listView, tea.Cmd) {
-	if _, ok := msg.(spinner.TickMsg); ok && l.b.InFlight() {
+	switch msg.(type) {
+	case spinner.TickMsg:
+		if l.b.InFlight() {
+			var cmd tea.Cmd
+			l.spinner, cmd = l.spinner.Update(msg)
+			return l, cmd
+		}
+	case tea.KeyPressMsg:
 		var cmd tea.Cmd
-		l.spinner, cmd = l.spinner.Update(msg)
+		l.table, cmd = l.table.Update(msg)
 		return l, cmd
 	}
 	return l, nil
@@ -65,31 +80,24 @@ func (l listView) update(msg tea.Msg) (listView, tea.Cmd) {
 // view renders the header, the visible rows and the status line; its
 // cost depends on the window height, not on the number of loaded rows.
 func (l listView) view(status string) string {
-	s := &l.styles
-	cols := layoutColumns(l.width, l.decorator != nil)
 	var b strings.Builder
 	b.WriteString(l.headerView())
-	b.WriteString(cols.headerRow(s))
+	b.WriteString(l.table.HeaderView())
 	b.WriteByte('\n')
 
-	start, end := l.b.Window()
-	now := l.now()
-	needle := l.b.Needle()
-	if t := l.b.FilterText(); needle.Empty() && !strings.ContainsAny(t, "*?") {
+	l.frame.now = l.now()
+	l.frame.needle = l.b.Needle()
+	if t := l.b.FilterText(); l.frame.needle.Empty() && !strings.ContainsAny(t, "*?") {
 		// A plain server filter matches names containing it: show where.
-		needle = model.NewNeedle(t)
+		l.frame.needle = model.NewNeedle(t)
 	}
-	for i := start; i < end; i++ {
-		in := rowInput{file: l.b.Row(i), needle: needle, selected: i == l.b.Cursor(), now: now}
-		if l.decorator != nil {
-			in.mark, in.state = l.decorator.Decorate(in.file)
-		}
-		b.WriteString(renderRow(s, cols, in))
-		b.WriteByte('\n')
-	}
+	start, end := l.b.Window()
 	drawn := end - start
-	if drawn == 0 {
-		b.WriteString(s.Subtle.Render(termtext.Fit("  "+l.emptyText(), l.width)))
+	if drawn > 0 {
+		b.WriteString(l.table.View())
+		b.WriteByte('\n')
+	} else {
+		b.WriteString(l.styles.Subtle.Render(termtext.Fit("  "+l.emptyText(), l.width)))
 		b.WriteByte('\n')
 		drawn = 1
 	}

@@ -91,12 +91,10 @@ func New(opts Options) *Model {
 		dest:     opts.Dest,
 		isDark:   opts.Dark,
 		browser:  b,
-		list:     newListView(c, b, opts.Dest),
 		filter:   newFilterInput(c),
 		help:     help.New(),
 		previews: newPreviewCache(),
 	}
-	m.list.decorator = opts.Decorator
 	m.downloads = NewDownloads(DownloadsOptions{
 		Downloader: opts.Downloader,
 		Dest:       opts.Dest,
@@ -105,9 +103,13 @@ func New(opts Options) *Model {
 		Source:     opts.Source,
 		Run:        opts.Run.Ref,
 	})
+	decorator := opts.Decorator
 	if opts.Downloader != nil {
 		m.features = keymap.Features{Selection: true, Downloads: true}
-		m.list.decorator = DownloadsDecorator(m.downloads.Selection(), m.downloads)
+		decorator = DownloadsDecorator(m.downloads.Selection(), m.downloads)
+	}
+	m.list = newListView(c, b, opts.Dest, decorator)
+	if opts.Downloader != nil {
 		m.list.totals = m.downloads.Totals
 		m.list.sel = m.downloads.Selection()
 	}

@@ -60,7 +60,7 @@ func noControls(t *testing.T, what, raw string) {
 func TestServerTextSanitized(t *testing.T) {
 	c := common{width: 120, height: 30, styles: DefaultStyles(true), now: func() time.Time { return testNow }}
 	b := model.NewBrowser(wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}, DisplayName: evilText, State: evilText}, 50, "", []string{evilText})
-	l := newListView(c, b, "/tmp")
+	l := newListView(c, b, "/tmp", nil)
 	noControls(t, "the list header", l.headerView())
 
 	d := NewDownloads(DownloadsOptions{Dest: t.TempDir()})
@@ -130,7 +130,7 @@ func lastStatus(r *rootHarness) string {
 // cancelled and failed jobs are named apart.
 func TestListHeaderDownloadsCounts(t *testing.T) {
 	c := common{width: 160, height: 30, styles: DefaultStyles(true), now: func() time.Time { return testNow }}
-	l := newListView(c, model.NewBrowser(wandb.RunInfo{}, 50, "", nil), "/tmp")
+	l := newListView(c, model.NewBrowser(wandb.RunInfo{}, 50, "", nil), "/tmp", nil)
 	var q model.Jobs
 	files := make([]wandb.File, 6)
 	for i := range files {

@@ -15,7 +15,8 @@ import (
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
-// Column widths in cells. The name takes what is left.
+// Column widths in cells, each with its one-cell gap to the column on its
+// left. The name takes what is left.
 const (
 	markWidth    = 2
 	sizeWidth    = 10
@@ -27,114 +28,74 @@ const (
 	compactStateWidth = 6
 )
 
-// columns says which optional columns fit the terminal width.
-type columns struct {
-	name    int
-	typ     bool
-	updated bool
-	state   bool
-	// stateW is the state column's width: stateWidth, or
-	// compactStateWidth when narrow.
-	stateW int
+// fileRow is one file as its row shows it: the file and the selection
+// mark and download state the downloads give it.
+type fileRow struct {
+	file  wandb.File
+	mark  string
+	state string
 }
 
-// layoutColumns drops columns as the width narrows: the type below 100
-// cells, the updated time below 80; the name always stays with the size.
-// The download state stays at every width (it is what a row is watched
-// for while downloading), in short words below 70 cells.
-func layoutColumns(width int, withState bool) columns {
-	c := columns{typ: width >= 100, updated: width >= 80, state: withState}
-	used := markWidth + sizeWidth
-	if c.typ {
-		used += typeWidth
-	}
-	if c.updated {
-		used += updatedWidth
-	}
-	if c.state {
-		c.stateW = stateWidth
-		if width < 70 {
-			c.stateW = compactStateWidth
-		}
-		used += c.stateW
-	}
-	c.name = max(width-used, 8)
-	return c
+// fileRows adapts the browser's list to the table, decorating each row it
+// draws (only the visible window is ever asked for).
+type fileRows struct {
+	*model.Browser
+	decorator RowDecorator
 }
 
-// headerRow returns the column titles.
-func (c columns) headerRow(s *Styles) string {
-	var b strings.Builder
-	b.WriteString(strings.Repeat(" ", markWidth))
-	b.WriteString(termtext.Pad("NAME", c.name))
-	b.WriteString(" " + termtext.PadLeft("SIZE", sizeWidth-1))
-	if c.typ {
-		b.WriteString(termtext.Pad(" TYPE", typeWidth))
+// Row returns the file at i with its mark and state.
+func (r fileRows) Row(i int) fileRow {
+	f := r.Browser.Row(i)
+	row := fileRow{file: f}
+	if r.decorator != nil {
+		row.mark, row.state = r.decorator.Decorate(f)
 	}
-	if c.updated {
-		b.WriteString(termtext.Pad(" UPDATED", updatedWidth))
-	}
-	if c.state {
-		b.WriteString(termtext.Pad(" STATE", c.stateW))
-	}
-	return s.Header.Render(b.String())
+	return row
 }
 
-// rowInput is everything one row needs; rows are rendered only for the
-// visible window, so their cost does not depend on how many are loaded.
-type rowInput struct {
-	file     wandb.File
-	needle   model.Needle
-	selected bool // under the cursor
-	mark     string
-	state    string
-	now      time.Time
+// fileFrame is what the file columns need of the frame being drawn.
+type fileFrame struct {
+	needle model.Needle
+	now    time.Time
 }
 
-// renderRow draws one file row exactly c's width wide.
-func renderRow(s *Styles, c columns, in rowInput) string {
-	// Plain cells of ordinary rows are written without a Render call:
-	// styling costs more than everything else in a frame.
-	base := lipgloss.NewStyle()
-	if in.selected {
-		base = s.Selected
+// fileColumns are the columns of the files list. Narrow terminals drop
+// the type below 100 cells and the updated time below 80; the name always
+// stays with the size. The download state stays at every width (it is
+// what a row is watched for while downloading), in short words below 70
+// cells. The frame's needle highlights the narrowing match in names; its
+// clock dates the updated times.
+func fileColumns(s Styles, fr *fileFrame, withState bool) []Column[fileRow] {
+	cols := []Column[fileRow]{
+		{Width: markWidth, Draw: func(r fileRow, w int, atCursor bool) string {
+			switch {
+			case r.mark != "":
+				return styledCell(s, s.Mark, termtext.Pad(r.mark, w), atCursor)
+			case atCursor:
+				return s.Selected.Render(strings.Repeat(" ", w))
+			}
+			return strings.Repeat(" ", w)
+		}},
+		{Title: "NAME", Draw: func(r fileRow, w int, atCursor bool) string {
+			return renderName(s, atCursor, termtext.Safe(r.file.Name), fr.needle, w)
+		}},
+		{Title: "SIZE", Width: sizeWidth, Lead: 1, Right: true, Text: func(r fileRow) string { return sizeText(r.file) }},
+		{Title: "TYPE", Width: typeWidth, Lead: 1, MinTable: 100, Text: func(r fileRow) string { return shortType(r.file) }},
+		{Title: "UPDATED", Width: updatedWidth, Lead: 1, MinTable: 80, Text: func(r fileRow) string { return termtext.Ago(r.file.UpdatedAt, fr.now) }},
 	}
-	var b strings.Builder
-	b.Grow(c.name + 64)
-	switch {
-	case in.mark != "":
-		b.WriteString(s.Mark.Inherit(base).Render(termtext.Pad(in.mark, markWidth)))
-	case in.selected:
-		b.WriteString(base.Render(strings.Repeat(" ", markWidth)))
-	default:
-		b.WriteString(strings.Repeat(" ", markWidth))
+	if withState {
+		cols = append(cols,
+			Column[fileRow]{Title: "STATE", Width: stateWidth, Lead: 1, MinTable: 70, Text: func(r fileRow) string { return r.state }},
+			Column[fileRow]{Title: "STATE", Width: compactStateWidth, Lead: 1, MaxTable: 70, Text: func(r fileRow) string { return compactState(r.state) }},
+		)
 	}
-	b.WriteString(renderName(s, in.selected, termtext.Safe(in.file.Name), in.needle, c.name))
-	cells := " " + termtext.PadLeft(sizeText(in.file), sizeWidth-1)
-	if c.typ {
-		cells += " " + termtext.Pad(shortType(in.file), typeWidth-1)
-	}
-	if c.updated {
-		cells += " " + termtext.Pad(termtext.Ago(in.file.UpdatedAt, in.now), updatedWidth-1)
-	}
-	if c.state {
-		state := in.state
-		if c.stateW < stateWidth {
-			state = compactState(state)
-		}
-		cells += " " + termtext.Pad(state, c.stateW-1)
-	}
-	if in.selected {
-		cells = base.Render(cells)
-	}
-	b.WriteString(cells)
-	return b.String()
+	return cols
 }
 
 // renderName draws name in exactly width cells: the folder part dimmed,
 // the narrowing match highlighted, and, when too long, shortened in the
 // middle so the end of the file name stays visible.
-func renderName(s *Styles, selected bool, name string, needle model.Needle, width int) string {
+func renderName(s Styles, selected bool, name string, needle model.Needle, width int) string {
 	if width <= 0 {
 		return ""
 	}

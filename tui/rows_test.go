@@ -26,11 +26,10 @@ func TestRowWidths(t *testing.T) {
 		"hostile/\x1b[31mred\x07.txt",
 	}
 	for _, w := range []int{40, 59, 60, 79, 80, 99, 100, 120, 200} {
-		cols := layoutColumns(w, true)
 		for _, name := range names {
 			for _, sel := range []bool{false, true} {
 				f := wandb.File{Name: name, SizeBytes: 1234, Mimetype: "text/plain", UpdatedAt: testNow.AddDate(0, 0, -3)}
-				row := renderRow(&s, cols, rowInput{file: f, needle: model.NewNeedle("e"), selected: sel, mark: "*", state: "queued", now: testNow})
+				row := testRow(s, w, true, fileRow{file: f, mark: "*", state: "queued"}, sel, model.NewNeedle("e"))
 				plain := ansi.Strip(row)
 				if got := ansi.StringWidth(row); got != w {
 					t.Errorf("width %d, %q: row is %d cells:\n%q", w, name, got, plain)
@@ -50,8 +49,7 @@ func TestRowWidths(t *testing.T) {
 		}
 	}
 	// Middle truncation keeps the end of the name.
-	cols := layoutColumns(60, false)
-	row := ansi.Strip(renderRow(&s, cols, rowInput{file: wandb.File{Name: names[1], SizeBytes: -1}, now: testNow}))
+	row := ansi.Strip(testRow(s, 60, false, fileRow{file: wandb.File{Name: names[1], SizeBytes: -1}}, false, model.Needle{}))
 	if !strings.Contains(row, "…") || !strings.Contains(row, "final_result.png") || !strings.Contains(row, "media/") {
 		t.Fatalf("middle truncation lost an end: %q", row)
 	}
@@ -142,12 +140,11 @@ func TestNarrowStateColumn(t *testing.T) {
 		"failed": "fail", "cancelled": "stop", "1.2 MiB": "1.2M", "123.4 MiB": "run", "": "",
 	}
 	for w := 40; w < 70; w++ {
-		cols := layoutColumns(w, true)
-		if h := ansi.Strip(cols.headerRow(&s)); !strings.Contains(h, "STATE") || ansi.StringWidth(h) != w {
+		if h := ansi.Strip(testTable(s, w, true, model.Needle{}).HeaderView()); !strings.Contains(h, "STATE") || ansi.StringWidth(h) != w {
 			t.Errorf("width %d: header %q", w, h)
 		}
 		for state, want := range states {
-			row := ansi.Strip(renderRow(&s, cols, rowInput{file: f, state: state, now: testNow}))
+			row := ansi.Strip(testRow(s, w, true, fileRow{file: f, state: state}, false, model.Needle{}))
 			if got := ansi.StringWidth(row); got != w {
 				t.Errorf("width %d, state %q: row is %d cells: %q", w, state, got, row)
 			}
@@ -157,7 +154,7 @@ func TestNarrowStateColumn(t *testing.T) {
 		}
 	}
 	// From 70 cells the state is written out.
-	row := ansi.Strip(renderRow(&s, layoutColumns(70, true), rowInput{file: f, state: "up to date", now: testNow}))
+	row := ansi.Strip(testRow(s, 70, true, fileRow{file: f, state: "up to date"}, false, model.Needle{}))
 	if !strings.Contains(row, "up to date") {
 		t.Errorf("width 70: %q", row)
 	}
@@ -172,4 +169,17 @@ func TestSanitizeInvalidBytes(t *testing.T) {
 	if got := termtext.Safe("résumé"); got != "résumé" {
 		t.Fatalf("sanitize changed valid text: %q", got)
 	}
+}
+
+// testTable is the files table at width w over an empty list.
+func testTable(s Styles, w int, withState bool, needle model.Needle) Table[fileRow] {
+	fr := &fileFrame{needle: needle, now: testNow}
+	b := model.NewBrowser(wandb.RunInfo{}, 50, "", nil)
+	c := common{width: w, height: 24, styles: s}
+	return NewTable[fileRow](fileRows{Browser: b}, fileColumns(s, fr, withState), c)
+}
+
+// testRow draws one file row as the files list does at width w.
+func testRow(s Styles, w int, withState bool, r fileRow, atCursor bool, needle model.Needle) string {
+	return testTable(s, w, withState, needle).RowView(r, atCursor)
 }

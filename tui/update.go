@@ -5,6 +5,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/wbfiles/wbfiles/keymap"
 )
 
@@ -41,6 +42,11 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.requestPage()
 	case tea.BackgroundColorMsg:
 		m.setStyles(msg.IsDark())
+		return m, nil
+	case tea.ColorProfileMsg:
+		// No text attributes, no reverse video: mark the cursor row.
+		m.plain = msg.Profile == colorprofile.NoTTY
+		m.resize()
 		return m, nil
 	case pageFetchedMsg:
 		return m.pageFetched(msg)
@@ -134,18 +140,6 @@ func (m *Model) pageFetched(msg pageFetchedMsg) (tea.Model, tea.Cmd) {
 func (m *Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
 	b := m.browser
 	switch {
-	case key.Matches(msg, k.Up):
-		b.Move(-1)
-	case key.Matches(msg, k.Down):
-		b.Move(1)
-	case key.Matches(msg, k.PageUp):
-		b.PageUp()
-	case key.Matches(msg, k.PageDown):
-		b.PageDown()
-	case key.Matches(msg, k.Top):
-		b.Top()
-	case key.Matches(msg, k.Bottom):
-		b.Bottom()
 	case key.Matches(msg, k.Sort):
 		b.SetSort(b.Sort().Next())
 	case key.Matches(msg, k.Retry):
@@ -162,6 +156,7 @@ func (m *Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea
 		if cmd, ok := m.handleSelection(msg, k); ok {
 			return m, tea.Batch(cmd, m.requestPage())
 		}
+		m.list, _ = m.list.update(msg)
 	}
 	return m, m.requestPage()
 }

@@ -9,6 +9,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/wbfiles/wbfiles/wandb/wandbtest"
 )
 
@@ -464,5 +466,35 @@ func TestGlobNarrowingHeader(t *testing.T) {
 	d.typeText("file0")
 	if !strings.Contains(d.screen(), `contain "file0"`) {
 		t.Fatalf("header does not say the names contain the text:\n%s", d.screen())
+	}
+}
+
+// TestCursorMarkerWithoutAttributes checks that a terminal that shows no
+// reverse video (TERM=dumb: the NoTTY profile) still sees which row the
+// cursor is on, and that other terminals get no marker.
+func TestCursorMarkerWithoutAttributes(t *testing.T) {
+	_, c := newServer(t, numberedRun("r1", 5))
+	info := openRun(t, c, "ent/proj/r1")
+	d := newDriver(t, c, info, Options{}, 100, 30)
+	d.settle()
+	d.update(keyMsg("j"))
+	cursorLine := func() string {
+		for _, l := range strings.Split(ansi.Strip(d.screen()), "\n") {
+			if strings.Contains(l, "dir0/file00001.txt") {
+				return l
+			}
+		}
+		t.Fatal("the cursor row is not on screen")
+		return ""
+	}
+	if l := cursorLine(); strings.HasPrefix(l, ">") {
+		t.Fatalf("a colour terminal got a marker: %q", l)
+	}
+	d.update(tea.ColorProfileMsg{Profile: colorprofile.NoTTY})
+	if l := cursorLine(); !strings.HasPrefix(l, ">") {
+		t.Fatalf("without attributes the cursor row has no marker: %q", l)
+	}
+	if got := ansi.StringWidth(cursorLine()); got != 100 {
+		t.Fatalf("the marked row is %d cells wide", got)
 	}
 }
