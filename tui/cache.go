@@ -4,17 +4,15 @@ package tui
 const previewCacheSize = 64
 
 // previewCache keeps fetched previews by fileKey for the session, the
-// oldest dropped first, and remembers which are being fetched so opening
-// a file twice sends one request. It is shared by the copies Bubble Tea
-// makes of the root model; only Update touches it.
+// oldest dropped first, so opening a file again sends no request. Only
+// the root's Update touches it.
 type previewCache struct {
 	entries map[string]previewFetchedMsg
 	order   []string
-	pending map[string]bool
 }
 
 func newPreviewCache() *previewCache {
-	return &previewCache{entries: map[string]previewFetchedMsg{}, pending: map[string]bool{}}
+	return &previewCache{entries: map[string]previewFetchedMsg{}}
 }
 
 func (c *previewCache) get(key string) (previewFetchedMsg, bool) {
@@ -24,7 +22,6 @@ func (c *previewCache) get(key string) (previewFetchedMsg, bool) {
 
 // put stores an answer; failures are not kept, so reopening retries.
 func (c *previewCache) put(p previewFetchedMsg) {
-	delete(c.pending, p.key)
 	if p.err != nil {
 		return
 	}

@@ -50,10 +50,11 @@ func fetchPage(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int) tea.Cm
 	}
 }
 
-// fetchPreview fetches up to previewMax bytes of f.
-func fetchPreview(src Source, f wandb.File, key string) tea.Cmd {
+// fetchPreview fetches up to previewMax bytes of f until ctx ends (the
+// detail view was left).
+func fetchPreview(ctx context.Context, src Source, f wandb.File, key string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		body, truncated, err := src.Preview(ctx, f, previewMax)
 		return previewFetchedMsg{key: key, body: body, truncated: truncated, err: err}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -11,7 +12,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/wbfiles/wbfiles/keymap"
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
@@ -33,6 +33,10 @@ type detailView struct {
 	// per frame, and any viewport on each new content).
 	wrapped []string
 	wrapW   int
+	// cancel stops the preview's fetch when the view is left.
+	cancel context.CancelFunc
+	closed bool
+	status string // a one-line message (the URL was copied)
 }
 
 func (d *detailView) setCommon(c common) {
@@ -43,54 +47,72 @@ func (d *detailView) setCommon(c common) {
 }
 
 // openDetail shows the file under the cursor; its preview and local state
-// are fetched in the background, the preview only once per file.
+// are fetched in the background, the preview once per file while it stays
+// in the cache.
 func (m *Model) openDetail() (tea.Model, tea.Cmd) {
 	f, ok := m.browser.Current()
 	if !ok {
 		return m, nil
 	}
-	k := fileKey(f)
-	m.detail = detailView{file: f, key: k, dest: m.dest, job: m.jobText(f.Name)}
-	var cmds []tea.Cmd
-	switch p, cached := m.previews.get(k); {
-	case cached:
-		m.detail.preview = renderPreview(f, p)
-	case !previewable(f):
-		m.detail.preview = noPreviewReason(f)
-	default:
-		m.detail.preview = "loading preview…"
-		if !m.previews.pending[k] {
-			m.previews.pending[k] = true
-			cmds = append(cmds, fetchPreview(m.src, f, k))
-		}
-	}
-	cmds = append(cmds, checkLocalState(m.dest, f, k))
-	m.detail.setCommon(m.common)
+	var cmd tea.Cmd
+	m.detail, cmd = newDetailView(m.common, f, m.dest, m.jobText(f.Name), m.previews, m.src)
 	m.state = stateDetail
-	return m, tea.Batch(cmds...)
+	return m, cmd
 }
 
-// handleDetail scrolls, copies the URL, or goes back to the list, where
-// the cursor has not moved.
-func (m *Model) handleDetail(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, tea.Cmd) {
-	vp := &m.detail.vp
+// newDetailView returns the detail view of f and the commands that fetch
+// its preview (unless cached) and check its local copy.
+func newDetailView(c common, f wandb.File, dest, job string, cache *previewCache, src Source) (detailView, tea.Cmd) {
+	k := fileKey(f)
+	d := detailView{file: f, key: k, dest: dest, job: job}
+	var cmds []tea.Cmd
+	switch p, cached := cache.get(k); {
+	case cached:
+		d.preview = renderPreview(f, p)
+	case !previewable(f):
+		d.preview = noPreviewReason(f)
+	default:
+		d.preview = "loading preview…"
+		var ctx context.Context
+		ctx, d.cancel = context.WithCancel(context.Background())
+		cmds = append(cmds, fetchPreview(ctx, src, f, k))
+	}
+	cmds = append(cmds, checkLocalState(dest, f, k))
+	d.setCommon(c)
+	return d, tea.Batch(cmds...)
+}
+
+// Update scrolls, copies the URL and takes the answers about its file;
+// back closes the view (Closed), and stops a preview still being fetched.
+func (d detailView) Update(msg tea.Msg) (detailView, tea.Cmd) {
+	switch msg := msg.(type) {
+	case previewFetchedMsg:
+		d.previewFetched(msg)
+	case localStateCheckedMsg:
+		d.localStateChecked(msg)
+	case tea.KeyPressMsg:
+		return d.handleKey(msg)
+	}
+	return d, nil
+}
+
+func (d detailView) handleKey(msg tea.KeyPressMsg) (detailView, tea.Cmd) {
+	k, vp := d.keys, &d.vp
+	d.status = ""
 	switch {
 	case key.Matches(msg, k.Back):
-		m.state = stateList
-		return m, nil
-	case key.Matches(msg, k.Download):
-		return m, m.downloads.Request([]wandb.File{m.detail.file})
+		d.close()
 	case key.Matches(msg, k.Copy):
-		u := m.detail.file.URL
+		u := d.file.URL
 		if u == "" {
-			u = m.detail.file.DirectURL
+			u = d.file.DirectURL
 		}
 		if u == "" {
-			m.status = "this file has no URL to copy"
-			return m, nil
+			d.status = "this file has no URL to copy"
+			return d, nil
 		}
-		m.status = "copied the URL to the clipboard"
-		return m, tea.SetClipboard(u)
+		d.status = "copied the URL to the clipboard"
+		return d, tea.SetClipboard(u)
 	case key.Matches(msg, k.Up):
 		vp.scrollTo(vp.off - 1)
 	case key.Matches(msg, k.Down):
@@ -104,13 +126,30 @@ func (m *Model) handleDetail(msg tea.KeyPressMsg, k keymap.KeyMap) (tea.Model, t
 	case key.Matches(msg, k.Bottom):
 		vp.scrollTo(vp.len())
 	}
-	return m, nil
+	return d, nil
 }
 
+// close leaves the view: a preview still loading is cancelled (its
+// answer, an error, is neither cached nor shown).
+func (d *detailView) close() {
+	if d.cancel != nil {
+		d.cancel()
+		d.cancel = nil
+	}
+	d.closed = true
+}
+
+// Closed reports whether the user left the view.
+func (d detailView) Closed() bool { return d.closed }
+
+// Status is the view's one-line message (the URL was copied), or "".
+func (d detailView) Status() string { return d.status }
+
 func (d *detailView) previewFetched(msg previewFetchedMsg) {
-	if msg.key != d.key {
+	if msg.key != d.key || d.closed {
 		return
 	}
+	d.cancel = nil
 	d.preview = renderPreview(d.file, msg)
 	d.wrapW = 0
 	d.refresh()

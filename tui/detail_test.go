@@ -1,12 +1,17 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
 )
 
 // bigLog is n bytes of log lines, some longer than any terminal.
@@ -135,4 +140,58 @@ func TestDetailScrollKeys(t *testing.T) {
 			t.Fatalf("a line is %d cells wide", w)
 		}
 	}
+}
+
+// TestLeavingDetailCancelsPreview checks that a preview still loading is
+// stopped when the view is left, instead of downloading on for minutes,
+// and that its answer is then neither cached nor shown.
+func TestLeavingDetailCancelsPreview(t *testing.T) {
+	srv, c := newServer(t, numberedRun("r1", 3))
+	info := openRun(t, c, "ent/proj/r1")
+	m := New(Options{Source: c, Run: info, Now: func() time.Time { return testNow }, Dest: t.TempDir()})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	f := wandb.File{Name: "dir0/file00000.txt", URL: srv.URL() + "/files/ent/proj/r1/dir0/file00000.txt", Mimetype: "text/plain", SizeBytes: 17}
+	srv.SetFaults(wandbtest.AllTargets, wandbtest.Faults{Latency: 30 * time.Second})
+	d, cmd := newDetailView(m.common, f, t.TempDir(), "", m.previews, c)
+	answers := make(chan tea.Msg, 8)
+	go func() { collect(cmd, answers) }()
+	d, _ = d.Update(keyMsg("esc"))
+	if !d.Closed() {
+		t.Fatal("esc did not close the detail view")
+	}
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case msg := <-answers:
+			p, ok := msg.(previewFetchedMsg)
+			if !ok {
+				continue
+			}
+			if !errors.Is(p.err, context.Canceled) {
+				t.Fatalf("the preview ended with %v; want it cancelled", p.err)
+			}
+			m.previews.put(p)
+			if _, cached := m.previews.get(p.key); cached {
+				t.Fatal("a cancelled preview was cached")
+			}
+			return
+		case <-deadline:
+			t.Fatal("the preview was still loading 5 s after the view was left")
+		}
+	}
+}
+
+// collect runs cmd and its batched commands, sending their messages to out.
+func collect(cmd tea.Cmd, out chan<- tea.Msg) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			go collect(c, out)
+		}
+		return
+	}
+	out <- msg
 }

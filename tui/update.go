@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/wbfiles/wbfiles/keymap"
+	"github.com/wbfiles/wbfiles/wandb"
 )
 
 // Update routes a message: window sizes and answers to commands go where
@@ -52,10 +53,10 @@ func (m *Model) route(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.pageFetched(msg)
 	case previewFetchedMsg:
 		m.previews.put(msg)
-		m.detail.previewFetched(msg)
+		m.detail, _ = m.detail.Update(msg)
 		return m, nil
 	case localStateCheckedMsg:
-		m.detail.localStateChecked(msg)
+		m.detail, _ = m.detail.Update(msg)
 		return m, nil
 	case spinner.TickMsg:
 		var cmd tea.Cmd
@@ -118,7 +119,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case stateFilter:
 		return m.handleFilter(msg)
 	case stateDetail:
-		return m.handleDetail(msg, k)
+		if key.Matches(msg, k.Download) {
+			return m, m.downloads.Request([]wandb.File{m.detail.file})
+		}
+		var cmd tea.Cmd
+		m.detail, cmd = m.detail.Update(msg)
+		if m.detail.Closed() {
+			m.state = stateList
+		}
+		return m, cmd
 	case stateHelp:
 		return m.handleHelp(msg, k)
 	case stateDownloads:

@@ -80,6 +80,9 @@ func (m *Model) statusText() string {
 	if m.status != "" {
 		return m.status
 	}
+	if m.state == stateDetail && m.detail.Status() != "" {
+		return m.detail.Status()
+	}
 	return m.downloads.Status()
 }
 
