@@ -9,13 +9,44 @@ import (
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
-// newFilterInput returns the filter line's text input.
-func newFilterInput(c common) textinput.Model {
+// filterOutcome is how the user left the filter line.
+type filterOutcome int
+
+const (
+	filterTyping  filterOutcome = iota // still typing
+	filterApplied                      // enter: run it on the server
+	filterCleared                      // esc: drop the filter
+)
+
+// filterBar is the filter line: a text input whose every edit narrows the
+// loaded rows at once; enter applies the text on the server, esc drops it.
+type filterBar struct {
+	input   textinput.Model
+	keys    keyBindings
+	width   int
+	outcome filterOutcome
+}
+
+// keyBindings are the filter line's own keys.
+type keyBindings struct{ apply, clear key.Binding }
+
+// newFilterBar returns the filter line.
+func newFilterBar(c common) filterBar {
 	ti := textinput.New()
 	ti.Prompt = "/ "
 	ti.Placeholder = "name, glob (*.json, media/*) — enter searches the whole run"
 	ti.SetStyles(filterStyles(&c.styles, false))
-	return ti
+	f := filterBar{input: ti}
+	f.setCommon(c, false)
+	return f
+}
+
+// setCommon takes the width, keys and styles.
+func (f *filterBar) setCommon(c common, isDark bool) {
+	f.width = c.width
+	f.keys = keyBindings{apply: c.keys.Apply, clear: c.keys.ClearFilter}
+	f.input.SetWidth(max(c.width-4, 1))
+	f.input.SetStyles(filterStyles(&c.styles, isDark))
 }
 
 // filterStyles derives the text input's styles from ours.
@@ -30,31 +61,66 @@ func filterStyles(s *Styles, isDark bool) textinput.Styles {
 	return ts
 }
 
+// open focuses the line with text, so an active filter can be refined.
+func (f *filterBar) open(text string) tea.Cmd {
+	f.outcome = filterTyping
+	f.input.SetValue(text)
+	f.input.CursorEnd()
+	return f.input.Focus()
+}
+
+// Update edits the line; enter and esc end it (Outcome).
+func (f filterBar) Update(msg tea.Msg) (filterBar, tea.Cmd) {
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(kp, f.keys.apply):
+			f.outcome = filterApplied
+			f.input.Blur()
+			return f, nil
+		case key.Matches(kp, f.keys.clear):
+			f.outcome = filterCleared
+			f.input.Blur()
+			return f, nil
+		}
+	}
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	return f, cmd
+}
+
+// Outcome is how the line was left, or filterTyping.
+func (f filterBar) Outcome() filterOutcome { return f.outcome }
+
+// Value is the text typed.
+func (f filterBar) Value() string { return f.input.Value() }
+
+// View is the line, cut to the width.
+func (f filterBar) View() string {
+	return lipgloss.NewStyle().MaxWidth(f.width).Render(f.input.View())
+}
+
 // openFilter focuses the filter line, starting from the active filter's
 // text so it can be refined.
 func (m *Model) openFilter() (tea.Model, tea.Cmd) {
 	m.state = stateFilter
-	m.filter.SetValue(m.browser.FilterText())
-	m.filter.CursorEnd()
+	cmd := m.filter.open(m.browser.FilterText())
 	m.resize()
-	return m, m.filter.Focus()
+	return m, cmd
 }
 
-// handleFilter edits the filter line. Every edit narrows the loaded rows
-// at once; enter applies the text on the server, esc drops the filter.
+// handleFilter hands msg to the filter line, then acts on its outcome:
+// every edit narrows the loaded rows, enter applies the text on the
+// server, esc drops the filter.
 func (m *Model) handleFilter(msg tea.Msg) (tea.Model, tea.Cmd) {
-	k := m.activeKeys()
-	if kp, ok := msg.(tea.KeyPressMsg); ok {
-		switch {
-		case key.Matches(kp, k.Apply):
-			return m.applyFilter(m.filter.Value())
-		case key.Matches(kp, k.ClearFilter):
-			m.closeFilter()
-			return m.clearServerFilter()
-		}
-	}
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
+	switch m.filter.Outcome() {
+	case filterApplied:
+		return m.applyFilter(m.filter.Value())
+	case filterCleared:
+		m.closeFilter()
+		return m.clearServerFilter()
+	}
 	// Narrowing starts from the server-filtered rows: typing the active
 	// filter's own text again must not hide anything.
 	text := m.filter.Value()
@@ -92,12 +158,6 @@ func (m *Model) clearServerFilter() (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) closeFilter() {
-	m.filter.Blur()
 	m.state = stateList
 	m.resize()
-}
-
-// filterView is the filter line drawn under the list while typing.
-func (m *Model) filterView() string {
-	return lipgloss.NewStyle().MaxWidth(m.width).Render(m.filter.View())
 }

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wbfiles/wbfiles/keymap"
@@ -55,7 +54,7 @@ type Model struct {
 	isDark   bool
 	browser  *model.Browser
 	list     listView
-	filter   textinput.Model
+	filter   filterBar
 	detail   detailView
 	help     help.Model
 	previews *previewCache
@@ -91,7 +90,7 @@ func New(opts Options) *Model {
 		dest:     opts.Dest,
 		isDark:   opts.Dark,
 		browser:  b,
-		filter:   newFilterInput(c),
+		filter:   newFilterBar(c),
 		help:     help.New(),
 		previews: newPreviewCache(),
 	}
@@ -172,7 +171,7 @@ func (m *Model) resize() {
 	}
 	m.list.setCommon(m.common, max(rows, 1))
 	m.detail.setCommon(m.common)
-	m.filter.SetWidth(max(m.width-4, 1))
+	m.filter.setCommon(m.common, m.isDark)
 	m.help.SetWidth(m.width)
 	dc := m.common
 	dc.height = max(m.height-1, 1) // the footer
@@ -184,6 +183,5 @@ func (m *Model) setStyles(isDark bool) {
 	m.isDark = isDark
 	m.styles = DefaultStyles(isDark)
 	m.help.Styles = m.styles.Help
-	m.filter.SetStyles(filterStyles(&m.styles, isDark))
 	m.resize()
 }

@@ -47,7 +47,7 @@ func (m *Model) frame() string {
 		b.WriteString(m.list.view(m.statusText()))
 		b.WriteByte('\n')
 		if m.state == stateFilter {
-			b.WriteString(m.filterView())
+			b.WriteString(m.filter.View())
 			b.WriteByte('\n')
 		}
 		b.WriteString(m.footer())
