@@ -186,4 +186,3 @@ func (p *probe) stats() (now, peak int, calls map[string]int) {
 	defer p.mu.Unlock()
 	return p.now, p.peak, maps.Clone(p.calls)
 }
-
