@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"github.com/wbfiles/wbfiles/wandb"
@@ -31,39 +33,14 @@ type queue struct {
 	speed   speedMeter
 }
 
+func newQueue() queue {
+	return queue{byName: map[string]*job{}, running: map[*job]struct{}{}}
+}
+
 // entry is one place in the waiting line.
 type entry struct {
 	j      *job
 	ticket uint64
-}
-
-// byteTotals are the byte sums of the overall bar. Sums are wide, so no
-// number of files of absurd (but plausible) size overflows them.
-type byteTotals struct {
-	done, total wideSum // over the jobs that are not cancelled
-	unknown     int     // jobs not cancelled whose size is unknown
-	remaining   wideSum // known bytes still to fetch by active jobs
-	// unknownActive counts active jobs of unknown size: while there are
-	// any, the overall ETA cannot be told.
-	unknownActive int
-}
-
-func (b *byteTotals) add(j *job, sign int64) {
-	if j.State == Cancelled {
-		return
-	}
-	b.done.add(sign * j.Done)
-	if j.Total < 0 {
-		b.unknown += int(sign)
-		if j.State.Active() {
-			b.unknownActive += int(sign)
-		}
-		return
-	}
-	b.total.add(sign * j.Total)
-	if j.State.Active() {
-		b.remaining.add(sign * max(j.Total-j.Done, 0))
-	}
 }
 
 // update applies change to j and keeps the counts, sums and running set in
@@ -105,6 +82,21 @@ func (q *queue) add(f wandb.File, at time.Time) bool {
 	return true
 }
 
+// start moves the oldest queued job to Running as its next attempt and
+// returns it, or nil when none is queued.
+func (q *queue) start(at time.Time) *job {
+	j := q.next()
+	if j == nil {
+		return nil
+	}
+	q.update(j, func() {
+		j.State = Running
+		j.Attempt++
+		j.StartedAt = at
+	})
+	return j
+}
+
 // next returns the oldest queued job, or nil, and takes it off the line.
 func (q *queue) next() *job {
 	for q.head < len(q.waiting) {
@@ -120,6 +112,101 @@ func (q *queue) next() *job {
 	return nil
 }
 
+// current reports whether attempt is j's running attempt: reports of an
+// earlier attempt, or of a job cancelled meanwhile, are stale.
+func current(j *job, attempt int) bool { return j.Attempt == attempt && j.State == Running }
+
+// progressed records report p of attempt of j at time at. It reports
+// false for a stale report.
+func (q *queue) progressed(j *job, attempt int, p wandb.Progress, at time.Time) bool {
+	if !current(j, attempt) {
+		return false
+	}
+	old := j.Done
+	q.update(j, func() {
+		j.Done = max(p.Done, 0)
+		if total := plausible(p.Total); total >= 0 {
+			j.Total = total
+		}
+		j.Progress = p
+	})
+	if j.speed == nil {
+		j.speed = &speedMeter{}
+	}
+	j.speed.add(at, j.Done)
+	q.arrived(j.Done-old, at)
+	return true
+}
+
+// finished records the outcome of attempt of j at time at: Done or
+// UpToDate on success, Cancelled when err is a cancellation, else Failed.
+// A job cancelled while its download completed anyway becomes Done (the
+// file is in place after all); any other outcome of a stale attempt is
+// dropped. It reports whether the job changed.
+func (q *queue) finished(j *job, attempt int, res wandb.DownloadResult, err error, at time.Time) bool {
+	if j.Attempt != attempt || !(j.State == Running || (j.State == Cancelled && err == nil)) {
+		return false
+	}
+	if err == nil && res.Status == wandb.Downloaded {
+		q.arrived(res.Bytes-j.Done, at)
+	}
+	q.update(j, func() {
+		j.cancel = nil
+		j.FinishedAt = at
+		j.Path, j.Resumed = res.Path, res.Resumed
+		switch {
+		case err == nil:
+			j.State = Done
+			if res.Status == wandb.UpToDate {
+				j.State = UpToDate
+			}
+			j.Done, j.Total = res.Bytes, res.Bytes
+			if j.State == Done {
+				j.fetched, j.fetchedBytes = true, res.Bytes
+			}
+		case errors.Is(err, context.Canceled):
+			j.State = Cancelled
+		default:
+			j.State, j.Err = Failed, err
+		}
+	})
+	return true
+}
+
+// cancel moves active job j to Cancelled and cancels its download's
+// context, if it runs. It reports whether j was active.
+func (q *queue) cancel(j *job, at time.Time) bool {
+	if !j.State.Active() {
+		return false
+	}
+	if j.cancel != nil {
+		j.cancel()
+		j.cancel = nil
+	}
+	q.update(j, func() {
+		j.State = Cancelled
+		j.FinishedAt = at
+	})
+	return true
+}
+
+// cancelAll cancels every active job, walking only those, and returns how
+// many it cancelled.
+func (q *queue) cancelAll(at time.Time) int {
+	n := 0
+	for j := range q.running {
+		if q.cancel(j, at) {
+			n++
+		}
+	}
+	for j := q.next(); j != nil; j = q.next() {
+		if q.cancel(j, at) {
+			n++
+		}
+	}
+	return n
+}
+
 // arrived records that n more bytes arrived at time at.
 func (q *queue) arrived(n int64, at time.Time) {
 	if n > 0 {
@@ -130,63 +217,3 @@ func (q *queue) arrived(n int64, at time.Time) {
 
 // active returns the number of queued and running jobs.
 func (q *queue) active() int { return q.counts[Queued] + q.counts[Running] }
-
-// Totals are the figures of the overall progress bar.
-type Totals struct {
-	Files                                              int // every job
-	Queued, Running, Done, UpToDate, Failed, Cancelled int
-	// BytesDone and BytesTotal sum the jobs that are not cancelled;
-	// UnknownSize counts those of them whose size is unknown (not in
-	// BytesTotal). BytesRemaining is the known bytes that queued and
-	// running jobs still have to fetch. Sums saturate at MaxInt64.
-	BytesDone, BytesTotal, BytesRemaining int64
-	UnknownSize                           int
-	// Speed is the recent rate at which bytes arrived over all jobs, in
-	// bytes per second (0 when nothing runs); ETA is the time
-	// BytesRemaining takes at Speed: 0 when nothing is active, UnknownETA
-	// when an active job's size or the speed is unknown.
-	Speed float64
-	ETA   time.Duration
-}
-
-// totals returns the overall figures in O(1).
-func (q *queue) totals() Totals {
-	t := Totals{
-		Files:          len(q.jobs),
-		Queued:         q.counts[Queued],
-		Running:        q.counts[Running],
-		Done:           q.counts[Done],
-		UpToDate:       q.counts[UpToDate],
-		Failed:         q.counts[Failed],
-		Cancelled:      q.counts[Cancelled],
-		BytesDone:      q.bytes.done.value(),
-		BytesTotal:     q.bytes.total.value(),
-		BytesRemaining: q.bytes.remaining.value(),
-		UnknownSize:    q.bytes.unknown,
-	}
-	if t.Running > 0 {
-		t.Speed = q.speed.rate()
-	}
-	t.ETA = 0
-	if t.Active() {
-		t.ETA = eta(t.BytesRemaining, q.bytes.unknownActive == 0, t.Speed)
-	}
-	return t
-}
-
-// Active reports whether any job is queued or running.
-func (t Totals) Active() bool { return t.Queued+t.Running > 0 }
-
-// Finished returns the number of jobs that ended, however they ended.
-func (t Totals) Finished() int { return t.Done + t.UpToDate + t.Failed + t.Cancelled }
-
-// Fraction returns the share of the known bytes on disk, from 0 to 1.
-func (t Totals) Fraction() float64 {
-	if t.BytesTotal <= 0 {
-		if t.Files > 0 && !t.Active() {
-			return 1
-		}
-		return 0
-	}
-	return min(float64(t.BytesDone)/float64(t.BytesTotal), 1)
-}

@@ -77,10 +77,7 @@ func New(dl Downloader, opts Options) *Runner {
 		opts:     opts.Download,
 		now:      opts.Now,
 		changed:  make(chan struct{}, 1),
-		q: queue{
-			byName:  map[string]*job{},
-			running: map[*job]struct{}{},
-		},
+		q:        newQueue(),
 	}
 }
 
@@ -126,10 +123,9 @@ func (r *Runner) Cancel(name string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	j, ok := r.q.byName[name]
-	if !ok || !j.State.Active() {
+	if !ok || !r.q.cancel(j, r.now()) {
 		return false
 	}
-	r.cancelLocked(j, r.now())
 	r.changedLocked()
 	return true
 }
@@ -143,29 +139,9 @@ func (r *Runner) CancelAll() {
 }
 
 func (r *Runner) cancelAllLocked() {
-	if r.q.active() == 0 {
-		return
+	if r.q.active() > 0 && r.q.cancelAll(r.now()) > 0 {
+		r.changedLocked()
 	}
-	at := r.now()
-	for j := range r.q.running {
-		r.cancelLocked(j, at)
-	}
-	for j := r.q.next(); j != nil; j = r.q.next() {
-		r.cancelLocked(j, at)
-	}
-	r.changedLocked()
-}
-
-// cancelLocked moves active job j to Cancelled and stops its download.
-func (r *Runner) cancelLocked(j *job, at time.Time) {
-	if j.cancel != nil {
-		j.cancel()
-		j.cancel = nil
-	}
-	r.q.update(j, func() {
-		j.State = Cancelled
-		j.FinishedAt = at
-	})
 }
 
 // Retry queues the job of the file called name again when it failed or

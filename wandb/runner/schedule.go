@@ -2,9 +2,7 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/wbfiles/wbfiles/wandb"
 )
@@ -36,18 +34,12 @@ func (r *Runner) startLocked() {
 
 // nextLocked moves the oldest queued job to Running.
 func (r *Runner) nextLocked() (attempt, bool) {
-	j := r.q.next()
+	j := r.q.start(r.now())
 	if j == nil {
 		return attempt{}, false
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	at := r.now()
-	r.q.update(j, func() {
-		j.State = Running
-		j.Attempt++
-		j.StartedAt = at
-		j.cancel = cancel
-	})
+	j.cancel = cancel
 	return attempt{j: j, n: j.Attempt, f: j.File, ctx: ctx, cancel: cancel}, true
 }
 
@@ -60,7 +52,7 @@ func (r *Runner) work(a attempt) {
 		a.cancel() // releases the context's resources
 		at := r.now()
 		r.mu.Lock()
-		r.finishLocked(a, res, err, at)
+		r.q.finished(a.j, a.n, res, err, at)
 		next, ok := r.nextLocked()
 		if !ok {
 			r.busy--
@@ -93,62 +85,12 @@ func (r *Runner) download(a attempt) (res wandb.DownloadResult, err error) {
 	return r.dl.Download(a.ctx, a.f, r.dest, opts)
 }
 
-// progressed records report p of attempt a, unless a is stale (an earlier
-// attempt, or a job cancelled meanwhile).
+// progressed records report p of attempt a.
 func (r *Runner) progressed(a attempt, p wandb.Progress) {
 	at := r.now()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	j := a.j
-	if j.Attempt != a.n || j.State != Running {
-		return
+	if r.q.progressed(a.j, a.n, p, at) {
+		r.changedLocked()
 	}
-	old := j.Done
-	r.q.update(j, func() {
-		j.Done = max(p.Done, 0)
-		if total := plausible(p.Total); total >= 0 {
-			j.Total = total
-		}
-		j.Progress = p
-	})
-	if j.speed == nil {
-		j.speed = &speedMeter{}
-	}
-	j.speed.add(at, j.Done)
-	r.q.arrived(j.Done-old, at)
-	r.changedLocked()
-}
-
-// finishLocked records the outcome of attempt a: Done or UpToDate on
-// success, Cancelled when err is a cancellation, else Failed. A job
-// cancelled while its download completed anyway becomes Done (the file is
-// in place after all); any other outcome of a stale attempt is dropped.
-func (r *Runner) finishLocked(a attempt, res wandb.DownloadResult, err error, at time.Time) {
-	j := a.j
-	if j.Attempt != a.n || !(j.State == Running || (j.State == Cancelled && err == nil)) {
-		return
-	}
-	if err == nil && res.Status == wandb.Downloaded {
-		r.q.arrived(res.Bytes-j.Done, at)
-	}
-	r.q.update(j, func() {
-		j.cancel = nil
-		j.FinishedAt = at
-		j.Path, j.Resumed = res.Path, res.Resumed
-		switch {
-		case err == nil:
-			j.State = Done
-			if res.Status == wandb.UpToDate {
-				j.State = UpToDate
-			}
-			j.Done, j.Total = res.Bytes, res.Bytes
-			if j.State == Done {
-				j.fetched, j.fetchedBytes = true, res.Bytes
-			}
-		case errors.Is(err, context.Canceled):
-			j.State = Cancelled
-		default:
-			j.State, j.Err = Failed, err
-		}
-	})
 }
