@@ -1,0 +1,23 @@
+// Package runner runs the downloads of a batch of W&B run files, with no
+// screen: the TUI's downloads view and a headless `wbfiles get` drive the
+// same Runner.
+//
+// A Runner holds the download queue, one Job per file name in the order
+// the files were first added, and starts at most Options.Parallel
+// downloads at once, oldest first, each on its own goroutine through a
+// Downloader (a *wandb.Client, which keeps the engine's guarantees). It
+// holds, for every job, its state, bytes, speed (a moving average over
+// SpeedWindow), ETA and last wandb.Progress, and running Totals over all
+// jobs, kept up to date on every change so reading them costs O(1).
+//
+// Commands (Add, Cancel, CancelAll, Retry, RetryFailed, Close) may come
+// from any goroutine and never wait for a download. Readers take
+// snapshots: Version and Changed say when something changed, Totals,
+// Len, Jobs (a window of the queue) and Lookup copy what a frame needs,
+// and Summary says what the downloads came to. PlanBatch and
+// Runner.Plan decide whether a batch must be confirmed first or refused
+// for lack of space.
+//
+// The package imports nothing from Bubble Tea and is tested with the real
+// client against the in-repo server (wandbtest) over HTTP.
+package runner
