@@ -49,15 +49,15 @@ func (d *detailView) setCommon(c common) {
 // openDetail shows the file under the cursor; its preview and local state
 // are fetched in the background, the preview once per file while it stays
 // in the cache.
-func (m *Model) openDetail() (tea.Model, tea.Cmd) {
+func (m *Model) openDetail() tea.Cmd {
 	f, ok := m.browser.Current()
 	if !ok {
-		return m, nil
+		return nil
 	}
 	var cmd tea.Cmd
 	m.detail, cmd = newDetailView(m.common, f, m.dest, m.jobText(f.Name), m.previews, m.src)
 	m.state = stateDetail
-	return m, cmd
+	return cmd
 }
 
 // newDetailView returns the detail view of f and the commands that fetch

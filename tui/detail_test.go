@@ -30,10 +30,9 @@ func bigLog(n int) []byte {
 // detailWithPreview opens the detail view of the file under the cursor
 // and hands it body as its fetched preview.
 func detailWithPreview(m *Model, body []byte) *Model {
-	mm, _ := m.openDetail()
-	m = mm.(*Model)
-	mm, _ = m.Update(previewFetchedMsg{key: m.detail.key, body: body, truncated: true})
-	return mm.(*Model)
+	m.openDetail()
+	m.Update(previewFetchedMsg{key: m.detail.key, body: body, truncated: true})
+	return m
 }
 
 // TestDetailPreviewWrappedOnce checks that the preview is wrapped into the

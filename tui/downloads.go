@@ -4,299 +4,78 @@ import (
 	"context"
 	"time"
 
-	"github.com/wbfiles/wbfiles/internal/termtext"
-
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/dustin/go-humanize"
 
-	"github.com/wbfiles/wbfiles/keymap"
+	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/runner"
 )
 
-// DefaultParallel is the number of files downloaded at once when
-// DownloadsOptions.Parallel is zero.
-const DefaultParallel = 4
+// frameInterval is how often the screen is redrawn while downloads run:
+// the runner publishes its state, the UI looks at it on this tick and
+// never per download event, so a thousand small files cost a thousand
+// file downloads, not a thousand redraws.
+const frameInterval = time.Second / 15
 
-// downloadProgressInterval is the least time between two progress messages
-// of one download: a few a second per file keeps bars lively while
-// parallel downloads cannot flood the UI.
-const downloadProgressInterval = 250 * time.Millisecond
+// downloads is the root's side of the download runner: it plans batches
+// (free space, the large-batch question), queues them on the runner,
+// lists every matching file for select-all, keeps the selection, and
+// ticks the frames while downloads run. The runner does the work; the
+// jobs view shows it.
+type downloads struct {
+	run  *runner.Runner // nil: no downloader, downloads are off
+	src  Source
+	ref  wandb.RunRef
+	dest string
+	sel  *model.Selection
 
-// DownloadsOptions configure the downloads.
-type DownloadsOptions struct {
-	// Downloader runs the downloads; normally a *wandb.Client.
-	Downloader Downloader
-	// Dest is the download folder; "" means the current directory.
-	Dest string
-	// Parallel is how many files download at once (DefaultParallel when 0).
-	Parallel int
-	// Existing is the policy for a local file with other content.
-	Existing wandb.ExistingPolicy
-	// Source and Run, when set, let a retry fetch the file's listing again
-	// first, so a retry after an md5 mismatch or an expired signed URL uses
-	// what the server says now.
-	Source Source
-	Run    wandb.RunRef
-	// Selection is the selection the list toggles and d downloads; nil
-	// means a new empty one. It is shared, not copied.
-	Selection *model.Selection
-	// ProgressInterval is the least time between two progress messages of
-	// one download; 0 means 250 ms.
-	ProgressInterval time.Duration
-}
-
-// downloadPrompt is the question the downloads model waits an answer to.
-type downloadPrompt int
-
-const (
-	promptNone   downloadPrompt = iota
-	promptBatch                 // download a large batch?
-	promptQuit                  // quit while downloads run?
-	promptSelect                // select every file that matches on the server?
-)
-
-// Downloads is the background download queue and its view: it starts at
-// most Parallel downloads at once as commands, follows their progress
-// through messages, and lists every job with its progress bar. The root
-// model routes every download message to it, whatever view is active, and
-// key presses only while the downloads view or one of its prompts is up.
-type Downloads struct {
-	common
-	dl       Downloader
-	src      Source
-	run      wandb.RunRef
-	dest     string
-	parallel int
-	opts     wandb.DownloadOptions
-
-	// jobs and cancels are shared by every copy of the model, as the
-	// cancel funcs of running downloads must be.
-	jobs    *model.Jobs
-	cancels map[model.JobID]jobCancel
-	sel     *model.Selection
-
-	cursor, offset int
-	bars           *dlBars
-
-	prompt downloadPrompt
-	// promptOwn is set when the open question opened on its own (an
-	// answer arrived), not on a key: keys typed ahead must not answer it,
-	// so enter does not confirm it, only the confirm letter does.
-	promptOwn bool
-	// held is such a question put aside while the user types elsewhere
-	// (the filter line, the detail view); the root asks it again once the
-	// list or the downloads view is back.
-	held         downloadPrompt
-	plan         model.BatchPlan
-	planFromSel  bool          // the plan's files are the selection
-	matches      []wandb.File  // what promptSelect would select
-	matchesWhat  string        // the filter they match, in words
-	listing      selectListing // the listing behind promptSelect, while it runs
+	listing      selectListing // select-all's listing, while it runs
+	status       string        // a one-line message: a refusal, what a key did
 	quitWhenDone bool
-	status       string // one-line message: a refusal, what a key did
+	// seen is the runner's version the screen last showed; ticking says a
+	// frame tick is on its way.
+	seen    uint64
+	ticking bool
 }
 
-// jobCancel stops one attempt of a job.
-type jobCancel struct {
-	attempt int
-	cancel  context.CancelFunc
+// frameMsg is the redraw tick while downloads run.
+type frameMsg struct{}
+
+// on reports whether downloads are wired.
+func (d *downloads) on() bool { return d != nil && d.run != nil }
+
+// active reports whether a download is queued or running.
+func (d *downloads) active() bool { return d.run != nil && d.run.Totals().Active() }
+
+// job returns the job of the file called name.
+func (d *downloads) job(name string) (runner.Job, bool) {
+	if d.run == nil {
+		return runner.Job{}, false
+	}
+	return d.run.Lookup(name)
 }
 
-// NewDownloads returns an empty download queue.
-func NewDownloads(opts DownloadsOptions) Downloads {
-	if opts.Parallel <= 0 {
-		opts.Parallel = DefaultParallel
+// request asks to download files: those not queued or running already
+// are checked against the free space at the destination in the background
+// (batchCheckedMsg) before anything is queued.
+func (d *downloads) request(files []wandb.File, fromSel bool) tea.Cmd {
+	if d.run == nil || len(files) == 0 {
+		return nil
 	}
-	if opts.Dest == "" {
-		opts.Dest = "."
-	}
-	if opts.ProgressInterval <= 0 {
-		opts.ProgressInterval = downloadProgressInterval
-	}
-	if opts.Selection == nil {
-		opts.Selection = &model.Selection{}
-	}
-	d := Downloads{
-		common: common{
-			width: 80, height: 24,
-			styles: DefaultStyles(true),
-			keys:   keymap.Default(),
-			now:    time.Now,
-		},
-		dl:       opts.Downloader,
-		src:      opts.Source,
-		run:      opts.Run,
-		dest:     opts.Dest,
-		parallel: opts.Parallel,
-		opts:     wandb.DownloadOptions{Existing: opts.Existing, ProgressInterval: opts.ProgressInterval},
-		jobs:     &model.Jobs{},
-		cancels:  map[model.JobID]jobCancel{},
-		sel:      opts.Selection,
-	}
-	d.setCommon(d.common)
-	return d
-}
-
-// setCommon takes the shared size, styles and keys from the root; the
-// view uses the whole width and height it is given.
-func (d *Downloads) setCommon(c common) {
-	d.common = c
-	d.bars = newDLBars(c.styles)
-	d.clampCursor()
-}
-
-// SetSize sets the size of the downloads view.
-func (d *Downloads) SetSize(width, height int) {
-	c := d.common
-	c.width, c.height = width, height
-	d.setCommon(c)
-}
-
-// Selection returns the selection d downloads with RequestSelected; the
-// list toggles it (Toggle, Add, Clear) and shows its Header.
-func (d Downloads) Selection() *model.Selection { return d.sel }
-
-// Parallel returns how many files download at once.
-func (d Downloads) Parallel() int { return d.parallel }
-
-// Active reports whether any download is queued or running.
-func (d Downloads) Active() bool { return d.jobs.Active() }
-
-// Totals returns the figures of the overall bar.
-func (d Downloads) Totals() model.Totals { return d.jobs.Totals() }
-
-// Job returns the job of the file called name, for the detail view (a
-// failed job's Reason).
-func (d Downloads) Job(name string) (model.Job, bool) { return d.jobs.Lookup(name) }
-
-// State returns the download state column of the file called name:
-// "queued", "37%", "done", "up to date", "failed", "cancelled", or "" for a
-// file that was never queued.
-func (d Downloads) State(name string) string {
-	j, ok := d.jobs.Lookup(name)
-	if !ok {
-		return ""
-	}
-	return jobStateText(j)
-}
-
-// jobStateText is the short state of a job: its percentage while running.
-func jobStateText(j model.Job) string {
-	if j.State != model.Running {
-		return j.State.String()
-	}
-	if f, ok := j.Fraction(); ok {
-		return humanize.FormatFloat("#.", f*100) + "%"
-	}
-	return termtext.Bytes(j.Done)
-}
-
-// Summary returns what the downloads came to, for the normal screen after
-// the program exits; "" when nothing was queued.
-func (d Downloads) Summary() string { return d.jobs.Summary().String() }
-
-// Status returns the last one-line message (a refused batch, a retry that
-// had nothing to do), for the root to show under the list.
-func (d Downloads) Status() string {
-	if d.status == "" && d.Listing() {
-		return d.listingText()
-	}
-	if d.status != "" || d.held == promptNone {
-		return d.status
-	}
-	// The held question, in the longest wording that fits.
-	texts := d.textsOf(d.held)
-	for _, t := range texts {
-		if t = "back in the list: " + t; ansi.StringWidth(t) <= d.width {
-			return t
+	if d.run.Plan(files, -1).Files == nil {
+		d.status = "already downloading"
+		if fromSel {
+			d.sel.Clear()
 		}
+		return nil
 	}
-	return "back in the list: " + texts[len(texts)-1]
+	return checkBatch(d.dest, files, fromSel)
 }
 
-// ClearStatus drops the last one-line message; the root calls it on a key
-// press, as it does with its own status.
-func (d *Downloads) ClearStatus() { d.status = "" }
-
-// Prompting reports whether the model waits for an answer to a question
-// (a large batch, quitting while downloading); the root then routes key
-// presses to it and shows PromptText.
-func (d Downloads) Prompting() bool { return d.prompt != promptNone }
-
-// PromptText returns the question of the open prompt, or "": the longest
-// wording that fits the view's width, so the answer keys stay on screen
-// in a narrow terminal.
-func (d Downloads) PromptText() string {
-	texts := d.promptTexts()
-	for _, t := range texts {
-		if ansi.StringWidth(t) <= d.width {
-			return t
-		}
-	}
-	if len(texts) == 0 {
-		return ""
-	}
-	return texts[len(texts)-1]
-}
-
-// promptTexts returns the wordings of the open question, longest first.
-func (d Downloads) promptTexts() []string { return d.textsOf(d.prompt) }
-
-// textsOf returns the wordings of question p, longest first.
-func (d Downloads) textsOf(p downloadPrompt) []string {
-	k := d.keys
-	yes, no := k.Confirm.Help().Key, k.Decline.Help().Key
-	yn := "? " + k.Confirm.Keys()[0] + "/" + k.Decline.Keys()[0]
-	switch p {
-	case promptBatch:
-		n := termtext.Count(len(d.plan.Files), "file")
-		return []string{
-			"Download " + d.plan.Describe() + "? " + yes + " yes · " + no + " no",
-			"Download " + d.plan.Describe() + yn,
-			"Download " + n + ", " + model.SizeText(d.plan.Known, d.plan.Unknown) + yn,
-			"Download " + n + yn,
-		}
-	case promptSelect:
-		known, unknown := int64(0), 0
-		for _, f := range d.matches {
-			if f.SizeKnown() {
-				known += f.SizeBytes
-			} else {
-				unknown++
-			}
-		}
-		n := termtext.Count(len(d.matches), "file")
-		size := " (" + model.SizeText(known, unknown) + ")"
-		return []string{
-			"Select all " + n + " " + d.matchesWhat + size + "? " + yes + " yes · " + no + " no",
-			"Select all " + n + " " + d.matchesWhat + size + yn,
-			"Select all " + n + size + yn,
-			"Select " + n + yn,
-		}
-	case promptQuit:
-		t := d.jobs.Totals()
-		n := termtext.Count(t.Queued+t.Running, "download")
-		return []string{
-			n + " unfinished. " + yes + " cancel them and quit · " + k.Wait.Help().Key + " quit when done · " + no + " keep going",
-			n + " unfinished. " + yes + " cancel, quit · " + k.Wait.Help().Key + " wait · " + no + " stay",
-			"Quit? " + yes + " cancel all · " + k.Wait.Help().Key + " wait · " + no + " stay",
-		}
-	}
-	return nil
-}
-
-// Request asks to download files into the destination. Files already
-// queued or running are left alone. The free space is measured first (in
-// the background); a batch that cannot fit is refused with a Status, and a
-// large one (model.NeedsConfirm) opens a prompt before anything is queued.
-func (d *Downloads) Request(files []wandb.File) tea.Cmd { return d.request(files, false) }
-
-// RequestSelected is the download key: it requests the selection, or the
-// file under the list's cursor (onRow) when nothing is selected. The
-// selection is cleared once its files are queued.
-func (d *Downloads) RequestSelected(cursor wandb.File, onRow bool) tea.Cmd {
+// requestSelected is the download key: the selection, or the file under
+// the cursor (onRow) when nothing is selected.
+func (d *downloads) requestSelected(cursor wandb.File, onRow bool) tea.Cmd {
 	if d.sel.Len() > 0 {
 		return d.request(d.sel.Files(), true)
 	}
@@ -306,113 +85,194 @@ func (d *Downloads) RequestSelected(cursor wandb.File, onRow bool) tea.Cmd {
 	return nil
 }
 
-func (d *Downloads) request(files []wandb.File, fromSel bool) tea.Cmd {
-	fresh := d.jobs.Fresh(files)
-	if len(fresh) == 0 {
-		if len(files) > 0 {
-			d.status = "already downloading"
-			if fromSel {
-				d.sel.Clear()
-			}
-		}
+// batchChecked plans a batch with the free space measured: a batch that
+// cannot fit is refused, a large one asked about, others queued at once.
+func (d *downloads) batchChecked(msg batchCheckedMsg, qs *questions) tea.Cmd {
+	plan := d.run.Plan(msg.files, msg.free)
+	switch {
+	case len(plan.Files) == 0:
+		return nil
+	case !plan.Fits():
+		d.status = "refused: " + plan.Refusal() + " in " + d.dest
+		return nil
+	case plan.NeedsConfirm():
+		qs.ask(question{kind: askBatch, own: true, plan: plan, fromSel: msg.fromSel})
 		return nil
 	}
-	return checkBatch(d.dest, fresh, fromSel)
+	return d.enqueue(plan.Files, msg.fromSel)
 }
 
-// Enqueue queues files at once, without the size checks of Request, and
-// starts downloads up to the parallel limit.
-func (d *Downloads) Enqueue(files []wandb.File) tea.Cmd {
-	ids := d.jobs.Enqueue(files...)
-	if len(ids) > 0 {
-		d.status = "queued " + termtext.Count(len(ids), "file")
+// enqueue queues files on the runner at once and starts the frames.
+func (d *downloads) enqueue(files []wandb.File, fromSel bool) tea.Cmd {
+	if n := d.run.Add(files...); n > 0 {
+		d.status = "queued " + termtext.Count(n, "file")
 	}
-	return d.pump()
+	if fromSel {
+		d.sel.Clear()
+	}
+	return d.tick()
 }
 
-// pump starts queued jobs while fewer than parallel run.
-func (d *Downloads) pump() tea.Cmd {
-	starts := d.jobs.Next(d.parallel)
-	if len(starts) == 0 {
+// retry queues files again, listing them anew first when it can, so the
+// retry uses the server's current md5 and URLs.
+func (d *downloads) retry(files []wandb.File) tea.Cmd {
+	if len(files) == 0 {
 		return nil
 	}
-	cmds := make([]tea.Cmd, len(starts))
-	for i, s := range starts {
-		ctx, cancel := context.WithCancel(context.Background())
-		d.cancels[s.ID] = jobCancel{attempt: s.Attempt, cancel: cancel}
-		cmds[i] = startDownload(ctx, d.dl, s.File, d.dest, d.opts, s.ID, s.Attempt)
+	d.status = "retrying " + termtext.Count(len(files), "file")
+	if d.src == nil || d.ref.RunID == "" {
+		return d.enqueue(files, false)
 	}
-	return tea.Batch(cmds...)
+	return refreshFiles(d.src, d.ref, files)
 }
 
-// stop cancels the context of job id's running attempt, if any.
-func (d *Downloads) stop(id model.JobID) {
-	if c, ok := d.cancels[id]; ok {
-		c.cancel()
-		delete(d.cancels, id)
+// cancelAll cancels every queued and running download.
+func (d *downloads) cancelAll() {
+	if d.run == nil {
+		return
 	}
-}
-
-// CancelAll cancels every queued and running download.
-func (d *Downloads) CancelAll() {
-	n := d.jobs.Count(model.Queued) + d.jobs.Count(model.Running)
-	for _, id := range d.jobs.CancelAll() {
-		d.stop(id)
-	}
-	if n > 0 {
+	t := d.run.Totals()
+	d.run.CancelAll()
+	if n := t.Queued + t.Running; n > 0 {
 		d.status = "cancelled " + termtext.Count(n, "download")
 	}
 }
 
-// AskQuit is what the root calls on quit: with no download active it
-// returns tea.Quit; otherwise it opens the quit prompt and returns nil.
-func (d *Downloads) AskQuit() tea.Cmd {
-	if !d.jobs.Active() {
+// tick starts the frame ticks unless they run already.
+func (d *downloads) tick() tea.Cmd {
+	if d.ticking {
+		return nil
+	}
+	d.ticking = true
+	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{} })
+}
+
+// frame handles a tick: changed reports whether the runner moved on since
+// the last frame; the ticks go on while downloads are active, and the
+// program quits when it was told to wait for them.
+func (d *downloads) frame() (changed bool, cmd tea.Cmd) {
+	d.ticking = false
+	v := d.run.Version()
+	changed, d.seen = v != d.seen, v
+	if d.run.Totals().Active() {
+		return changed, d.tick()
+	}
+	if d.quitWhenDone {
+		return changed, tea.Quit
+	}
+	return changed, nil
+}
+
+// answered acts on the answer to a question about downloads.
+func (d *downloads) answered(msg answeredMsg) tea.Cmd {
+	q := msg.q
+	switch {
+	case q.kind == askBatch && msg.a == answerYes:
+		return d.enqueue(q.plan.Files, q.fromSel)
+	case q.kind == askBatch:
+		d.status = "download not started"
+	case q.kind == askSelect && msg.a == answerYes:
+		n := d.sel.Add(q.files...)
+		d.status = termtext.Comma(int64(n)) + " more selected · " + d.sel.Header()
+	case q.kind == askQuit && msg.a == answerYes:
+		d.cancelAll()
 		return tea.Quit
+	case q.kind == askQuit && msg.a == answerWait:
+		if !d.active() {
+			return tea.Quit
+		}
+		d.quitWhenDone = true
+		d.status = "quitting when the downloads finish"
+		return d.tick()
 	}
-	if d.prompt != promptNone && d.promptOwn {
-		// The quit question goes first; the other is asked again after.
-		d.held = d.prompt
-	}
-	d.prompt, d.promptOwn = promptQuit, false
 	return nil
 }
 
-// askOwn opens question p, which opened on its own (a listing or a free
-// space check came back), not on a key press.
-func (d *Downloads) askOwn(p downloadPrompt) { d.prompt, d.promptOwn = p, true }
+// selectListing is the "select all on the server" listing in progress.
+type selectListing struct {
+	gen    int
+	what   string
+	cancel context.CancelFunc // nil when no listing runs
+}
 
-// asking reports whether a question is open or held.
-func (d Downloads) asking() bool { return d.prompt != promptNone || d.held != promptNone }
+// selectAllOnServer lists every file that matches q's Pattern or Names
+// (what words that filter, e.g. `matching "*.png"`) in the background,
+// then asks whether to select them all, showing how many there are and
+// their size. While it runs its status stays up, a second call does
+// nothing, and cancelListing stops it.
+func (d *downloads) selectAllOnServer(q wandb.FilesQuery, what string) tea.Cmd {
+	if d.src == nil {
+		return nil
+	}
+	if d.listing.cancel != nil {
+		d.status = "already listing every file " + d.listing.what + "… (esc cancels)"
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.listing = selectListing{gen: d.listing.gen + 1, what: what, cancel: cancel}
+	return fetchAllMatching(ctx, d.src, d.ref, q, what, d.listing.gen)
+}
 
-// holdPrompt puts aside a question that opened on its own, so it takes no
-// key typed for another view; askHeld opens it again.
-func (d *Downloads) holdPrompt() {
-	if d.prompt != promptNone && d.promptOwn {
-		d.held, d.prompt = d.prompt, promptNone
+// listingRuns reports whether select-all's listing runs.
+func (d *downloads) listingRuns() bool { return d.listing.cancel != nil }
+
+// cancelListing stops select-all's listing; its answer is dropped.
+func (d *downloads) cancelListing() {
+	if d.listing.cancel == nil {
+		return
+	}
+	d.listing.cancel()
+	d.listing = selectListing{gen: d.listing.gen + 1}
+	d.status = "listing cancelled"
+}
+
+// matchingFetched asks whether to select the listed files.
+func (d *downloads) matchingFetched(msg matchingFetchedMsg, qs *questions) {
+	if msg.gen != d.listing.gen {
+		return // a cancelled listing's
+	}
+	if d.listing.cancel != nil {
+		d.listing.cancel() // releases the context's resources
+		d.listing.cancel = nil
+	}
+	switch {
+	case msg.err != nil:
+		d.status = "could not list the files " + msg.what + ": " + termtext.Line(msg.err.Error())
+	case len(msg.files) == 0:
+		d.status = "no file " + msg.what
+	default:
+		d.status = ""
+		qs.ask(question{kind: askSelect, own: true, files: msg.files, what: msg.what})
 	}
 }
 
-// askHeld opens the held question, if any and no other is open.
-func (d *Downloads) askHeld() {
-	if d.held != promptNone && d.prompt == promptNone {
-		d.askOwn(d.held)
-		d.held = promptNone
+// statusText is the one-line message: the last one, or the listing's.
+func (d *downloads) statusText() string {
+	if d.status == "" && d.listing.cancel != nil {
+		return "listing every file " + d.listing.what + "… (esc cancels)"
 	}
+	return d.status
+}
+
+// summary is what the downloads came to, for the normal screen after the
+// program exits; "" when nothing was queued.
+func (d *downloads) summary() string {
+	if d.run == nil {
+		return ""
+	}
+	return d.run.Summary().String()
 }
 
 // SelectedMark is the selection mark of a selected row in the list.
 const SelectedMark = "✓"
 
-// DownloadsDecorator returns the list's RowDecorator: the selection mark
-// from sel and the download state column from d. Every copy of a Downloads
-// shares its queue, so the decorator stays current as d's copies move on.
-func DownloadsDecorator(sel *model.Selection, d Downloads) RowDecorator {
-	return RowDecoratorFunc(func(f wandb.File) (string, string) {
-		mark := ""
-		if sel != nil && sel.Has(f.Name) {
-			mark = SelectedMark
-		}
-		return mark, d.State(f.Name)
-	})
+// decorate returns a file's row decoration: the selection mark and its
+// download job.
+func (d *downloads) decorate(f wandb.File) fileRow {
+	r := fileRow{file: f}
+	if d.sel != nil && d.sel.Has(f.Name) {
+		r.mark = SelectedMark
+	}
+	r.job, r.hasJob = d.job(f.Name)
+	return r
 }

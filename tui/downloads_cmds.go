@@ -2,164 +2,114 @@ package tui
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"golang.org/x/sys/unix"
 
-	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/runner"
 )
 
-// Downloader runs one file's download; *wandb.Client implements it with
-// the engine's guarantees (temporary file and rename, md5, resume, retries,
-// the key only for the API host, nothing outside dest).
-type Downloader interface {
-	Download(ctx context.Context, f wandb.File, dest string, opts wandb.DownloadOptions) (wandb.DownloadResult, error)
-}
+// Downloader runs one file's download; *wandb.Client implements it.
+type Downloader = runner.Downloader
 
-// downloadStartedMsg says that attempt of job id began; events carries
-// what the download reports from then on.
-type downloadStartedMsg struct {
-	id      model.JobID
-	attempt int
-	at      time.Time
-	events  *downloadEvents
-}
-
-// downloadProgressedMsg is the newest progress of attempt of job id.
-type downloadProgressedMsg struct {
-	id          model.JobID
-	attempt     int
-	done, total int64
-	at          time.Time
-	events      *downloadEvents
-}
-
-// downloadFinishedMsg is the outcome of attempt of job id.
-type downloadFinishedMsg struct {
-	id      model.JobID
-	attempt int
-	result  wandb.DownloadResult
-	err     error
-	at      time.Time
-}
-
-// downloadBatchCheckedMsg carries a batch the user asked for with the free
-// space at the destination (-1 when it could not be told).
-type downloadBatchCheckedMsg struct {
+// batchCheckedMsg carries a batch of files with the free space measured at
+// the destination (-1 when it could not be told).
+type batchCheckedMsg struct {
 	files   []wandb.File
 	free    int64
-	fromSel bool // the files are the selection, to clear once queued
-}
-
-// downloadEvents connects one running download to the UI. The engine's
-// goroutine never blocks on it: progress keeps only the newest report (a
-// slow UI skips reports instead of stalling the transfer), and done has
-// room for the single outcome.
-type downloadEvents struct {
-	progress chan wandb.Progress
-	done     chan downloadFinishedMsg
-}
-
-func newDownloadEvents() *downloadEvents {
-	return &downloadEvents{
-		progress: make(chan wandb.Progress, 1),
-		done:     make(chan downloadFinishedMsg, 1),
-	}
-}
-
-// offer hands p to the UI, replacing a report it has not taken yet. Only
-// the download's own goroutine sends, so the loop ends at once.
-func (ev *downloadEvents) offer(p wandb.Progress) {
-	for {
-		select {
-		case ev.progress <- p:
-			return
-		default:
-		}
-		select {
-		case <-ev.progress:
-		default:
-		}
-	}
-}
-
-// startDownload runs attempt of job id (file f into dest) in the background
-// under ctx, which the Downloads model cancels to stop it. The command
-// returns at once with a downloadStartedMsg; waitDownload then delivers the
-// download's progress and outcome one message at a time. Its inputs are
-// copies: it never touches the model.
-func startDownload(ctx context.Context, dl Downloader, f wandb.File, dest string, opts wandb.DownloadOptions, id model.JobID, attempt int) tea.Cmd {
-	return func() tea.Msg {
-		ev := newDownloadEvents()
-		opts.Progress = ev.offer
-		go func() {
-			msg := downloadFinishedMsg{id: id, attempt: attempt}
-			defer func() {
-				// A panic here would end the process with the terminal
-				// still in raw mode: it fails this job instead.
-				if r := recover(); r != nil {
-					msg.result, msg.err = wandb.DownloadResult{}, fmt.Errorf("internal error: %v", r)
-				}
-				msg.at = time.Now()
-				ev.done <- msg
-			}()
-			msg.result, msg.err = dl.Download(ctx, f, dest, opts)
-		}()
-		return downloadStartedMsg{id: id, attempt: attempt, at: time.Now(), events: ev}
-	}
-}
-
-// waitDownload blocks until the download behind ev reports, and returns
-// that one message. The model issues it again after every progress message
-// (the channel pattern), so each running download has exactly one waiter
-// until it finishes.
-func waitDownload(ev *downloadEvents, id model.JobID, attempt int) tea.Cmd {
-	return func() tea.Msg {
-		select {
-		case msg := <-ev.done:
-			return msg
-		case p := <-ev.progress:
-			return downloadProgressedMsg{id: id, attempt: attempt, done: p.Done, total: p.Total, at: time.Now(), events: ev}
-		}
-	}
+	fromSel bool
 }
 
 // checkBatch measures the free space at dest for a batch of files, off the
 // UI goroutine (statfs can hang on a network mount).
 func checkBatch(dest string, files []wandb.File, fromSel bool) tea.Cmd {
 	return func() tea.Msg {
-		free, err := freeSpace(dest)
+		free, err := runner.FreeSpace(dest)
 		if err != nil {
 			free = -1
 		}
-		return downloadBatchCheckedMsg{files: files, free: free, fromSel: fromSel}
+		return batchCheckedMsg{files: files, free: free, fromSel: fromSel}
 	}
 }
 
-// freeSpace returns the bytes an unprivileged user may still write on the
-// file system of dest, or of its nearest existing parent when dest does
-// not exist yet (the engine creates it).
-func freeSpace(dest string) (int64, error) {
-	dir, err := filepath.Abs(dest)
-	if err != nil {
-		return 0, err
+// filesRefreshedMsg carries the server's current listing of files about to
+// be retried; fresh is empty when the listing failed.
+type filesRefreshedMsg struct {
+	files []wandb.File
+	fresh []wandb.File
+}
+
+// refreshFiles lists files again by name before a retry.
+func refreshFiles(src Source, run wandb.RunRef, files []wandb.File) tea.Cmd {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = f.Name
 	}
-	for {
-		var st unix.Statfs_t
-		err := unix.Statfs(dir, &st)
-		if err == nil {
-			return int64(st.Bavail) * int64(st.Bsize), nil
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		var fresh []wandb.File
+		for start := 0; start < len(names); start += wandb.MaxPageSize {
+			chunk := names[start:min(start+wandb.MaxPageSize, len(names))]
+			page, err := src.Files(ctx, run, wandb.FilesQuery{First: wandb.MaxPageSize, Names: chunk})
+			if err != nil {
+				return filesRefreshedMsg{files: files}
+			}
+			fresh = append(fresh, page.Files...)
 		}
-		parent := filepath.Dir(dir)
-		if !errors.Is(err, os.ErrNotExist) || parent == dir {
-			return 0, err
+		return filesRefreshedMsg{files: files, fresh: fresh}
+	}
+}
+
+// mergeListing returns files with each replaced by its fresh listing when
+// the server still has it.
+func mergeListing(files, fresh []wandb.File) []wandb.File {
+	if len(fresh) == 0 {
+		return files
+	}
+	byName := make(map[string]wandb.File, len(fresh))
+	for _, f := range fresh {
+		byName[f.Name] = f
+	}
+	out := make([]wandb.File, len(files))
+	for i, f := range files {
+		if nf, ok := byName[f.Name]; ok {
+			f = nf
 		}
-		dir = parent
+		out[i] = f
+	}
+	return out
+}
+
+// matchingFetchedMsg carries every file that matches the server filter,
+// for "select all on the server"; what words the filter. gen tells the
+// answer of a cancelled listing from the current one's.
+type matchingFetchedMsg struct {
+	gen   int
+	what  string
+	files []wandb.File
+	err   error
+}
+
+// fetchAllMatching lists every file of run that matches q's Pattern or
+// Names, all pages in the largest size the API allows, in the background,
+// only on the user's explicit request.
+func fetchAllMatching(ctx context.Context, src Source, run wandb.RunRef, q wandb.FilesQuery, what string, gen int) tea.Cmd {
+	q.First, q.After = wandb.MaxPageSize, ""
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		defer cancel()
+		var files []wandb.File
+		for {
+			page, err := src.Files(ctx, run, q)
+			if err != nil {
+				return matchingFetchedMsg{gen: gen, what: what, files: files, err: err}
+			}
+			files = append(files, page.Files...)
+			if !page.HasNextPage || page.EndCursor == "" {
+				return matchingFetchedMsg{gen: gen, what: what, files: files}
+			}
+			q.After = page.EndCursor
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
+	"github.com/wbfiles/wbfiles/wandb/runner"
 
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
@@ -75,32 +76,32 @@ func (c dlColumns) rest() int {
 }
 
 // jobRows is the number of job rows that fit.
-func (d Downloads) jobRows() int {
+func (d jobsView) jobRows() int {
 	return max(d.height-downloadsHeadLines-downloadsFootLines, 1)
 }
 
 // View renders the downloads view in the size it was given. Only the
 // visible window of jobs is drawn, so its cost does not grow with the
 // number of jobs.
-func (d Downloads) View() string {
+func (d jobsView) View(status string) string {
 	lines := make([]string, 0, d.height)
-	t := d.jobs.Totals()
+	t := d.run.Totals()
 	lines = append(lines, d.titleLine(t), d.overallLine(t))
 	cols := layoutDownloadColumns(d.width)
 	lines = append(lines, d.styles.Header.Render(cols.header()))
 	rows := d.jobRows()
-	if d.jobs.Len() == 0 {
+	if t.Files == 0 {
 		for _, l := range d.emptyHint(rows) {
 			lines = append(lines, d.styles.Subtle.Render(l))
 		}
 	}
-	for i := d.offset; i < min(d.offset+rows, d.jobs.Len()); i++ {
-		lines = append(lines, d.jobRow(d.jobs.At(model.JobID(i)), cols, i == d.cursor))
+	for i, j := range d.run.Jobs(d.offset, rows) {
+		lines = append(lines, d.jobRow(j, cols, d.offset+i == d.cursor))
 	}
 	for len(lines) < d.height-downloadsFootLines {
 		lines = append(lines, "")
 	}
-	lines = append(lines, d.detailLine(), d.statusLine())
+	lines = append(lines, d.detailLine(), d.styles.Status.Render(ansi.Truncate(status, d.width, "…")))
 	if len(lines) > d.height {
 		lines = lines[:max(d.height, 1)]
 	}
@@ -111,7 +112,7 @@ func (d Downloads) View() string {
 // view's width, under the names: in full when it fits on a line, else
 // shorter and wrapped. It must fit by itself: the root's cut of long lines
 // is only a safety net.
-func (d Downloads) emptyHint(rows int) []string {
+func (d jobsView) emptyHint(rows int) []string {
 	sel, dl, list := d.keys.Select.Help().Key, d.keys.Download.Help().Key, d.keys.Downloads.Help().Key
 	indent := strings.Repeat(" ", dlCursorWidth)
 	w := max(d.width-dlCursorWidth, 1)
@@ -131,7 +132,7 @@ func (d Downloads) emptyHint(rows int) []string {
 	return lines
 }
 
-func (d Downloads) titleLine(t model.Totals) string {
+func (d jobsView) titleLine(t runner.Totals) string {
 	parts := []string{
 		fmt.Sprintf("%s of %s finished", humanize.Comma(int64(t.Finished())), humanize.Comma(int64(t.Files))),
 	}
@@ -156,17 +157,17 @@ func (d Downloads) titleLine(t model.Totals) string {
 // As the width shrinks, the words go before the bar does: first the count
 // of files of unknown size (a "+" tells there are some), then the time
 // left, then the speed.
-func (d Downloads) overallLine(t model.Totals) string {
+func (d jobsView) overallLine(t runner.Totals) string {
 	done := " " + termtext.Bytes(t.BytesDone) + " / "
-	sizes := []string{model.SizeText(t.BytesTotal, t.UnknownSize)}
+	sizes := []string{termtext.Size(t.BytesTotal, t.UnknownSize)}
 	if t.UnknownSize > 0 {
 		sizes = append(sizes, termtext.Bytes(t.BytesTotal)+"+")
 	}
 	var speeds []string
 	if t.Running > 0 {
 		sp := " · " + termtext.Speed(t.Speed)
-		if left, ok := t.ETA(); ok {
-			speeds = append(speeds, sp+" · "+termtext.Duration(left)+" left")
+		if t.ETA >= 0 {
+			speeds = append(speeds, sp+" · "+termtext.Duration(t.ETA)+" left")
 		}
 		speeds = append(speeds, sp)
 	}
@@ -207,7 +208,7 @@ func (c dlColumns) header() string {
 }
 
 // jobRow renders one job in the columns c.
-func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
+func (d jobsView) jobRow(j runner.Job, c dlColumns, atCursor bool) string {
 	var b strings.Builder
 	if atCursor {
 		b.WriteString("> ")
@@ -216,11 +217,11 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 	}
 	state := termtext.Pad(jobStateText(j), dlStateWidth)
 	switch j.State {
-	case model.Failed:
+	case runner.Failed:
 		state = d.bars.styled(d.styles.Error, dlStyleError, state)
-	case model.Done, model.UpToDate:
+	case runner.Done, runner.UpToDate:
 		state = d.bars.styled(d.styles.Mark, dlStyleMark, state)
-	case model.Queued, model.Cancelled:
+	case runner.Queued, runner.Cancelled:
 		state = d.bars.styled(d.styles.Subtle, dlStyleSubtle, state)
 	}
 	b.WriteString(state)
@@ -232,8 +233,8 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 	}
 
 	rest := c.rest()
-	if j.State == model.Failed {
-		b.WriteString(d.bars.styled(d.styles.Error, dlStyleError, termtext.Pad(model.ShortReason(j.Err), rest)))
+	if j.State == runner.Failed {
+		b.WriteString(d.bars.styled(d.styles.Error, dlStyleError, termtext.Pad(runner.ShortReason(j.Err), rest)))
 		return b.String()
 	}
 	if c.bar > 0 {
@@ -251,16 +252,16 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 	}
 	if c.speed {
 		sp := ""
-		if j.State == model.Running && j.Speed() > 0 {
-			sp = termtext.Speed(j.Speed())
+		if j.State == runner.Running && j.Speed > 0 {
+			sp = termtext.Speed(j.Speed)
 		}
 		b.WriteString(termtext.PadLeft(sp, dlSpeedWidth))
 	}
 	if c.left {
 		left := ""
-		if j.State == model.Running {
-			if eta, ok := j.ETA(); ok {
-				left = termtext.Duration(eta)
+		if j.State == runner.Running {
+			if j.ETA >= 0 {
+				left = termtext.Duration(j.ETA)
 			}
 		}
 		b.WriteString(termtext.PadLeft(left, dlLeftWidth))
@@ -273,7 +274,7 @@ func (d Downloads) jobRow(j model.Job, c dlColumns, atCursor bool) string {
 // visible. Other rows than the cursor's style only the folder part, and
 // through the kept texts, as many jobs share a folder and styling costs
 // more than the rest of a row.
-func (d Downloads) jobName(name string, width int, atCursor bool) string {
+func (d jobsView) jobName(name string, width int, atCursor bool) string {
 	name = termtext.Safe(name)
 	if atCursor {
 		return renderName(d.styles, true, name, model.Needle{}, width)
@@ -296,7 +297,7 @@ func (d Downloads) jobName(name string, width int, atCursor bool) string {
 
 // detailLine tells more about the job under the cursor: why it failed, or
 // where the file is.
-func (d Downloads) detailLine() string {
+func (d jobsView) detailLine() string {
 	j, ok := d.current()
 	if !ok {
 		return ""
@@ -305,9 +306,9 @@ func (d Downloads) detailLine() string {
 	// terminal.
 	var head, name, tail string
 	switch j.State {
-	case model.Failed:
-		return d.styles.Error.Render(ansi.Truncate(termtext.Safe("failed: "+j.Reason), d.width, "…"))
-	case model.Done, model.UpToDate:
+	case runner.Failed:
+		return d.styles.Error.Render(ansi.Truncate(termtext.Safe("failed: "+j.Reason()), d.width, "…"))
+	case runner.Done, runner.UpToDate:
 		head, name = j.State.String()+": ", termtext.Safe(j.Path)
 		if j.Resumed {
 			tail = " (resumed)"
@@ -322,14 +323,6 @@ func (d Downloads) detailLine() string {
 		name = termtext.Middle(name, room)
 	}
 	return d.styles.Subtle.Render(ansi.Truncate(head+name+tail, d.width, "…"))
-}
-
-func (d Downloads) statusLine() string {
-	if d.prompt != promptNone {
-		return d.styles.Status.Render(ansi.Truncate(d.PromptText(), d.width, "…"))
-	}
-	// Status, not status: a listing in progress shows here too.
-	return d.styles.Status.Render(ansi.Truncate(d.Status(), d.width, "…"))
 }
 
 // dlBars renders progress bars (bubbles/progress) and the few styled
@@ -402,7 +395,7 @@ func (b *dlBars) view(width int, fraction float64) string {
 
 // dlBytes is "1.2 MiB / 3.4 MiB", or the bytes so far when the size is
 // unknown.
-func dlBytes(j model.Job) string {
+func dlBytes(j runner.Job) string {
 	done := termtext.Bytes(j.Done)
 	if j.Total < 0 {
 		return done
@@ -411,7 +404,7 @@ func dlBytes(j model.Job) string {
 }
 
 // dlSize is the file's size, or the bytes so far when it is unknown.
-func dlSize(j model.Job) string {
+func dlSize(j runner.Job) string {
 	if j.Total < 0 {
 		return termtext.Bytes(j.Done)
 	}

@@ -101,17 +101,17 @@ func (f filterBar) View() string {
 
 // openFilter focuses the filter line, starting from the active filter's
 // text so it can be refined.
-func (m *Model) openFilter() (tea.Model, tea.Cmd) {
+func (m *Model) openFilter() tea.Cmd {
 	m.state = stateFilter
 	cmd := m.filter.open(m.browser.FilterText())
 	m.resize()
-	return m, cmd
+	return cmd
 }
 
 // handleFilter hands msg to the filter line, then acts on its outcome:
 // every edit narrows the loaded rows, enter applies the text on the
 // server, esc drops the filter.
-func (m *Model) handleFilter(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) handleFilter(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
 	switch m.filter.Outcome() {
@@ -128,33 +128,33 @@ func (m *Model) handleFilter(msg tea.Msg) (tea.Model, tea.Cmd) {
 		text = ""
 	}
 	m.browser.SetNarrowing(text)
-	return m, cmd
+	return cmd
 }
 
 // applyFilter sends text as a LIKE pattern to the server: the loaded rows
 // are dropped and paging restarts, so the result covers the whole run.
-func (m *Model) applyFilter(text string) (tea.Model, tea.Cmd) {
+func (m *Model) applyFilter(text string) tea.Cmd {
 	m.closeFilter()
 	if text == m.browser.FilterText() {
 		m.browser.SetNarrowing("")
-		return m, m.requestPage()
+		return m.requestPage()
 	}
 	pattern := ""
 	if text != "" {
 		pattern = wandb.GlobToLike(text)
 	}
 	m.browser.SetServerFilter(text, pattern)
-	return m, m.requestPage()
+	return m.requestPage()
 }
 
 // clearServerFilter brings back the unfiltered list.
-func (m *Model) clearServerFilter() (tea.Model, tea.Cmd) {
+func (m *Model) clearServerFilter() tea.Cmd {
 	m.browser.SetNarrowing("")
 	if !m.browser.Filtered() {
-		return m, m.requestPage()
+		return m.requestPage()
 	}
 	m.browser.SetServerFilter("", "")
-	return m, m.requestPage()
+	return m.requestPage()
 }
 
 func (m *Model) closeFilter() {

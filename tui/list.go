@@ -25,29 +25,30 @@ const (
 // (loading, failure, end of list) from the browser state.
 type listView struct {
 	common
-	b         *model.Browser
-	table     Table[fileRow]
-	frame     *fileFrame // the columns' per-frame inputs
-	spinner   spinner.Model
-	decorator RowDecorator
-	dest      string
-	// sel and totals, when downloads are wired, add the selection and the
-	// downloads' progress to the header.
-	sel    *model.Selection
-	totals func() model.Totals
+	b       *model.Browser
+	table   Table[fileRow]
+	frame   *fileFrame // the columns' per-frame inputs
+	spinner spinner.Model
+	dest    string
+	// dl, when downloads are wired, decorates the rows and adds the
+	// selection and the downloads' progress to the header.
+	dl *downloads
 }
 
-func newListView(c common, b *model.Browser, dest string, decorator RowDecorator) listView {
+func newListView(c common, b *model.Browser, dest string, dl *downloads) listView {
 	l := listView{
-		common:    c,
-		b:         b,
-		dest:      dest,
-		decorator: decorator,
-		frame:     &fileFrame{},
-		spinner:   spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Spinner)),
+		common:  c,
+		b:       b,
+		dest:    dest,
+		dl:      dl,
+		frame:   &fileFrame{},
+		spinner: spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Spinner)),
 	}
-	rows := fileRows{Browser: b, decorator: decorator}
-	l.table = NewTable[fileRow](rows, fileColumns(c.styles, l.frame, decorator != nil), c)
+	rows := fileRows{Browser: b}
+	if dl.on() {
+		rows.decorate = dl.decorate
+	}
+	l.table = NewTable[fileRow](rows, fileColumns(c.styles, l.frame, dl.on()), c)
 	return l
 }
 
@@ -55,7 +56,7 @@ func newListView(c common, b *model.Browser, dest string, decorator RowDecorator
 func (l *listView) setCommon(c common, rows int) {
 	l.common = c
 	l.spinner.Style = c.styles.Spinner
-	l.table.SetColumns(fileColumns(c.styles, l.frame, l.decorator != nil))
+	l.table.SetColumns(fileColumns(c.styles, l.frame, l.dl.on()))
 	l.table.SetCommon(c, rows)
 }
 
@@ -147,8 +148,8 @@ func (l listView) headerView() string {
 		parts = append(parts, fmt.Sprintf("%s of %s loaded %s %q",
 			humanize.Comma(int64(l.b.Len())), humanize.Comma(int64(l.b.Loaded())), verb, n))
 	}
-	if l.sel != nil && l.sel.Len() > 0 {
-		parts = append(parts, l.sel.Header())
+	if l.dl.on() && l.dl.sel.Len() > 0 {
+		parts = append(parts, l.dl.sel.Header())
 	}
 	if k := l.b.Sort(); k != model.SortServer {
 		sorted := "sorted by " + k.String()
@@ -165,10 +166,10 @@ func (l listView) headerView() string {
 // downloadsText is how far the downloads are, for the header ("" before
 // the first): a person browsing on sees them move without switching views.
 func (l listView) downloadsText() string {
-	if l.totals == nil {
+	if !l.dl.on() {
 		return ""
 	}
-	t := l.totals()
+	t := l.dl.run.Totals()
 	if t.Files == 0 {
 		return ""
 	}

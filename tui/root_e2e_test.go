@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/wbfiles/wbfiles/wandb/runner"
 )
 
 // TestProgramSelectAndDownload runs the real program: select two files
@@ -28,8 +29,8 @@ func TestProgramSelectAndDownload(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	final := tm.FinalModel(t).(*Model)
 	for _, f := range run.Files[1:3] {
-		if st := final.Downloads().State(f.Name); st != "done" {
-			t.Fatalf("%s is %q", f.Name, st)
+		if j, _ := final.Runner().Lookup(f.Name); j.State != runner.Done {
+			t.Fatalf("%s is %v", f.Name, j.State)
 		}
 	}
 	checkOnDisk(t, dest, run.Files[1])

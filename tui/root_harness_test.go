@@ -114,8 +114,9 @@ func (r *rootHarness) settle() {
 // drain cancels the downloads still running and waits for their
 // commands, so none outlives the test.
 func (r *rootHarness) drain() {
-	d := r.m.downloads
-	d.CancelAll()
+	if run := r.m.Runner(); run != nil {
+		run.Close() // cancels every download and waits for them
+	}
 	deadline := time.After(10 * time.Second)
 	for r.inFlight > 0 {
 		select {
@@ -133,7 +134,13 @@ func (r *rootHarness) drain() {
 func (r *rootHarness) screen() string { return ansi.Strip(r.m.View().Content) }
 
 // jobState is the state column of the file called name.
-func (r *rootHarness) jobState(name string) string { return r.m.downloads.State(name) }
+func (r *rootHarness) jobState(name string) string {
+	j, ok := r.m.dl.job(name)
+	if !ok {
+		return ""
+	}
+	return jobStateText(j)
+}
 
 // typeText sends each rune of s as a key press.
 func (r *rootHarness) typeText(s string) {

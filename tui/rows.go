@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
+	"github.com/wbfiles/wbfiles/wandb/runner"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -28,29 +29,37 @@ const (
 	compactStateWidth = 6
 )
 
-// fileRow is one file as its row shows it: the file and the selection
-// mark and download state the downloads give it.
+// fileRow is one file as its row shows it: the file, its selection mark
+// and its download job, if it has one.
 type fileRow struct {
-	file  wandb.File
-	mark  string
-	state string
+	file   wandb.File
+	mark   string
+	job    runner.Job
+	hasJob bool
 }
 
 // fileRows adapts the browser's list to the table, decorating each row it
 // draws (only the visible window is ever asked for).
 type fileRows struct {
 	*model.Browser
-	decorator RowDecorator
+	decorate func(wandb.File) fileRow // nil: no mark, no job
 }
 
-// Row returns the file at i with its mark and state.
+// Row returns the file at i with its mark and job.
 func (r fileRows) Row(i int) fileRow {
 	f := r.Browser.Row(i)
-	row := fileRow{file: f}
-	if r.decorator != nil {
-		row.mark, row.state = r.decorator.Decorate(f)
+	if r.decorate == nil {
+		return fileRow{file: f}
 	}
-	return row
+	return r.decorate(f)
+}
+
+// stateText is the state column's text of a row: "", or the job's state.
+func (r fileRow) stateText() string {
+	if !r.hasJob {
+		return ""
+	}
+	return jobStateText(r.job)
 }
 
 // fileFrame is what the file columns need of the frame being drawn.
@@ -85,8 +94,8 @@ func fileColumns(s Styles, fr *fileFrame, withState bool) []Column[fileRow] {
 	}
 	if withState {
 		cols = append(cols,
-			Column[fileRow]{Title: "STATE", Width: stateWidth, Lead: 1, MinTable: 70, Text: func(r fileRow) string { return r.state }},
-			Column[fileRow]{Title: "STATE", Width: compactStateWidth, Lead: 1, MaxTable: 70, Text: func(r fileRow) string { return compactState(r.state) }},
+			Column[fileRow]{Title: "STATE", Width: stateWidth, Lead: 1, MinTable: 70, Text: fileRow.stateText},
+			Column[fileRow]{Title: "STATE", Width: compactStateWidth, Lead: 1, MaxTable: 70, Text: compactState},
 		)
 	}
 	return cols
@@ -167,24 +176,29 @@ func renderName(s Styles, selected bool, name string, needle model.Needle, width
 
 // compactStates are the short words of the download states for the
 // narrow state column.
-var compactStates = map[string]string{
-	"queued":     "wait",
-	"running":    "run",
-	"done":       "done",
-	"up to date": "same",
-	"failed":     "fail",
-	"cancelled":  "stop",
+var compactStates = [...]string{
+	runner.Queued:    "wait",
+	runner.Done:      "done",
+	runner.UpToDate:  "same",
+	runner.Failed:    "fail",
+	runner.Cancelled: "stop",
 }
 
-// compactState shortens a state of the state column to compactStateWidth-1
-// cells: a percentage stays, a byte count (a running download of unknown
-// size) keeps its number and the unit's first letter ("1.2M").
-func compactState(s string) string {
-	if short, ok := compactStates[s]; ok {
-		return short
+// compactState is a row's state in compactStateWidth-1 cells: a running
+// job's percentage, or its byte count (size unknown) as the number and the
+// unit's first letter ("1.2M"); the other states in a short word.
+func compactState(r fileRow) string {
+	if !r.hasJob {
+		return ""
 	}
-	w := compactStateWidth - 1
-	if ansi.StringWidth(s) <= w {
+	if r.job.State != runner.Running {
+		if int(r.job.State) < len(compactStates) && compactStates[r.job.State] != "" {
+			return compactStates[r.job.State]
+		}
+		return r.job.State.String()
+	}
+	s, w := jobStateText(r.job), compactStateWidth-1
+	if termtext.Width(s) <= w {
 		return s
 	}
 	if num, unit, ok := strings.Cut(s, " "); ok && unit != "" && len(num)+1 <= w {

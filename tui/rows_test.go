@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
+	"github.com/wbfiles/wbfiles/wandb/runner"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -29,7 +30,7 @@ func TestRowWidths(t *testing.T) {
 		for _, name := range names {
 			for _, sel := range []bool{false, true} {
 				f := wandb.File{Name: name, SizeBytes: 1234, Mimetype: "text/plain", UpdatedAt: testNow.AddDate(0, 0, -3)}
-				row := testRow(s, w, true, fileRow{file: f, mark: "*", state: "queued"}, sel, model.NewNeedle("e"))
+				row := testRow(s, w, true, fileRow{file: f, mark: "*", job: runner.Job{State: runner.Queued}, hasJob: true}, sel, model.NewNeedle("e"))
 				plain := ansi.Strip(row)
 				if got := ansi.StringWidth(row); got != w {
 					t.Errorf("width %d, %q: row is %d cells:\n%q", w, name, got, plain)
@@ -103,60 +104,53 @@ func TestRenderPreview(t *testing.T) {
 	}
 }
 
-// TestDecoratorColumns checks the selection mark and download state that
-// the downloads feature feeds through Options.Decorator.
-func TestDecoratorColumns(t *testing.T) {
-	_, c := newServer(t, numberedRun("r1", 5))
-	info := openRun(t, c, "ent/proj/r1")
-	dec := RowDecoratorFunc(func(f wandb.File) (string, string) {
-		if strings.HasSuffix(f.Name, "1.txt") {
-			return "*", "42%"
-		}
-		return "", ""
-	})
-	d := newDriver(t, c, info, Options{Decorator: dec}, 100, 30)
-	d.settle()
-	var row string
-	for _, l := range strings.Split(d.screen(), "\n") {
-		if strings.Contains(l, "file00001.txt") {
-			row = l
-		}
-	}
-	if !strings.HasPrefix(row, "* ") || !strings.Contains(row, "42%") || !strings.Contains(d.screen(), "STATE") {
-		t.Fatalf("decorated row %q", row)
-	}
-	if got := ansi.StringWidth(row); got != 100 {
-		t.Fatalf("decorated row is %d cells; want 100", got)
-	}
-}
-
-// TestNarrowStateColumn checks that below 70 cells each row still shows
-// its download state, in short words, and that every row keeps the width.
-func TestNarrowStateColumn(t *testing.T) {
+// TestStateColumn checks the selection mark and the typed download state
+// of a row: a running job's percentage, its bytes when the size is
+// unknown, and the states' words, written out from 70 cells and short
+// below, every row keeping the width.
+func TestStateColumn(t *testing.T) {
 	s := DefaultStyles(true)
 	f := wandb.File{Name: "media/images/sample.png", SizeBytes: 1234, Mimetype: "image/png", UpdatedAt: testNow}
-	states := map[string]string{
-		"queued": "wait", "37%": "37%", "100%": "100%", "done": "done", "up to date": "same",
-		"failed": "fail", "cancelled": "stop", "1.2 MiB": "1.2M", "123.4 MiB": "run", "": "",
+	running := func(done, total int64) runner.Job {
+		return runner.Job{State: runner.Running, Done: done, Total: total}
 	}
-	for w := 40; w < 70; w++ {
+	cases := []struct {
+		job         runner.Job
+		wide, short string
+	}{
+		{runner.Job{State: runner.Queued}, "queued", "wait"},
+		{running(37, 100), "37%", "37%"},
+		{running(100, 100), "100%", "100%"},
+		{runner.Job{State: runner.Done}, "done", "done"},
+		{runner.Job{State: runner.UpToDate}, "up to date", "same"},
+		{runner.Job{State: runner.Failed}, "failed", "fail"},
+		{runner.Job{State: runner.Cancelled}, "cancelled", "stop"},
+		{running(1258291, -1), "1.2 MiB", "1.2M"},
+		{running(129394278, -1), "123 MiB", "123M"},
+		{running(1294967296, -1), "1.2 GiB", "1.2G"},
+	}
+	for w := 40; w <= 100; w++ {
 		if h := ansi.Strip(testTable(s, w, true, model.Needle{}).HeaderView()); !strings.Contains(h, "STATE") || ansi.StringWidth(h) != w {
 			t.Errorf("width %d: header %q", w, h)
 		}
-		for state, want := range states {
-			row := ansi.Strip(testRow(s, w, true, fileRow{file: f, state: state}, false, model.Needle{}))
-			if got := ansi.StringWidth(row); got != w {
-				t.Errorf("width %d, state %q: row is %d cells: %q", w, state, got, row)
+		for _, c := range cases {
+			want := c.wide
+			if w < 70 {
+				want = c.short
 			}
-			if tail := strings.TrimRight(row, " "); !strings.HasSuffix(tail, want) || (want == "" && !strings.HasSuffix(tail, "KiB")) {
-				t.Errorf("width %d, state %q: row %q does not end in %q", w, state, row, want)
+			row := ansi.Strip(testRow(s, w, true, fileRow{file: f, mark: "*", job: c.job, hasJob: true}, false, model.Needle{}))
+			if got := ansi.StringWidth(row); got != w {
+				t.Errorf("width %d, %v: row is %d cells: %q", w, c.job.State, got, row)
+			}
+			if !strings.HasPrefix(row, "* ") || !strings.HasSuffix(strings.TrimRight(row, " "), want) {
+				t.Errorf("width %d: row %q does not start with the mark and end in %q", w, row, want)
 			}
 		}
-	}
-	// From 70 cells the state is written out.
-	row := ansi.Strip(testRow(s, 70, true, fileRow{file: f, state: "up to date"}, false, model.Needle{}))
-	if !strings.Contains(row, "up to date") {
-		t.Errorf("width 70: %q", row)
+		// A file never queued has an empty state.
+		row := ansi.Strip(testRow(s, w, true, fileRow{file: f}, false, model.Needle{}))
+		if state := row[len(row)-compactStateWidth+1:]; strings.TrimSpace(state) != "" {
+			t.Errorf("width %d: a file with no job shows a state: %q", w, row)
+		}
 	}
 }
 

@@ -16,16 +16,3 @@ type Source interface {
 
 // The W&B client is the production Source.
 var _ Source = (*wandb.Client)(nil)
-
-// RowDecorator supplies the selection mark and the download state shown in
-// a file's row. The downloads feature sets one; without it both columns
-// stay empty.
-type RowDecorator interface {
-	Decorate(f wandb.File) (mark, state string)
-}
-
-// RowDecoratorFunc adapts a function to RowDecorator.
-type RowDecoratorFunc func(f wandb.File) (mark, state string)
-
-// Decorate calls fn.
-func (fn RowDecoratorFunc) Decorate(f wandb.File) (string, string) { return fn(f) }

@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/wbfiles/wbfiles/keymap"
+
 // viewState is the view the root model shows and routes keys to.
 type viewState int
 
@@ -26,4 +28,19 @@ func (s viewState) String() string {
 		return "downloads"
 	}
 	return "unknown"
+}
+
+// keymapView is the key map's view of the state.
+func (s viewState) keymapView() keymap.View {
+	switch s {
+	case stateFilter:
+		return keymap.FilterView
+	case stateDetail:
+		return keymap.DetailView
+	case stateHelp:
+		return keymap.HelpView
+	case stateDownloads:
+		return keymap.DownloadsView
+	}
+	return keymap.ListView
 }

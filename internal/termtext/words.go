@@ -44,3 +44,16 @@ func Ago(t, now time.Time) string {
 	}
 	return humanize.RelTime(t, now, "ago", "from now")
 }
+
+// Size words a total of known sizes and a count of unknown ones: "1.2 GiB",
+// "1.2 GiB + 3 of unknown size", "size unknown".
+func Size(known int64, unknown int) string {
+	if unknown > 0 && known == 0 {
+		return "size unknown"
+	}
+	text := Bytes(known)
+	if unknown > 0 {
+		text += " + " + Comma(int64(unknown)) + " of unknown size"
+	}
+	return text
+}

@@ -40,7 +40,7 @@ func (m *Model) frame() string {
 	case stateHelp:
 		b.WriteString(m.helpView())
 	case stateDownloads:
-		b.WriteString(termtext.FitLines(m.downloads.View(), m.width))
+		b.WriteString(termtext.FitLines(m.jobs.View(m.jobsStatus()), m.width))
 		b.WriteByte('\n')
 		b.WriteString(m.footer())
 	default:
@@ -59,13 +59,16 @@ func (m *Model) frame() string {
 // views that have no status line of their own.
 func (m *Model) footer() string {
 	switch {
+	case m.state == stateDownloads && m.asks.Open():
+		// The view shows the question; the footer its answer keys.
+		return termtext.Fit(m.help.ShortHelpView(m.asks.Keys().ShortHelp()), m.width)
 	case m.state == stateDownloads:
-		// The view shows its own status and questions.
+		// The view shows its own status.
 		return termtext.Fit(m.help.ShortHelpView(m.downloadsHelpKeys().ShortHelp()), m.width)
-	case m.downloads.Prompting():
+	case m.asks.Open():
 		// The question takes every key, so it must be on screen in every
 		// view.
-		return m.styles.Status.Render(termtext.Fit(m.downloads.PromptText(), m.width))
+		return m.styles.Status.Render(termtext.Fit(m.asks.View(), m.width))
 	case m.state == stateDetail && m.statusText() != "":
 		return m.styles.Status.Render(termtext.Fit(m.statusText(), m.width))
 	}
@@ -75,15 +78,29 @@ func (m *Model) footer() string {
 }
 
 // statusText is the one-line message of the list and detail views: the
-// root's own, else the downloads' (queued, refused, listing).
+// root's own, the detail view's, the downloads' (queued, refused,
+// listing), else a question waiting to be asked in the list.
 func (m *Model) statusText() string {
-	if m.status != "" {
+	switch {
+	case m.status != "":
 		return m.status
-	}
-	if m.state == stateDetail && m.detail.Status() != "" {
+	case m.state == stateDetail && m.detail.Status() != "":
 		return m.detail.Status()
+	case m.dl.statusText() != "":
+		return m.dl.statusText()
+	case m.asks.Pending() && !m.asks.Open():
+		return m.asks.View()
 	}
-	return m.downloads.Status()
+	return ""
+}
+
+// jobsStatus is the downloads view's bottom line: the open question, else
+// the status.
+func (m *Model) jobsStatus() string {
+	if m.asks.Open() {
+		return m.asks.View()
+	}
+	return m.statusText()
 }
 
 // helpView is the full help of the view the overlay was opened from, with

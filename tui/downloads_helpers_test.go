@@ -11,10 +11,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-
-	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
 	"github.com/wbfiles/wbfiles/wandb/wandbtest"
 )
@@ -104,134 +100,6 @@ func (p *concurrencyProbe) stats() (peak, calls int) {
 	return p.peak, p.calls
 }
 
-// dlHarness runs a Downloads model the way the Bubble Tea runtime does:
-// every command runs on its own goroutine, and the messages they return
-// go through Update one at a time on the test goroutine.
-type dlHarness struct {
-	t        testing.TB
-	d        Downloads
-	msgs     chan tea.Msg
-	inFlight int // commands running
-	quit     bool
-	// maxRunning is the most jobs the model had Running after any Update.
-	maxRunning int
-}
-
-func newDLHarness(t testing.TB, opts DownloadsOptions, width, height int) *dlHarness {
-	d := NewDownloads(opts)
-	d.SetSize(width, height)
-	h := &dlHarness{t: t, d: d, msgs: make(chan tea.Msg, 64)}
-	t.Cleanup(h.drain)
-	return h
-}
-
-// run starts cmd on its own goroutine.
-func (h *dlHarness) run(cmd tea.Cmd) {
-	if cmd == nil {
-		return
-	}
-	h.inFlight++
-	go func() { h.msgs <- cmd() }()
-}
-
-// deliver feeds one message to the model, expanding batches.
-func (h *dlHarness) deliver(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case nil:
-		return
-	case tea.BatchMsg:
-		for _, c := range msg {
-			h.run(c)
-		}
-		return
-	case tea.QuitMsg:
-		h.quit = true
-		return
-	case tea.KeyPressMsg:
-	default:
-		// The root routes by isDownloadMsg: every message the downloads'
-		// commands produce must pass it, or it would never arrive.
-		if !isDownloadMsg(msg) {
-			h.t.Errorf("message %T would not be routed to the downloads", msg)
-		}
-	}
-	d, cmd := h.d.Update(msg)
-	h.d = d
-	h.maxRunning = max(h.maxRunning, h.d.jobs.Count(model.Running))
-	h.run(cmd)
-}
-
-// press sends a key to the model.
-func (h *dlHarness) press(k string) {
-	h.t.Helper()
-	h.deliver(dlKey(k))
-}
-
-// do runs a command the test got from the model's API (Enqueue, Request).
-func (h *dlHarness) do(cmd tea.Cmd) { h.run(cmd) }
-
-// until delivers messages until cond holds, failing after timeout.
-func (h *dlHarness) until(what string, timeout time.Duration, cond func() bool) {
-	h.t.Helper()
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	for !cond() {
-		if h.inFlight == 0 {
-			h.t.Fatalf("waiting for %s: no command left running; state:\n%s", what, h.d.View())
-		}
-		select {
-		case msg := <-h.msgs:
-			h.inFlight--
-			h.deliver(msg)
-		case <-deadline.C:
-			h.t.Fatalf("waiting for %s: timed out after %v; state:\n%s", what, timeout, h.d.View())
-		}
-	}
-}
-
-// settle delivers messages until no command is left running.
-func (h *dlHarness) settle(timeout time.Duration) {
-	h.t.Helper()
-	h.until("all commands to end", timeout, func() bool { return h.inFlight == 0 })
-}
-
-// drain cancels whatever still runs and waits for it, so no download
-// outlives its test.
-func (h *dlHarness) drain() {
-	h.d.CancelAll()
-	deadline := time.After(10 * time.Second)
-	for h.inFlight > 0 {
-		select {
-		case msg := <-h.msgs:
-			h.inFlight--
-			h.deliver(msg)
-		case <-deadline:
-			h.t.Errorf("downloads still running 10 s after cancel")
-			return
-		}
-	}
-}
-
-// dlKey builds a key press: a named key or one character.
-func dlKey(k string) tea.KeyPressMsg {
-	switch k {
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "end":
-		return tea.KeyPressMsg{Code: tea.KeyEnd}
-	case "home":
-		return tea.KeyPressMsg{Code: tea.KeyHome}
-	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
-}
-
 // checkOnDisk fails unless dest/<name> holds exactly spec's content.
 func checkOnDisk(t testing.TB, dest string, spec wandbtest.FileSpec) {
 	t.Helper()
@@ -281,6 +149,3 @@ func noFinalFile(t testing.TB, dest, name string) {
 		t.Fatalf("%s exists under its final name", name)
 	}
 }
-
-// stripped is the view without ANSI sequences.
-func (h *dlHarness) stripped() string { return ansi.Strip(h.d.View()) }
