@@ -145,6 +145,7 @@ render() {
 }
 
 # --- driving the program ----------------------------------------------------
+unset TMUX # a private server, also when run from inside tmux
 t() { tmux -L "$sock" "$@"; }
 screen() { t capture-pane -p -t shots; }
 keys() { t send-keys -t shots "$@"; }
