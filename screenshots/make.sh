@@ -61,11 +61,11 @@ fi
 
 # --- work folders -----------------------------------------------------------
 work=$(mktemp -d)
-sock=wbfiles-shots-$$
+sock=$work/tmux.sock # a private tmux server; its socket goes with $work
 marker=.wbfiles-screenshots # marks $demo as made by this script
 made_demo=
 cleanup() {
-  tmux -L "$sock" kill-server 2>/dev/null || true
+  tmux -S "$sock" kill-server 2>/dev/null || true
   rm -rf "$work"
   if [ -n "$made_demo" ]; then rm -rf "$demo"; fi
 }
@@ -146,7 +146,7 @@ render() {
 
 # --- driving the program ----------------------------------------------------
 unset TMUX # a private server, also when run from inside tmux
-t() { tmux -L "$sock" "$@"; }
+t() { tmux -S "$sock" "$@"; }
 screen() { t capture-pane -p -t shots; }
 keys() { t send-keys -t shots "$@"; }
 
