@@ -37,7 +37,13 @@ Usage:
 
 RUN is entity/project/run_id, entity/project/runs/run_id, entity/project:run_id,
 project/run_id (entity from WANDB_ENTITY) or a run URL copied from the W&B app.
-The API key comes from WANDB_API_KEY or ~/.netrc (run "wandb login").
+
+The API host is --base-url, else WANDB_BASE_URL, else the host of a run URL
+(wandb.ai: api.wandb.ai; a self-hosted server: its own host), else
+https://api.wandb.ai. A run URL on another host than the one set is refused.
+The API key comes from WANDB_API_KEY, else the netrc entry of the API host
+($NETRC, else ~/.netrc; run "wandb login"). A host named only by a run URL
+gets the key of its own netrc entry, never WANDB_API_KEY.
 
 Examples:
   wbfiles --demo                                   try it on a local demo server

@@ -150,17 +150,11 @@ func start(cfg Config, env Env) (started, error) {
 			ref = wandbtest.DemoRun
 		}
 	} else {
-		getenv := env.Getenv
-		if cfg.BaseURL != "" {
-			getenv = func(k string) string {
-				if k == wandb.EnvBaseURL {
-					return cfg.BaseURL
-				}
-				return env.Getenv(k)
-			}
-		}
 		var err error
-		if wcfg, err = wandb.LoadConfig(getenv, env.Home); err != nil {
+		wcfg, err = wandb.LoadConfigWith(env.Getenv, env.Home, wandb.LoadOptions{
+			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.APIBaseOf(ref),
+		})
+		if err != nil {
 			return st, err
 		}
 	}
