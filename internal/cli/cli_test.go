@@ -64,6 +64,10 @@ func TestStartupErrors(t *testing.T) {
 		}
 		return m
 	}
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -71,6 +75,7 @@ func TestStartupErrors(t *testing.T) {
 		code int
 		want string
 	}{
+		{"dest is a file", []string{"--dest", file, "ent/proj/run1"}, good, 1, "is not a folder"},
 		{"no run", nil, good, 2, "missing RUN"},
 		{"two runs", []string{"a/b/c", "d/e/f"}, good, 2, "one RUN expected"},
 		{"bad flag", []string{"--nope", "a/b/c"}, good, 2, "flag provided but not defined"},

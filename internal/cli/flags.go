@@ -66,7 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	fs.SetOutput(io.Discard) // errors are printed once, by Main
 	fs.BoolVar(&c.Demo, "demo", false, "start a local demo server and open its main run (no key, no network)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "W&B API `URL` (overrides WANDB_BASE_URL)")
-	fs.StringVar(&c.Dest, "dest", ".", "download `folder`")
+	fs.StringVar(&c.Dest, "dest", ".", "download `folder`, created with its parents when missing (a file or an unwritable folder is refused)")
 	fs.IntVar(&c.PerPage, "per-page", wandb.DefaultPageSize, "files per page request (1-1000)")
 	fs.StringVar(&c.Pattern, "pattern", "", "initial server filter, a SQL LIKE `pattern` (% any run, _ one character)")
 	fs.StringVar(&names, "names", "", "initial server filter: exact file `names`, comma separated")

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -186,9 +185,9 @@ func start(cfg Config, env Env) (started, error) {
 		}
 		return st, err
 	}
-	dest := cfg.Dest
-	if abs, err := filepath.Abs(dest); err == nil {
-		dest = abs // the header then says exactly where files go
+	dest, err := prepareDest(cfg.Dest)
+	if err != nil {
+		return st, err
 	}
 	existing := wandb.KeepExisting
 	if cfg.Override {
