@@ -117,7 +117,7 @@ func TestHelpAndVersion(t *testing.T) {
 	if code := Main([]string{"--help"}, env); code != 0 {
 		t.Fatalf("--help exit %d", code)
 	}
-	for _, want := range []string{"Usage:", "Examples:", "wbfiles --demo", "--per-page", "--no-color"} {
+	for _, want := range []string{"Usage:", "Examples:", "wbfiles --demo", "--per-page", "--no-color", "Exit status:", "143"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Fatalf("help lacks %q:\n%s", want, stderr.String())
 		}

@@ -86,6 +86,7 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	if c.Help {
 		fmt.Fprint(stderr, usageText)
 		printFlags(fs, stderr)
+		fmt.Fprint(stderr, exitCodes)
 		return c, errHelp
 	}
 	if c.Version {

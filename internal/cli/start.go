@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/wbfiles/wbfiles/tui"
+	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
+)
+
+// startupTimeout bounds the start-up check of the run, retries included,
+// so a wrong host fails in seconds rather than after the client's full
+// retry budget (which suits page requests once the UI runs).
+const startupTimeout = 20 * time.Second
+
+// startupRetry is the retry policy of the start-up check: a few quick
+// tries, since the user is waiting on a blank line.
+var startupRetry = wandb.RetryPolicy{MaxAttempts: 4, MinWait: 250 * time.Millisecond, MaxWait: 2 * time.Second, MaxElapsed: 8 * time.Second}
+
+// started is what start-up prepared: the UI options and what to release.
+type started struct {
+	opts  tui.Options
+	close func()
+}
+
+// start builds the client (on the demo server with --demo), parses RUN and
+// checks that the run exists, all before the alt screen.
+func start(cfg Config, env Env) (started, error) {
+	st := started{close: func() {}}
+	var wcfg wandb.Config
+	ref := cfg.Run
+	if cfg.Demo {
+		srv, err := wandbtest.StartDemo()
+		if err != nil {
+			return st, fmt.Errorf("cannot start the demo server: %w", err)
+		}
+		st.close = srv.Close
+		wcfg = wandb.Config{BaseURL: srv.URL(), APIKey: wandbtest.DemoAPIKey}
+		if ref == "" {
+			ref = wandbtest.DemoRun
+		}
+	} else {
+		var err error
+		wcfg, err = wandb.LoadConfigWith(env.Getenv, env.Home, wandb.LoadOptions{
+			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.APIBaseOf(ref),
+		})
+		if err != nil {
+			return st, err
+		}
+	}
+	if env.Retry.MaxAttempts > 0 {
+		wcfg.Retry = env.Retry
+	}
+	client, err := wandb.NewClient(wcfg)
+	if err != nil {
+		return st, err
+	}
+	run, err := client.ParseRunRef(ref)
+	if err != nil {
+		return st, err
+	}
+	check := wcfg
+	if check.Retry.MaxAttempts == 0 {
+		check.Retry = startupRetry
+	}
+	checker, err := wandb.NewClient(check)
+	if err != nil {
+		return st, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
+	defer cancel()
+	info, err := checker.Run(ctx, run)
+	if err != nil {
+		if ctx.Err() != nil {
+			return st, fmt.Errorf("%s did not answer within %s: %w", client.Host(), startupTimeout, err)
+		}
+		return st, err
+	}
+	dest, err := prepareDest(cfg.Dest)
+	if err != nil {
+		return st, err
+	}
+	existing := wandb.KeepExisting
+	if cfg.Override {
+		existing = wandb.Overwrite
+	}
+	st.opts = tui.Options{
+		Source:     client,
+		Downloader: client,
+		Parallel:   cfg.Parallel,
+		Existing:   existing,
+		Run:        info,
+		Dest:       dest,
+		PageSize:   cfg.PerPage,
+		Pattern:    cfg.Pattern,
+		Names:      cfg.Names,
+		Dark:       true,
+	}
+	return st, nil
+}
