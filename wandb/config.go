@@ -147,13 +147,21 @@ func sameServer(a, b *url.URL) bool {
 	return strings.EqualFold(a.Hostname(), b.Hostname()) && effectivePort(a) == effectivePort(b)
 }
 
+// ExpandHome replaces a leading "~" or "~/" of path with home (when home
+// is known), as a shell would have: for paths from variables and from
+// --flag=~/x, which shells leave as typed.
+func ExpandHome(path, home string) string {
+	if home == "" || (path != "~" && !strings.HasPrefix(path, "~/")) {
+		return path
+	}
+	return filepath.Join(home, path[1:])
+}
+
 // netrcPath returns the netrc file to read and whether it exists; the path
 // is the one looked for when it does not ("" without $NETRC and a home).
 func netrcPath(getenv func(string) string, home string) (string, bool) {
 	if p := getenv(EnvNetrc); p != "" {
-		if strings.HasPrefix(p, "~/") && home != "" {
-			p = filepath.Join(home, p[2:])
-		}
+		p = ExpandHome(p, home)
 		_, err := os.Stat(p)
 		return p, !errors.Is(err, fs.ErrNotExist)
 	}

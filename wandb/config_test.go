@@ -378,3 +378,17 @@ func TestNoAPIKeyErrorText(t *testing.T) {
 		})
 	}
 }
+
+func TestExpandHome(t *testing.T) {
+	for _, tt := range []struct{ in, home, want string }{
+		{"~/x/y", "/home/u", "/home/u/x/y"},
+		{"~", "/home/u", "/home/u"},
+		{"~x/y", "/home/u", "~x/y"},
+		{"a/~/b", "/home/u", "a/~/b"},
+		{"~/x", "", "~/x"},
+	} {
+		if got := ExpandHome(tt.in, tt.home); got != tt.want {
+			t.Errorf("ExpandHome(%q, %q) = %q, want %q", tt.in, tt.home, got, tt.want)
+		}
+	}
+}

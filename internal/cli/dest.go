@@ -6,15 +6,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/wbfiles/wbfiles/wandb"
 )
 
 // prepareDest makes the download folder ready before the UI starts, so a
 // bad --dest is one line at start-up rather than a failure per file: a
 // missing folder is created with its parents; a file, or a folder that
 // cannot be written (a temporary file cannot be created and removed in
-// it), is refused. It returns the folder as an absolute path, which the
-// header then shows.
-func prepareDest(dest string) (string, error) {
+// it), is refused. A leading ~/ is the home folder. It returns the folder
+// as an absolute path, which the header then shows.
+func prepareDest(dest, home string) (string, error) {
+	dest = wandb.ExpandHome(dest, home)
 	if abs, err := filepath.Abs(dest); err == nil {
 		dest = abs
 	}

@@ -104,3 +104,26 @@ func TestDestNotCreatedForAMissingRun(t *testing.T) {
 		t.Errorf("--dest was created for a run that does not exist: %v", err)
 	}
 }
+
+// TestDestTilde checks that --dest=~/x, which the shell leaves as typed,
+// means x in the home folder, not a folder named "~" here.
+func TestDestTilde(t *testing.T) {
+	srv := startServer(t)
+	env, _ := testEnv(t, map[string]string{"WANDB_BASE_URL": srv.URL(), "WANDB_API_KEY": testKey})
+	t.Chdir(t.TempDir())
+	cfg, err := parseFlags([]string{"--dest=~/out", "ent/proj/run1"}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := start(cfg, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	if want := filepath.Join(env.Home, "out"); st.opts.Dest != want {
+		t.Errorf("dest %q, want %q", st.opts.Dest, want)
+	}
+	if _, err := os.Stat("~"); err == nil {
+		t.Error("a folder named ~ was created")
+	}
+}

@@ -78,7 +78,7 @@ func start(cfg Config, env Env) (started, error) {
 		}
 		return st, err
 	}
-	dest, err := prepareDest(cfg.Dest)
+	dest, err := prepareDest(cfg.Dest, env.Home)
 	if err != nil {
 		return st, err
 	}
