@@ -81,6 +81,7 @@ func TestStartupErrors(t *testing.T) {
 		{"bad flag", []string{"--nope", "a/b/c"}, good, 2, "flag provided but not defined"},
 		{"pattern and names", []string{"--pattern", "%x", "--names", "a", "ent/proj/run1"}, good, 2, "cannot be used together"},
 		{"per page", []string{"--per-page", "5000", "ent/proj/run1"}, good, 2, "--per-page"},
+		{"names without a name", []string{"--names", " , ", "ent/proj/run1"}, good, 2, "--names"},
 		{"bad run", []string{"not a run"}, good, 1, "invalid run reference"},
 		{"no key", []string{"ent/proj/run1"}, with("WANDB_API_KEY", ""), 1, "WANDB_API_KEY"},
 		{"rejected key", []string{"ent/proj/run1"}, with("WANDB_API_KEY", "wrong-key-00000000000000000000000000000000"), 1, "rejected"},
@@ -113,13 +114,16 @@ func TestStartupErrors(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
+	// Help that was asked for goes to stdout, so `wbfiles --help | less`
+	// shows it.
 	env, stderr := testEnv(t, nil)
-	if code := Main([]string{"--help"}, env); code != 0 {
-		t.Fatalf("--help exit %d", code)
+	if code := Main([]string{"--help"}, env); code != 0 || stderr.Len() != 0 {
+		t.Fatalf("--help exit %d, stderr %q", code, stderr)
 	}
+	help, _ := os.ReadFile(env.Stdout.Name())
 	for _, want := range []string{"Usage:", "Examples:", "wbfiles --demo", "--per-page", "--no-color", "Exit status:", "143"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Fatalf("help lacks %q:\n%s", want, stderr.String())
+		if !strings.Contains(string(help), want) {
+			t.Fatalf("help lacks %q:\n%s", want, help)
 		}
 	}
 	env, stderr = testEnv(t, nil)

@@ -58,8 +58,9 @@ Flags:
 // errHelp asks for the usage text and a zero exit.
 var errHelp = errors.New("help requested")
 
-// parseFlags reads args (without the program name).
-func parseFlags(args []string, stderr io.Writer) (Config, error) {
+// parseFlags reads args (without the program name); the help it was asked
+// for goes to help.
+func parseFlags(args []string, help io.Writer) (Config, error) {
 	var c Config
 	var names string
 	fs := flag.NewFlagSet("wbfiles", flag.ContinueOnError)
@@ -84,9 +85,9 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		return c, err
 	}
 	if c.Help {
-		fmt.Fprint(stderr, usageText)
-		printFlags(fs, stderr)
-		fmt.Fprint(stderr, exitCodes)
+		fmt.Fprint(help, usageText)
+		printFlags(fs, help)
+		fmt.Fprint(help, exitCodes)
 		return c, errHelp
 	}
 	if c.Version {
@@ -97,6 +98,9 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 			if n = strings.TrimSpace(n); n != "" {
 				c.Names = append(c.Names, n)
 			}
+		}
+		if len(c.Names) == 0 {
+			return c, fmt.Errorf("--names %q holds no file name", names)
 		}
 	}
 	switch {

@@ -45,7 +45,7 @@ func OSEnv() Env {
 // exit code. Every problem found before the UI starts is one line on
 // stderr.
 func Main(args []string, env Env) int {
-	cfg, err := parseFlags(args, env.Stderr)
+	cfg, err := parseFlags(args, env.Stdout)
 	if errors.Is(err, errHelp) {
 		return exitOK
 	}
