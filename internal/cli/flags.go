@@ -1,6 +1,9 @@
 // Package cli is the command line of wbfiles: flags, the start-up checks
-// that must fail on the normal screen with one clear line, and the launch
-// of the terminal UI. main only calls Main.
+// that must fail on the normal screen with one clear line (the API host
+// and key, the run, the download folder), the launch of the terminal UI,
+// and its end: the signals that stop it cleanly, the downloads stopped
+// and waited for, the summary, the exit status (exit.go). main only calls
+// Main.
 package cli
 
 import (

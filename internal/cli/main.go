@@ -17,8 +17,8 @@ type Env struct {
 	Getenv func(string) string // os.Getenv
 	Home   string              // the home folder, for ~/.netrc
 	Stdin  *os.File            // the terminal's input
-	Stdout *os.File            // the terminal's output; the summary goes here after exit
-	Stderr io.Writer           // start-up errors, help
+	Stdout *os.File            // the terminal's output; help, and the summary after exit
+	Stderr io.Writer           // errors, and "interrupted"
 	// IsTerminal reports whether a file descriptor is a terminal.
 	IsTerminal func(fd uintptr) bool
 	// Retry, when set, replaces the client's retry policy (tests).
