@@ -30,7 +30,7 @@ func ConfigFromEnv() (Config, error) {
 }
 
 // LoadConfig is ConfigFromEnv with the environment and the home folder
-// given, for tests. It is LoadConfigWith without options.
+// given (tests): LoadConfigWith without options.
 func LoadConfig(getenv func(string) string, home string) (Config, error) {
 	return LoadConfigWith(getenv, home, LoadOptions{})
 }
@@ -67,46 +67,57 @@ func LoadConfigWith(getenv func(string) string, home string, o LoadOptions) (Con
 		APIKey: strings.TrimSpace(getenv(EnvAPIKey)),
 		Entity: strings.TrimSpace(getenv(EnvEntity)),
 	}
-	base, from, err := configuredBase(getenv, o)
+	base, urlHost, err := apiBase(getenv, o)
 	if err != nil {
 		return Config{}, err
-	}
-	urlHost := false
-	if o.RunBase != "" {
-		run, err := parseBaseURL(o.RunBase)
-		if err != nil {
-			return Config{}, fmt.Errorf("the run URL: %w", err)
-		}
-		if !sameServer(run, base) {
-			if from != "" {
-				return Config{}, mismatchError(run, base, from)
-			}
-			base, urlHost = run, true
-		}
 	}
 	cfg.BaseURL = base.String()
 	if cfg.APIKey != "" && !urlHost {
 		return cfg, nil
 	}
+	noKey := &NoAPIKeyError{Host: base.Host, Base: cfg.BaseURL, FromURL: urlHost, EnvKeySet: cfg.APIKey != ""}
+	cfg.APIKey, err = netrcKeyFor(getenv, home, base, noKey)
+	return cfg, err
+}
+
+// apiBase returns the API base URL and whether it is a run URL's host
+// that no configured base URL names.
+func apiBase(getenv func(string) string, o LoadOptions) (*url.URL, bool, error) {
+	base, from, err := configuredBase(getenv, o)
+	if err != nil || o.RunBase == "" {
+		return base, false, err
+	}
+	run, err := parseBaseURL(o.RunBase)
+	if err != nil {
+		return nil, false, fmt.Errorf("the run URL: %w", err)
+	}
+	switch {
+	case sameServer(run, base):
+		return base, false, nil
+	case from != "":
+		return nil, false, mismatchError(run, base, from)
+	}
+	return run, true, nil
+}
+
+// netrcKeyFor returns the netrc password of base's host: the entry
+// "machine host:port", then "machine host", then "default" unless the host
+// came from a run URL (noKey.FromURL). Without one the error is noKey,
+// completed with the netrc file it looked at.
+func netrcKeyFor(getenv func(string) string, home string, base *url.URL, noKey *NoAPIKeyError) (string, error) {
 	names := []string{base.Host, base.Hostname()}
-	if !urlHost {
+	if !noKey.FromURL {
 		names = append(names, "default")
 	}
-	noKey := &NoAPIKeyError{Host: base.Host, Base: cfg.BaseURL, FromURL: urlHost, EnvKeySet: cfg.APIKey != ""}
-	cfg.APIKey = ""
 	noKey.Netrc, noKey.NetrcFound = netrcPath(getenv, home)
 	if !noKey.NetrcFound {
-		return cfg, noKey
+		return "", noKey
 	}
 	key, err := netrcKey(noKey.Netrc, names)
-	if err != nil {
-		return cfg, err
+	if err == nil && key == "" {
+		err = noKey
 	}
-	if key == "" {
-		return cfg, noKey
-	}
-	cfg.APIKey = key
-	return cfg, nil
+	return key, err
 }
 
 // configuredBase returns the base URL the user set and where it came from
