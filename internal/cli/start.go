@@ -25,57 +25,22 @@ type started struct {
 	close func()
 }
 
-// start builds the client (on the demo server with --demo), parses RUN and
-// checks that the run exists, all before the alt screen.
-func start(cfg Config, env Env) (started, error) {
-	st := started{close: func() {}}
-	var wcfg wandb.Config
-	ref := cfg.Run
-	if cfg.Demo {
-		srv, err := wandbtest.StartDemo()
+// start builds the client (on the demo server with --demo), parses RUN,
+// checks that the run exists and prepares the download folder, all before
+// the alt screen. On an error it has released what it started.
+func start(cfg Config, env Env) (st started, err error) {
+	st.close = func() {}
+	defer func() {
 		if err != nil {
-			return st, fmt.Errorf("cannot start the demo server: %w", err)
+			st.close()
 		}
-		st.close = srv.Close
-		wcfg = wandb.Config{BaseURL: srv.URL(), APIKey: wandbtest.DemoAPIKey}
-		if ref == "" {
-			ref = wandbtest.DemoRun
-		}
-	} else {
-		var err error
-		wcfg, err = wandb.LoadConfigWith(env.Getenv, env.Home, wandb.LoadOptions{
-			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.APIBaseOf(ref),
-		})
-		if err != nil {
-			return st, err
-		}
-	}
-	if env.Retry.MaxAttempts > 0 {
-		wcfg.Retry = env.Retry
-	}
-	client, err := wandb.NewClient(wcfg)
+	}()
+	wcfg, ref, err := clientConfig(cfg, env, &st)
 	if err != nil {
 		return st, err
 	}
-	run, err := client.ParseRunRef(ref)
+	client, info, err := openRun(wcfg, ref)
 	if err != nil {
-		return st, err
-	}
-	check := wcfg
-	if check.Retry.MaxAttempts == 0 {
-		check.Retry = startupRetry
-	}
-	checker, err := wandb.NewClient(check)
-	if err != nil {
-		return st, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
-	defer cancel()
-	info, err := checker.Run(ctx, run)
-	if err != nil {
-		if ctx.Err() != nil {
-			return st, fmt.Errorf("%s did not answer within %s: %w", client.Host(), startupTimeout, err)
-		}
 		return st, err
 	}
 	dest, err := prepareDest(cfg.Dest, env.Home)
@@ -99,4 +64,63 @@ func start(cfg Config, env Env) (started, error) {
 		Dark:       true,
 	}
 	return st, nil
+}
+
+// clientConfig returns the client's configuration and the run to open:
+// the demo server's (which st.close then stops) with --demo, else the
+// environment's and the flags'.
+func clientConfig(cfg Config, env Env, st *started) (wandb.Config, string, error) {
+	var wcfg wandb.Config
+	ref := cfg.Run
+	if cfg.Demo {
+		srv, err := wandbtest.StartDemo()
+		if err != nil {
+			return wcfg, "", fmt.Errorf("cannot start the demo server: %w", err)
+		}
+		st.close = srv.Close
+		wcfg = wandb.Config{BaseURL: srv.URL(), APIKey: wandbtest.DemoAPIKey}
+		if ref == "" {
+			ref = wandbtest.DemoRun
+		}
+	} else {
+		var err error
+		wcfg, err = wandb.LoadConfigWith(env.Getenv, env.Home, wandb.LoadOptions{
+			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.APIBaseOf(ref),
+		})
+		if err != nil {
+			return wcfg, "", err
+		}
+	}
+	if env.Retry.MaxAttempts > 0 {
+		wcfg.Retry = env.Retry
+	}
+	return wcfg, ref, nil
+}
+
+// openRun builds the client, parses ref and checks that the run exists,
+// with quick retries and a bounded wait (the user waits on a blank line).
+func openRun(wcfg wandb.Config, ref string) (*wandb.Client, wandb.RunInfo, error) {
+	client, err := wandb.NewClient(wcfg)
+	if err != nil {
+		return nil, wandb.RunInfo{}, err
+	}
+	run, err := client.ParseRunRef(ref)
+	if err != nil {
+		return nil, wandb.RunInfo{}, err
+	}
+	check := wcfg
+	if check.Retry.MaxAttempts == 0 {
+		check.Retry = startupRetry
+	}
+	checker, err := wandb.NewClient(check)
+	if err != nil {
+		return nil, wandb.RunInfo{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
+	defer cancel()
+	info, err := checker.Run(ctx, run)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("%s did not answer within %s: %w", client.Host(), startupTimeout, err)
+	}
+	return client, info, err
 }
