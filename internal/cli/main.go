@@ -62,6 +62,9 @@ func Main(args []string, env Env) int {
 		return fail(env, exitError, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
 	}
 	st, err := start(cfg, env)
+	if errors.Is(err, wandb.ErrInvalidRunRef) {
+		return fail(env, exitUsage, err)
+	}
 	if err != nil {
 		return fail(env, exitError, err)
 	}
