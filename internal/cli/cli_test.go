@@ -81,6 +81,7 @@ func TestStartupErrors(t *testing.T) {
 		{"bad flag", []string{"--nope", "a/b/c"}, good, 2, "flag provided but not defined"},
 		{"pattern and names", []string{"--pattern", "%x", "--names", "a", "ent/proj/run1"}, good, 2, "cannot be used together"},
 		{"per page", []string{"--per-page", "5000", "ent/proj/run1"}, good, 2, "--per-page"},
+		{"parallel too high", []string{"--parallel", "1000", "ent/proj/run1"}, good, 2, "--parallel must be between 1 and 64"},
 		{"names without a name", []string{"--names", " , ", "ent/proj/run1"}, good, 2, "--names"},
 		{"bad run", []string{"not a run"}, good, 2, "invalid run reference"},
 		{"bad run URL", []string{"https://wandb.ai/ent/proj"}, good, 2, "invalid run reference"},

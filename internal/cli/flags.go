@@ -58,6 +58,11 @@ Examples:
 Flags:
 `
 
+// maxParallel bounds --parallel: each download holds a connection and a
+// file, and beyond this a server answers 429 and the process runs out of
+// file descriptors (1,024 by default) long before it gets faster.
+const maxParallel = 64
+
 // errHelp asks for the usage text and a zero exit.
 var errHelp = errors.New("help requested")
 
@@ -74,7 +79,7 @@ func parseFlags(args []string, help io.Writer) (Config, error) {
 	fs.IntVar(&c.PerPage, "per-page", wandb.DefaultPageSize, "files per page request (1-1000)")
 	fs.StringVar(&c.Pattern, "pattern", "", "initial server filter, a SQL LIKE `pattern` (% any run, _ one character)")
 	fs.StringVar(&names, "names", "", "initial server filter: exact file `names`, comma separated")
-	fs.IntVar(&c.Parallel, "parallel", 4, "concurrent downloads")
+	fs.IntVar(&c.Parallel, "parallel", 4, fmt.Sprintf("concurrent downloads (1-%d)", maxParallel))
 	fs.BoolVar(&c.Override, "overwrite", false, "replace local files whose content differs (default: keep them and report)")
 	fs.BoolVar(&c.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
@@ -118,8 +123,8 @@ func parseFlags(args []string, help io.Writer) (Config, error) {
 	switch {
 	case c.PerPage < 1 || c.PerPage > wandb.MaxPageSize:
 		return c, fmt.Errorf("--per-page must be between 1 and %d", wandb.MaxPageSize)
-	case c.Parallel < 1:
-		return c, errors.New("--parallel must be at least 1")
+	case c.Parallel < 1 || c.Parallel > maxParallel:
+		return c, fmt.Errorf("--parallel must be between 1 and %d", maxParallel)
 	case c.Demo && c.BaseURL != "":
 		return c, errors.New("--demo runs its own server: leave out --base-url")
 	case c.Pattern != "" && len(c.Names) > 0:
