@@ -284,3 +284,111 @@ func TestClientHidesKey(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadConfigRunURL checks the API host and key for a run URL: its own
+// server and netrc entry when no base URL is set, the configured one when
+// it names the same server, an error when it names another.
+func TestLoadConfigRunURL(t *testing.T) {
+	const self = "http://wandb.example.com:8080"
+	netrc := "machine api.wandb.ai password cloud-key\nmachine wandb.example.com:8080 password " + testKey + "\ndefault password default-key\n"
+	tests := []struct {
+		name              string
+		env               map[string]string
+		opts              LoadOptions
+		wantBase, wantKey string
+		wantErr           string // a part of the error
+	}{
+		{name: "self-hosted URL, its own entry",
+			opts: LoadOptions{RunBase: self}, wantBase: self, wantKey: testKey},
+		{name: "self-hosted URL, env key not sent there",
+			env: map[string]string{EnvAPIKey: "env-key"}, opts: LoadOptions{RunBase: self}, wantBase: self, wantKey: testKey},
+		{name: "cloud URL, the default host",
+			opts: LoadOptions{RunBase: DefaultBaseURL}, wantBase: DefaultBaseURL, wantKey: "cloud-key"},
+		{name: "cloud URL, env key",
+			env: map[string]string{EnvAPIKey: "env-key"}, opts: LoadOptions{RunBase: DefaultBaseURL}, wantBase: DefaultBaseURL, wantKey: "env-key"},
+		{name: "URL on the configured host",
+			env: map[string]string{EnvAPIKey: "env-key", EnvBaseURL: self + "/"}, opts: LoadOptions{RunBase: self}, wantBase: self, wantKey: "env-key"},
+		{name: "URL on another host than WANDB_BASE_URL",
+			env: map[string]string{EnvAPIKey: "env-key", EnvBaseURL: "https://other.example.com"}, opts: LoadOptions{RunBase: self},
+			wantErr: "the run URL is on wandb.example.com:8080, but WANDB_BASE_URL names other.example.com"},
+		{name: "URL on another host than --base-url",
+			env: map[string]string{EnvAPIKey: "env-key"}, opts: LoadOptions{BaseURL: "https://other.example.com", BaseURLFrom: "--base-url", RunBase: self},
+			wantErr: "but --base-url names other.example.com"},
+		{name: "--base-url error labelled so",
+			env: map[string]string{EnvBaseURL: "https://fine.example.com"}, opts: LoadOptions{BaseURL: "nope", BaseURLFrom: "--base-url"},
+			wantErr: "--base-url: invalid W&B base URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			writeNetrc(t, home, ".netrc", netrc)
+			cfg, err := LoadConfigWith(envOf(tt.env), home, tt.opts)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one saying %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.BaseURL != tt.wantBase || cfg.APIKey != tt.wantKey {
+				t.Errorf("got base %q key %q, want %q %q", cfg.BaseURL, cfg.APIKey, tt.wantBase, tt.wantKey)
+			}
+		})
+	}
+}
+
+// TestNoAPIKeyErrorText checks that the no-key error names the host and
+// the netrc file, and for a URL's host why WANDB_API_KEY was not used.
+func TestNoAPIKeyErrorText(t *testing.T) {
+	home := t.TempDir()
+	// The default entry is for the configured host, not a URL's.
+	writeNetrc(t, home, ".netrc", "machine other.example.com password "+testKey+"\ndefault password "+testKey+"\n")
+	p := writeNetrc(t, t.TempDir(), "netrc", "machine other.example.com password "+testKey+"\n")
+	tests := []struct {
+		name string
+		env  map[string]string
+		opts LoadOptions
+		home string
+		want []string
+	}{
+		{"default host, no entry", map[string]string{EnvNetrc: p}, LoadOptions{}, home,
+			[]string{"no W&B API key for api.wandb.ai: WANDB_API_KEY is not set and the netrc file " + p + " has no password for machine api.wandb.ai", "`wandb login`"}},
+		{"no netrc file", nil, LoadOptions{BaseURL: "https://w.example.com"}, t.TempDir(),
+			[]string{"for w.example.com", "there is no netrc file", ".netrc", "`wandb login --host https://w.example.com`"}},
+		{"no home", nil, LoadOptions{}, "", []string{"no home folder"}},
+		{"URL host with env key", map[string]string{EnvAPIKey: testKey}, LoadOptions{RunBase: "http://w.example.com:81"}, home,
+			[]string{"for w.example.com:81 (the run URL's host)", home, "`wandb login --host http://w.example.com:81`", "WANDB_BASE_URL=http://w.example.com:81", "WANDB_API_KEY is sent only"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadConfigWith(envOf(tt.env), tt.home, tt.opts)
+			if !errors.Is(err, ErrNoAPIKey) {
+				t.Fatalf("err = %v, want ErrNoAPIKey", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), testKey) {
+				t.Errorf("error %q holds the key", err)
+			}
+		})
+	}
+}
+
+func TestExpandHome(t *testing.T) {
+	for _, tt := range []struct{ in, home, want string }{
+		{"~/x/y", "/home/u", "/home/u/x/y"},
+		{"~", "/home/u", "/home/u"},
+		{"~x/y", "/home/u", "~x/y"},
+		{"a/~/b", "/home/u", "a/~/b"},
+		{"~/x", "", "~/x"},
+	} {
+		if got := ExpandHome(tt.in, tt.home); got != tt.want {
+			t.Errorf("ExpandHome(%q, %q) = %q, want %q", tt.in, tt.home, got, tt.want)
+		}
+	}
+}

@@ -67,17 +67,13 @@ func parseRunRef(s, defaultEntity string) (RunRef, error) {
 	if s == "" {
 		return RunRef{}, errors.New("it is empty")
 	}
-	if hasScheme(s) {
-		return parseRunURL(s)
+	if u, ok := runURL(s); ok {
+		return parseRunURL(u)
 	}
 	if strings.ContainsAny(s, "?#") {
 		return RunRef{}, errors.New("only a URL may have a query or a fragment")
 	}
 	parts := strings.Split(strings.TrimSuffix(s, "/"), "/")
-	// A URL without its scheme: wandb.ai/entity/project/runs/id[/...].
-	if len(parts) >= 5 && parts[3] == "runs" && strings.Contains(parts[0], ".") {
-		return parseRunURL("https://" + s)
-	}
 	var ref RunRef
 	switch len(parts) {
 	case 4:
@@ -100,6 +96,46 @@ func parseRunRef(s, defaultEntity string) (RunRef, error) {
 		return RunRef{}, fmt.Errorf("it has %d part(s)", len(parts))
 	}
 	return ref, ref.validate()
+}
+
+// runURL returns s as a URL with its scheme when s is a URL: it has an
+// http(s) scheme, or it is one without its scheme
+// (wandb.ai/entity/project/runs/id[/...], https assumed).
+func runURL(s string) (string, bool) {
+	if hasScheme(s) {
+		return s, true
+	}
+	if strings.ContainsAny(s, "?#") {
+		return "", false
+	}
+	parts := strings.Split(strings.TrimSuffix(s, "/"), "/")
+	if len(parts) >= 5 && parts[3] == "runs" && strings.Contains(parts[0], ".") {
+		return "https://" + s, true
+	}
+	return "", false
+}
+
+// cloudAppHosts are the hosts of the W&B cloud, whose API is DefaultBaseURL.
+var cloudAppHosts = map[string]bool{"wandb.ai": true, "www.wandb.ai": true, "api.wandb.ai": true}
+
+// APIBaseOf returns the API base URL of the server that a run URL names:
+// DefaultBaseURL for the W&B cloud app (wandb.ai), else the URL's own
+// scheme, host and port (a self-hosted server answers its API where it
+// serves its app). It returns "" when s is not a run URL that ParseRunRef
+// accepts, so an invalid reference gets ParseRunRef's error.
+func APIBaseOf(s string) string {
+	raw, ok := runURL(strings.TrimSpace(s))
+	if !ok {
+		return ""
+	}
+	if _, err := parseRunURL(raw); err != nil {
+		return ""
+	}
+	u, _ := url.Parse(raw) // parsed by parseRunURL
+	if cloudAppHosts[strings.ToLower(u.Hostname())] {
+		return DefaultBaseURL
+	}
+	return strings.ToLower(u.Scheme) + "://" + u.Host
 }
 
 // hasScheme reports whether s starts with http:// or https://.

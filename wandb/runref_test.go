@@ -145,3 +145,23 @@ func TestClientParseRunRef(t *testing.T) {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
 }
+
+func TestAPIBaseOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://wandb.ai/alice/mnist/runs/abc/files":               DefaultBaseURL,
+		"http://wandb.ai/alice/mnist/runs/abc":                      DefaultBaseURL,
+		"wandb.ai/alice/mnist/runs/abc":                             DefaultBaseURL,
+		"https://WWW.wandb.ai/alice/mnist/runs/abc":                 DefaultBaseURL,
+		"https://wandb.example.com/alice/mnist/runs/abc":            "https://wandb.example.com",
+		"HTTP://wandb.example.com:8080/alice/mnist/runs/abc?x=1":    "http://wandb.example.com:8080",
+		"wandb.example.com/alice/mnist/runs/abc":                    "https://wandb.example.com",
+		"http://[::1]:8080/alice/mnist/runs/abc":                    "http://[::1]:8080",
+		"alice/mnist/abc":                                           "",
+		"https://wandb.example.com/alice/mnist":                     "",
+		"https://api:secret@wandb.example.com/alice/mnist/runs/abc": "",
+	} {
+		if got := APIBaseOf(in); got != want {
+			t.Errorf("APIBaseOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

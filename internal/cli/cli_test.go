@@ -64,6 +64,10 @@ func TestStartupErrors(t *testing.T) {
 		}
 		return m
 	}
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -71,12 +75,16 @@ func TestStartupErrors(t *testing.T) {
 		code int
 		want string
 	}{
+		{"dest is a file", []string{"--dest", file, "ent/proj/run1"}, good, 1, "is not a folder"},
 		{"no run", nil, good, 2, "missing RUN"},
 		{"two runs", []string{"a/b/c", "d/e/f"}, good, 2, "one RUN expected"},
 		{"bad flag", []string{"--nope", "a/b/c"}, good, 2, "flag provided but not defined"},
 		{"pattern and names", []string{"--pattern", "%x", "--names", "a", "ent/proj/run1"}, good, 2, "cannot be used together"},
 		{"per page", []string{"--per-page", "5000", "ent/proj/run1"}, good, 2, "--per-page"},
-		{"bad run", []string{"not a run"}, good, 1, "invalid run reference"},
+		{"parallel too high", []string{"--parallel", "1000", "ent/proj/run1"}, good, 2, "--parallel must be between 1 and 64"},
+		{"names without a name", []string{"--names", " , ", "ent/proj/run1"}, good, 2, "--names"},
+		{"bad run", []string{"not a run"}, good, 2, "invalid run reference"},
+		{"bad run URL", []string{"https://wandb.ai/ent/proj"}, good, 2, "invalid run reference"},
 		{"no key", []string{"ent/proj/run1"}, with("WANDB_API_KEY", ""), 1, "WANDB_API_KEY"},
 		{"rejected key", []string{"ent/proj/run1"}, with("WANDB_API_KEY", "wrong-key-00000000000000000000000000000000"), 1, "rejected"},
 		{"run not found", []string{"ent/proj/nope"}, good, 1, "run not found"},
@@ -108,13 +116,16 @@ func TestStartupErrors(t *testing.T) {
 }
 
 func TestHelpAndVersion(t *testing.T) {
+	// Help that was asked for goes to stdout, so `wbfiles --help | less`
+	// shows it.
 	env, stderr := testEnv(t, nil)
-	if code := Main([]string{"--help"}, env); code != 0 {
-		t.Fatalf("--help exit %d", code)
+	if code := Main([]string{"--help"}, env); code != 0 || stderr.Len() != 0 {
+		t.Fatalf("--help exit %d, stderr %q", code, stderr)
 	}
-	for _, want := range []string{"Usage:", "Examples:", "wbfiles --demo", "--per-page", "--no-color"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Fatalf("help lacks %q:\n%s", want, stderr.String())
+	help, _ := os.ReadFile(env.Stdout.Name())
+	for _, want := range []string{"Usage:", "Examples:", "wbfiles --demo", "--per-page", "--no-color", "Exit status:", "143"} {
+		if !strings.Contains(string(help), want) {
+			t.Fatalf("help lacks %q:\n%s", want, help)
 		}
 	}
 	env, stderr = testEnv(t, nil)

@@ -1,6 +1,9 @@
 // Package cli is the command line of wbfiles: flags, the start-up checks
-// that must fail on the normal screen with one clear line, and the launch
-// of the terminal UI. main only calls Main.
+// that must fail on the normal screen with one clear line (the API host
+// and key, the run, the download folder), the launch of the terminal UI,
+// and its end: the signals that stop it cleanly, the downloads stopped
+// and waited for, the summary, the exit status (exit.go). main only calls
+// Main.
 package cli
 
 import (
@@ -37,7 +40,13 @@ Usage:
 
 RUN is entity/project/run_id, entity/project/runs/run_id, entity/project:run_id,
 project/run_id (entity from WANDB_ENTITY) or a run URL copied from the W&B app.
-The API key comes from WANDB_API_KEY or ~/.netrc (run "wandb login").
+
+The API host is --base-url, else WANDB_BASE_URL, else the host of a run URL
+(wandb.ai: api.wandb.ai; a self-hosted server: its own host), else
+https://api.wandb.ai. A run URL on another host than the one set is refused.
+The API key comes from WANDB_API_KEY, else the netrc entry of the API host
+($NETRC, else ~/.netrc; run "wandb login"). A host named only by a run URL
+gets the key of its own netrc entry, never WANDB_API_KEY.
 
 Examples:
   wbfiles --demo                                   try it on a local demo server
@@ -49,22 +58,28 @@ Examples:
 Flags:
 `
 
+// maxParallel bounds --parallel: each download holds a connection and a
+// file, and beyond this a server answers 429 and the process runs out of
+// file descriptors (1,024 by default) long before it gets faster.
+const maxParallel = 64
+
 // errHelp asks for the usage text and a zero exit.
 var errHelp = errors.New("help requested")
 
-// parseFlags reads args (without the program name).
-func parseFlags(args []string, stderr io.Writer) (Config, error) {
+// parseFlags reads args (without the program name); the help it was asked
+// for goes to help.
+func parseFlags(args []string, help io.Writer) (Config, error) {
 	var c Config
 	var names string
 	fs := flag.NewFlagSet("wbfiles", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // errors are printed once, by Main
 	fs.BoolVar(&c.Demo, "demo", false, "start a local demo server and open its main run (no key, no network)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "W&B API `URL` (overrides WANDB_BASE_URL)")
-	fs.StringVar(&c.Dest, "dest", ".", "download `folder`")
+	fs.StringVar(&c.Dest, "dest", ".", "download `folder`, created with its parents when missing (a file or an unwritable folder is refused)")
 	fs.IntVar(&c.PerPage, "per-page", wandb.DefaultPageSize, "files per page request (1-1000)")
 	fs.StringVar(&c.Pattern, "pattern", "", "initial server filter, a SQL LIKE `pattern` (% any run, _ one character)")
 	fs.StringVar(&names, "names", "", "initial server filter: exact file `names`, comma separated")
-	fs.IntVar(&c.Parallel, "parallel", 4, "concurrent downloads")
+	fs.IntVar(&c.Parallel, "parallel", 4, fmt.Sprintf("concurrent downloads (1-%d)", maxParallel))
 	fs.BoolVar(&c.Override, "overwrite", false, "replace local files whose content differs (default: keep them and report)")
 	fs.BoolVar(&c.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")
@@ -78,8 +93,9 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 		return c, err
 	}
 	if c.Help {
-		fmt.Fprint(stderr, usageText)
-		printFlags(fs, stderr)
+		fmt.Fprint(help, usageText)
+		printFlags(fs, help)
+		fmt.Fprint(help, exitCodes)
 		return c, errHelp
 	}
 	if c.Version {
@@ -90,6 +106,9 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 			if n = strings.TrimSpace(n); n != "" {
 				c.Names = append(c.Names, n)
 			}
+		}
+		if len(c.Names) == 0 {
+			return c, fmt.Errorf("--names %q holds no file name", names)
 		}
 	}
 	switch {
@@ -104,8 +123,8 @@ func parseFlags(args []string, stderr io.Writer) (Config, error) {
 	switch {
 	case c.PerPage < 1 || c.PerPage > wandb.MaxPageSize:
 		return c, fmt.Errorf("--per-page must be between 1 and %d", wandb.MaxPageSize)
-	case c.Parallel < 1:
-		return c, errors.New("--parallel must be at least 1")
+	case c.Parallel < 1 || c.Parallel > maxParallel:
+		return c, fmt.Errorf("--parallel must be between 1 and %d", maxParallel)
 	case c.Demo && c.BaseURL != "":
 		return c, errors.New("--demo runs its own server: leave out --base-url")
 	case c.Pattern != "" && len(c.Names) > 0:

@@ -42,7 +42,8 @@ func TestStartWiresDownloads(t *testing.T) {
 
 // TestMainDownloadsAndPrintsSummary runs the whole program on a pipe:
 // once the list shows, d downloads the file under the cursor; once it is
-// on disk, q quits, and the summary follows on the normal screen.
+// on disk and shown done, q quits, and the summary follows on the normal
+// screen.
 func TestMainDownloadsAndPrintsSummary(t *testing.T) {
 	srv := startServer(t)
 	dest := t.TempDir()
@@ -55,6 +56,9 @@ func TestMainDownloadsAndPrintsSummary(t *testing.T) {
 		b, err := os.ReadFile(got)
 		return err == nil && string(b) == "a"
 	})
+	// The file is in place before the UI hears that the job ended; q
+	// before that would ask whether to cancel it.
+	p.waitForText(t, "done")
 	p.quit(t)
 	out := p.output()
 	if !strings.HasSuffix(out, "1 file downloaded (1 B).\n") {
