@@ -56,12 +56,13 @@ func (b *Browser) WantPage() (PageRequest, bool) {
 }
 
 // Receive records the answer to a page request; stale answers (of another
-// generation) are ignored and reported as false.
+// generation) are ignored and reported as false. A failed page (see
+// Paging.Done) adds no rows, and no name is added twice (see List.Append).
 func (b *Browser) Receive(gen int, page wandb.FilesPage, err error) bool {
 	if !b.Done(gen, page, err) {
 		return false
 	}
-	if err == nil {
+	if b.Err() == nil {
 		b.Append(page.Files)
 	}
 	return true

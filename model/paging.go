@@ -1,6 +1,10 @@
 package model
 
-import "github.com/wbfiles/wbfiles/wandb"
+import (
+	"strings"
+
+	"github.com/wbfiles/wbfiles/wandb"
+)
 
 // PageRequest is one page request the caller should send.
 type PageRequest struct {
@@ -13,13 +17,17 @@ type PageRequest struct {
 
 // Paging is the state machine of lazy cursor paging over one query: at
 // most one request in flight, none after the last page or after a failure
-// until Retry, and answers from an older generation ignored.
+// until Retry, and answers from an older generation ignored. A page whose
+// cursor does not advance (wandb.ErrCursorStuck) is a failure, and the
+// warnings of pages that came with GraphQL errors are kept for display.
 type Paging struct {
 	gen       int
 	inFlight  bool
 	hasNext   bool
-	endCursor string
+	endCursor string // the cursor of the next request
+	trail     wandb.CursorTrail
 	err       error
+	warning   string
 	pages     int
 }
 
@@ -60,15 +68,23 @@ func (p *Paging) Retry() (PageRequest, bool) {
 }
 
 // Done records the answer to the request of generation gen. It returns
-// false, changing nothing, when the answer is stale.
+// false, changing nothing, when the answer is stale. A page whose end
+// cursor was sent before is recorded as a failure wrapping
+// wandb.ErrCursorStuck; check Err before using the page.
 func (p *Paging) Done(gen int, page wandb.FilesPage, err error) bool {
 	if gen != p.gen || !p.inFlight {
 		return false
 	}
 	p.inFlight = false
+	if err == nil {
+		err = p.trail.Check(p.endCursor, page)
+	}
 	if err != nil {
 		p.err = err
 		return true
+	}
+	if len(page.Warnings) > 0 {
+		p.warning = strings.Join(page.Warnings, "; ")
 	}
 	p.pages++
 	p.endCursor = page.EndCursor
@@ -89,6 +105,11 @@ func (p Paging) HasNext() bool { return p.hasNext }
 
 // Err returns the failure of the last request, if it failed.
 func (p Paging) Err() error { return p.err }
+
+// Warning returns the warnings of the latest page of this generation
+// that carried any (GraphQL errors sent along with its files), joined in
+// one line; "" when none did.
+func (p Paging) Warning() string { return p.warning }
 
 // Pages returns how many pages of this generation arrived.
 func (p Paging) Pages() int { return p.pages }

@@ -56,10 +56,13 @@ func (c *Client) Run(ctx context.Context, ref RunRef) (RunInfo, error) {
 //
 // Nulls the server sends are tolerated: a null sizeBytes gives SizeBytes
 // -1, a null url, md5, mimetype or updatedAt the zero value, an edge with a
-// null node is skipped, and a null endCursor is replaced by the last edge's
-// cursor (what the SDK continues from). When the server sends GraphQL errors
-// along with the page, the page is returned with a *GraphQLError whose
-// Partial is set.
+// null node is skipped, and a null or empty endCursor is replaced by the
+// last edge's cursor (what the SDK continues from); with no cursor at all
+// the page is the last.
+//
+// GraphQL errors the server sends along with the page are the page's
+// Warnings, with a nil error: the data is kept. A page that claims more
+// but ends at the cursor it was sent is an error wrapping ErrCursorStuck.
 func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage, error) {
 	if err := ref.check(); err != nil {
 		return FilesPage{}, err
@@ -81,11 +84,28 @@ func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage
 	if data.Project == nil || data.Project.Run == nil {
 		return FilesPage{}, notFound(ref, gqlErr)
 	}
-	conn := data.Project.Run.Files
+	return filesResult(data.Project.Run.Files, q.After, gqlErr)
+}
+
+// filesResult is the page of conn, the answer to a request that sent the
+// cursor after, with the GraphQL errors that came beside it (gqlErr, a
+// partial *GraphQLError or nil) as its warnings. A null connection is no
+// page: its errors are the error. A cursor that does not advance is an
+// error wrapping ErrCursorStuck.
+func filesResult(conn *fileConnJSON, after string, gqlErr error) (FilesPage, error) {
 	if conn == nil {
 		return FilesPage{}, gqlErr
 	}
-	return conn.page(), gqlErr
+	page := conn.page()
+	var trail CursorTrail
+	if err := trail.Check(after, page); err != nil {
+		return FilesPage{}, err
+	}
+	var ge *GraphQLError
+	if errors.As(gqlErr, &ge) {
+		page.Warnings = ge.Messages
+	}
+	return page, nil
 }
 
 // page converts a files connection.
@@ -97,13 +117,14 @@ func (conn *fileConnJSON) page() FilesPage {
 		}
 	}
 	switch {
-	case conn.PageInfo.EndCursor != nil:
+	case conn.PageInfo.EndCursor != nil && *conn.PageInfo.EndCursor != "":
 		page.EndCursor = *conn.PageInfo.EndCursor
 	case len(conn.Edges) > 0:
 		page.EndCursor = decodeCursor(conn.Edges[len(conn.Edges)-1].Cursor)
-	default:
-		// Nothing to continue from: asking again would return this
-		// same page forever.
+	}
+	if page.EndCursor == "" {
+		// Nothing to continue from: asking again would return the
+		// first page.
 		page.HasNextPage = false
 	}
 	return page

@@ -1,0 +1,145 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
+)
+
+// faultRef is the run of faultEnv: 120 files.
+var faultRef = wandb.RunRef{Entity: "ent", Project: "proj", RunID: "run1"}
+
+// faultEnv starts the in-repo server with a run of 120 files and the
+// paging faults f, and returns a client of it.
+func faultEnv(t *testing.T, f wandbtest.PagingFaults) *wandb.Client {
+	t.Helper()
+	srv, err := wandbtest.Start(wandbtest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	run := wandbtest.RunSpec{Entity: faultRef.Entity, Project: faultRef.Project, ID: faultRef.RunID}
+	for i := range 120 {
+		run.Files = append(run.Files, wandbtest.FileSpec{Name: fmt.Sprintf("f%03d", i), Size: 1})
+	}
+	srv.AddRun(run)
+	srv.SetPagingFaults(f)
+	c, err := wandb.NewClient(wandb.Config{BaseURL: srv.URL(), APIKey: srv.APIKey(),
+		Retry: wandb.RetryPolicy{MaxAttempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// drive runs b as the TUI does with no key pressed: it sends every page
+// request b wants, hands the answer back, and stops when b wants none, or
+// after limit requests. It returns the number of requests.
+func drive(t *testing.T, b *Browser, c *wandb.Client, limit int) int {
+	t.Helper()
+	n := 0
+	for ; n < limit; n++ {
+		req, ok := b.WantPage()
+		if !ok {
+			return n
+		}
+		page, err := c.Files(context.Background(), b.Run.Ref, b.Query(req))
+		b.Receive(req.Gen, page, err)
+	}
+	return n
+}
+
+// newFaultBrowser is a browser of faultRef with a screen taller than the
+// run, so every page leaves the cursor near the end.
+func newFaultBrowser() *Browser {
+	b := NewBrowser(wandb.RunInfo{Ref: faultRef, FileCount: 120}, 50, "", nil)
+	b.SetHeight(200)
+	return b
+}
+
+// TestBrowserEchoedCursorStops: an empty page that claims more and echoes
+// the cursor used to start a request loop with no key pressed.
+func TestBrowserEchoedCursorStops(t *testing.T) {
+	c := faultEnv(t, wandbtest.PagingFaults{EchoCursor: true})
+	b := newFaultBrowser()
+	if n := drive(t, b, c, 20); n != 2 {
+		t.Fatalf("%d requests with no key pressed; want 2 (the first page, then the stuck one)", n)
+	}
+	if !errors.Is(b.Err(), wandb.ErrCursorStuck) || b.Loaded() != 50 {
+		t.Fatalf("loaded %d, err %v; want the first page kept and the stuck cursor as the error", b.Loaded(), b.Err())
+	}
+}
+
+// TestBrowserStuckCursorStops: a full page whose cursor never advances
+// used to append the same rows again ("450 of 120 files loaded").
+func TestBrowserStuckCursorStops(t *testing.T) {
+	c := faultEnv(t, wandbtest.PagingFaults{StuckCursor: true})
+	b := newFaultBrowser()
+	drive(t, b, c, 20)
+	if b.Loaded() != 50 || !errors.Is(b.Err(), wandb.ErrCursorStuck) {
+		t.Fatalf("loaded %d of 120, err %v; want the 50 distinct files and the stuck cursor as the error", b.Loaded(), b.Err())
+	}
+	if _, ok := b.WantPage(); ok {
+		t.Fatal("paging goes on after a stuck cursor")
+	}
+}
+
+// TestBrowserErrorsWithDataKept: a page that carries GraphQL errors with
+// its data used to be thrown away ("0 of 120 loaded").
+func TestBrowserErrorsWithDataKept(t *testing.T) {
+	c := faultEnv(t, wandbtest.PagingFaults{ErrorWithData: "storage backend degraded"})
+	b := newFaultBrowser()
+	drive(t, b, c, 20)
+	if b.Loaded() != 120 || b.Err() != nil || !b.AllLoaded() {
+		t.Fatalf("loaded %d of 120, err %v; want every file and no error", b.Loaded(), b.Err())
+	}
+	if !strings.Contains(b.Warning(), "storage backend degraded") {
+		t.Errorf("warning %q; want the server's message", b.Warning())
+	}
+	b.SetServerFilter("f1", "%f1%")
+	if b.Warning() != "" {
+		t.Errorf("warning %q survives a new query", b.Warning())
+	}
+}
+
+// TestBrowserCursorCycleStops: a server whose cursors go round in a circle
+// (c1, c2, c1, ...) stops paging, and no name is loaded twice.
+func TestBrowserCursorCycleStops(t *testing.T) {
+	b := newFaultBrowser()
+	cursors := []string{"c1", "c2", "c1"}
+	for i, end := range cursors {
+		req, ok := b.WantPage()
+		if !ok {
+			t.Fatalf("page %d not asked for", i)
+		}
+		b.Receive(req.Gen, wandb.FilesPage{Files: page(i%2, 50, 120).Files, EndCursor: end, HasNextPage: true}, nil)
+	}
+	if !errors.Is(b.Err(), wandb.ErrCursorStuck) || b.Loaded() != 100 {
+		t.Fatalf("loaded %d, err %v; want 100 distinct files and the stuck cursor as the error", b.Loaded(), b.Err())
+	}
+}
+
+// TestListAppendDropsDuplicates: a name already loaded is never appended
+// again, in either sort order.
+func TestListAppendDropsDuplicates(t *testing.T) {
+	for _, k := range []SortKey{SortServer, SortName} {
+		var l List
+		l.SetSort(k)
+		l.Append(files("a", "b"))
+		l.Append(files("b", "c", "c", "a"))
+		if got := fmt.Sprint(rowNames(&l)); got != "[a b c]" || l.Loaded() != 3 {
+			t.Errorf("sort %v: rows %s, loaded %d; want [a b c], 3", k, got, l.Loaded())
+		}
+		l.Clear()
+		l.Append(files("a"))
+		if l.Loaded() != 1 {
+			t.Errorf("sort %v: after Clear a name loaded before was dropped", k)
+		}
+	}
+}
