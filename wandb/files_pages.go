@@ -1,9 +1,44 @@
 package wandb
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"iter"
 )
+
+// FilePages walks every page of the run's files that q selects, from the
+// cursor q.After on, in pages of q.First (see Files), and yields each page.
+// It is the one loop over all pages: select-all, downloads of a whole
+// pattern and headless listings use it.
+//
+// A name is never yielded twice: a page holds only names no earlier page
+// held, so a server that repeats itself yields short or empty pages. The
+// walk ends after the last page, or after yielding an error: a request's
+// (as Files returns them, the context's included), or one wrapping
+// ErrCursorStuck when a page claims more but ends at a cursor already
+// sent. It sends no request after the loop body stops it.
+func (c *Client) FilePages(ctx context.Context, run RunRef, q FilesQuery) iter.Seq2[FilesPage, error] {
+	return func(yield func(FilesPage, error) bool) {
+		var trail CursorTrail
+		seen := map[string]struct{}{}
+		for {
+			page, err := c.Files(ctx, run, q)
+			if err == nil {
+				err = trail.Check(q.After, page)
+			}
+			if err != nil {
+				yield(FilesPage{}, err)
+				return
+			}
+			page.Files = DropSeen(page.Files, seen)
+			if !yield(page, nil) || !page.HasNextPage {
+				return
+			}
+			q.After = page.EndCursor
+		}
+	}
+}
 
 // ErrCursorStuck means the server claimed more pages but answered with a
 // page cursor that does not advance: the cursor it was sent, or one sent
