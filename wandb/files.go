@@ -12,43 +12,6 @@ import (
 	"time"
 )
 
-// Run returns the header of the run ref. An unknown project or run (W&B
-// answers null) is an error wrapping ErrRunNotFound. When the server sends
-// GraphQL errors along with the run, the info is returned with a
-// *GraphQLError whose Partial is set.
-func (c *Client) Run(ctx context.Context, ref RunRef) (RunInfo, error) {
-	if err := ref.check(); err != nil {
-		return RunInfo{}, err
-	}
-	var data struct {
-		Project *struct {
-			Run *struct {
-				ID          string   `json:"id"`
-				Name        string   `json:"name"`
-				DisplayName string   `json:"displayName"`
-				State       string   `json:"state"`
-				FileCount   optInt64 `json:"fileCount"`
-			} `json:"run"`
-		} `json:"project"`
-	}
-	gqlErr := c.graphql(ctx, opRunInfo, queryRunInfo, runVars(ref), &data)
-	if gqlErr != nil && !isPartial(gqlErr) {
-		return RunInfo{}, gqlErr
-	}
-	if data.Project == nil || data.Project.Run == nil {
-		return RunInfo{}, notFound(ref, gqlErr)
-	}
-	r := data.Project.Run
-	info := RunInfo{Ref: ref, DisplayName: r.DisplayName, State: r.State, FileCount: -1}
-	if r.Name != "" {
-		info.Ref.RunID = r.Name
-	}
-	if r.FileCount.ok {
-		info.FileCount = int(r.FileCount.v)
-	}
-	return info, gqlErr
-}
-
 // Files returns one page of the run's files: q.First files (DefaultPageSize
 // when 0) after the cursor q.After, limited to q.Names or to the LIKE
 // pattern q.Pattern (not both). Continue with After set to the page's
@@ -67,14 +30,9 @@ func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage
 	if err := ref.check(); err != nil {
 		return FilesPage{}, err
 	}
-	if q.First == 0 {
-		q.First = DefaultPageSize
-	}
-	if q.First < 1 || q.First > MaxPageSize {
-		return FilesPage{}, fmt.Errorf("page size %d is out of range: want 1 to %d", q.First, MaxPageSize)
-	}
-	if len(q.Names) > 0 && q.Pattern != "" {
-		return FilesPage{}, errors.New("querying files by both names and pattern is not supported: give one or the other")
+	q, err := q.checked()
+	if err != nil {
+		return FilesPage{}, err
 	}
 	var data filesData
 	gqlErr := c.graphql(ctx, opRunFiles, queryRunFiles, filesVars(ref, q), &data)
@@ -85,6 +43,20 @@ func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage
 		return FilesPage{}, notFound(ref, gqlErr)
 	}
 	return filesResult(data.Project.Run.Files, q.After, gqlErr)
+}
+
+// checked returns q with its page size defaulted, or why it cannot be sent.
+func (q FilesQuery) checked() (FilesQuery, error) {
+	if q.First == 0 {
+		q.First = DefaultPageSize
+	}
+	if q.First < 1 || q.First > MaxPageSize {
+		return q, fmt.Errorf("page size %d is out of range: want 1 to %d", q.First, MaxPageSize)
+	}
+	if len(q.Names) > 0 && q.Pattern != "" {
+		return q, errors.New("querying files by both names and pattern is not supported: give one or the other")
+	}
+	return q, nil
 }
 
 // filesResult is the page of conn, the answer to a request that sent the
