@@ -29,6 +29,9 @@ type Paging struct {
 	err       error
 	warning   string
 	pages     int
+	// retry is the last retry of the request in flight, when retrying.
+	retry    wandb.RetryEvent
+	retrying bool
 }
 
 // NewPaging returns paging that has not asked for its first page yet.
@@ -44,7 +47,7 @@ func (p *Paging) Restart() {
 // that was in flight when it was saved belongs to the past and is sent
 // again when needed.
 func (p *Paging) reopen(gen int) {
-	p.gen, p.inFlight = gen, false
+	p.gen, p.inFlight, p.retrying = gen, false, false
 }
 
 // Next marks a request for the next page in flight and returns it; ok is
@@ -75,7 +78,7 @@ func (p *Paging) Done(gen int, page wandb.FilesPage, err error) bool {
 	if gen != p.gen || !p.inFlight {
 		return false
 	}
-	p.inFlight = false
+	p.inFlight, p.retrying = false, false
 	if err == nil {
 		err = p.trail.Check(p.endCursor, page)
 	}
@@ -93,6 +96,20 @@ func (p *Paging) Done(gen int, page wandb.FilesPage, err error) bool {
 	p.hasNext = page.HasNextPage && page.EndCursor != ""
 	return true
 }
+
+// NoteRetry records that the request in flight of generation gen failed
+// a try and will be tried again (see wandb.WithRetryObserver). It returns
+// false, changing nothing, when no such request is in flight.
+func (p *Paging) NoteRetry(gen int, e wandb.RetryEvent) bool {
+	if gen != p.gen || !p.inFlight {
+		return false
+	}
+	p.retry, p.retrying = e, true
+	return true
+}
+
+// Retrying returns the last retry of the request in flight, if it had one.
+func (p Paging) Retrying() (wandb.RetryEvent, bool) { return p.retry, p.retrying }
 
 // Gen returns the current generation.
 func (p Paging) Gen() int { return p.gen }

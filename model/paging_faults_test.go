@@ -17,7 +17,7 @@ var faultRef = wandb.RunRef{Entity: "ent", Project: "proj", RunID: "run1"}
 
 // faultEnv starts the in-repo server with a run of 120 files and the
 // paging faults f, and returns a client of it.
-func faultEnv(t *testing.T, f wandbtest.PagingFaults) *wandb.Client {
+func faultEnv(t *testing.T, f wandbtest.PagingFaults) (*wandbtest.Server, *wandb.Client) {
 	t.Helper()
 	srv, err := wandbtest.Start(wandbtest.Options{})
 	if err != nil {
@@ -35,7 +35,7 @@ func faultEnv(t *testing.T, f wandbtest.PagingFaults) *wandb.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c
+	return srv, c
 }
 
 // drive runs b as the TUI does with no key pressed: it sends every page
@@ -66,7 +66,7 @@ func newFaultBrowser() *Browser {
 // TestBrowserEchoedCursorStops: an empty page that claims more and echoes
 // the cursor used to start a request loop with no key pressed.
 func TestBrowserEchoedCursorStops(t *testing.T) {
-	c := faultEnv(t, wandbtest.PagingFaults{EchoCursor: true})
+	_, c := faultEnv(t, wandbtest.PagingFaults{EchoCursor: true})
 	b := newFaultBrowser()
 	if n := drive(t, b, c, 20); n != 2 {
 		t.Fatalf("%d requests with no key pressed; want 2 (the first page, then the stuck one)", n)
@@ -79,7 +79,7 @@ func TestBrowserEchoedCursorStops(t *testing.T) {
 // TestBrowserStuckCursorStops: a full page whose cursor never advances
 // used to append the same rows again ("450 of 120 files loaded").
 func TestBrowserStuckCursorStops(t *testing.T) {
-	c := faultEnv(t, wandbtest.PagingFaults{StuckCursor: true})
+	_, c := faultEnv(t, wandbtest.PagingFaults{StuckCursor: true})
 	b := newFaultBrowser()
 	drive(t, b, c, 20)
 	if b.Loaded() != 50 || !errors.Is(b.Err(), wandb.ErrCursorStuck) {
@@ -93,7 +93,7 @@ func TestBrowserStuckCursorStops(t *testing.T) {
 // TestBrowserErrorsWithDataKept: a page that carries GraphQL errors with
 // its data used to be thrown away ("0 of 120 loaded").
 func TestBrowserErrorsWithDataKept(t *testing.T) {
-	c := faultEnv(t, wandbtest.PagingFaults{ErrorWithData: "storage backend degraded"})
+	_, c := faultEnv(t, wandbtest.PagingFaults{ErrorWithData: "storage backend degraded"})
 	b := newFaultBrowser()
 	drive(t, b, c, 20)
 	if b.Loaded() != 120 || b.Err() != nil || !b.AllLoaded() {
@@ -141,5 +141,34 @@ func TestListAppendDropsDuplicates(t *testing.T) {
 		if l.Loaded() != 1 {
 			t.Errorf("sort %v: after Clear a name loaded before was dropped", k)
 		}
+	}
+}
+
+// TestBrowserRetryVisible: while the server answers 503, the retries of
+// the request in flight are there to show, and the failure that ends them
+// names its cause first.
+func TestBrowserRetryVisible(t *testing.T) {
+	srv, c := faultEnv(t, wandbtest.PagingFaults{})
+	srv.SetFaults(wandbtest.GraphQL, wandbtest.Faults{ServerErrorEvery: 1})
+	b := newFaultBrowser()
+	req, _ := b.WantPage()
+	var seen []string
+	ctx := wandb.WithRetryObserver(context.Background(), func(e wandb.RetryEvent) {
+		if !b.NoteRetry(req.Gen, e) {
+			t.Errorf("retry %+v of the request in flight was refused", e)
+		}
+		r, ok := b.Retrying()
+		seen = append(seen, fmt.Sprintf("%d/%d %s %v", r.Attempt, r.Max, r.Cause, ok))
+	})
+	page, err := c.Files(ctx, b.Run.Ref, b.Query(req))
+	b.Receive(req.Gen, page, err)
+	if got := fmt.Sprint(seen); got != "[1/2 HTTP 503 true]" {
+		t.Errorf("retries seen %s; want [1/2 HTTP 503 true]", got)
+	}
+	if _, ok := b.Retrying(); ok || b.Err() == nil || !strings.HasPrefix(b.Err().Error(), "HTTP 503") {
+		t.Errorf("after the answer: retrying %v, err %v; want no retry and the cause first", ok, b.Err())
+	}
+	if b.NoteRetry(req.Gen, wandb.RetryEvent{}) {
+		t.Error("a retry was recorded with no request in flight")
 	}
 }
