@@ -20,6 +20,8 @@ type PageRequest struct {
 // until Retry, and answers from an older generation ignored. A page whose
 // cursor does not advance (wandb.ErrCursorStuck) is a failure, and the
 // warnings of pages that came with GraphQL errors are kept for display.
+// It holds the cursors of its generation in a map: use it by pointer (a
+// copy shares them), as Browser does.
 type Paging struct {
 	gen       int
 	inFlight  bool
@@ -109,24 +111,24 @@ func (p *Paging) NoteRetry(gen int, e wandb.RetryEvent) bool {
 }
 
 // Retrying returns the last retry of the request in flight, if it had one.
-func (p Paging) Retrying() (wandb.RetryEvent, bool) { return p.retry, p.retrying }
+func (p *Paging) Retrying() (wandb.RetryEvent, bool) { return p.retry, p.retrying }
 
 // Gen returns the current generation.
-func (p Paging) Gen() int { return p.gen }
+func (p *Paging) Gen() int { return p.gen }
 
 // InFlight reports whether a page request is outstanding.
-func (p Paging) InFlight() bool { return p.inFlight }
+func (p *Paging) InFlight() bool { return p.inFlight }
 
 // HasNext reports whether more pages may exist.
-func (p Paging) HasNext() bool { return p.hasNext }
+func (p *Paging) HasNext() bool { return p.hasNext }
 
 // Err returns the failure of the last request, if it failed.
-func (p Paging) Err() error { return p.err }
+func (p *Paging) Err() error { return p.err }
 
 // Warning returns the warnings of the latest page of this generation
 // that carried any (GraphQL errors sent along with its files), joined in
 // one line; "" when none did.
-func (p Paging) Warning() string { return p.warning }
+func (p *Paging) Warning() string { return p.warning }
 
 // Pages returns how many pages of this generation arrived.
-func (p Paging) Pages() int { return p.pages }
+func (p *Paging) Pages() int { return p.pages }
