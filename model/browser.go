@@ -68,6 +68,24 @@ func (b *Browser) Receive(gen int, page wandb.FilesPage, err error) bool {
 	return true
 }
 
+// ReceiveFirst records page (or err) as the answer to the first page
+// request, for a caller that fetched it together with the run's header
+// with the query of FirstQuery (wandb.Client.RunWithFiles). It returns
+// false, changing nothing, once a page was asked for.
+func (b *Browser) ReceiveFirst(page wandb.FilesPage, err error) bool {
+	if b.Pages() > 0 || b.Err() != nil {
+		return false
+	}
+	req, ok := b.Next()
+	if !ok {
+		return false
+	}
+	return b.Receive(req.Gen, page, err)
+}
+
+// FirstQuery returns the files query of the first page.
+func (b *Browser) FirstQuery() wandb.FilesQuery { return b.Query(PageRequest{}) }
+
 // SetServerFilter applies text as the server-side filter with the LIKE
 // pattern pattern (empty for none): the loaded rows are dropped, the local
 // narrowing cleared and paging restarts with a new generation.

@@ -172,3 +172,25 @@ func TestBrowserRetryVisible(t *testing.T) {
 		t.Error("a retry was recorded with no request in flight")
 	}
 }
+
+// TestBrowserReceiveFirst starts from the page RunWithFiles brought with
+// the run's header: the first page is not asked for again.
+func TestBrowserReceiveFirst(t *testing.T) {
+	srv, c := faultEnv(t, wandbtest.PagingFaults{})
+	b := NewBrowser(wandb.RunInfo{Ref: faultRef}, 50, "", nil)
+	b.SetHeight(200)
+	run, page, err := c.RunWithFiles(context.Background(), faultRef, b.FirstQuery())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Run = run
+	if !b.ReceiveFirst(page, err) || b.ReceiveFirst(page, err) {
+		t.Fatal("ReceiveFirst must take the first page once")
+	}
+	if n := drive(t, b, c, 20); n != 2 || b.Loaded() != 120 || !b.AllLoaded() || b.Total() != 120 {
+		t.Fatalf("%d more requests, loaded %d of %d; want 2 more, all 120", n, b.Loaded(), b.Total())
+	}
+	if n := srv.Stats().GraphQLRequests; n != 3 {
+		t.Errorf("%d requests in all, want 3 (run and first page in one)", n)
+	}
+}
