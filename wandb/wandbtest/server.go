@@ -53,9 +53,10 @@ type Server struct {
 	runs     map[string]*runData     // by entity/project/id
 	projects map[string]*projectData // by entity/project
 
-	faults       [3]faultState
-	pagingFaults atomic.Pointer[PagingFaults]
-	counters     counters
+	faults   [3]faultState
+	counters counters
+
+	pagingFaults atomic.Pointer[PagingFaults] // see faults_paging.go
 }
 
 // projectData is a project that holds at least one run.
