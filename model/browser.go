@@ -56,16 +56,35 @@ func (b *Browser) WantPage() (PageRequest, bool) {
 }
 
 // Receive records the answer to a page request; stale answers (of another
-// generation) are ignored and reported as false.
+// generation) are ignored and reported as false. A failed page (see
+// Paging.Done) adds no rows, and no name is added twice (see List.Append).
 func (b *Browser) Receive(gen int, page wandb.FilesPage, err error) bool {
 	if !b.Done(gen, page, err) {
 		return false
 	}
-	if err == nil {
+	if b.Err() == nil {
 		b.Append(page.Files)
 	}
 	return true
 }
+
+// ReceiveFirst records page (or err) as the answer to the first page
+// request, for a caller that fetched it together with the run's header
+// with the query of FirstQuery (wandb.Client.RunWithFiles). It returns
+// false, changing nothing, once a page was asked for.
+func (b *Browser) ReceiveFirst(page wandb.FilesPage, err error) bool {
+	if b.Pages() > 0 || b.Err() != nil {
+		return false
+	}
+	req, ok := b.Next()
+	if !ok {
+		return false
+	}
+	return b.Receive(req.Gen, page, err)
+}
+
+// FirstQuery returns the files query of the first page.
+func (b *Browser) FirstQuery() wandb.FilesQuery { return b.Query(PageRequest{}) }
 
 // SetServerFilter applies text as the server-side filter with the LIKE
 // pattern pattern (empty for none): the loaded rows are dropped, the local

@@ -5,9 +5,10 @@ import "github.com/wbfiles/wbfiles/wandb"
 // List is the loaded files in display order, narrowed by the text typed
 // in the filter line, with a cursor and the window of visible rows.
 type List struct {
-	files []wandb.File // every loaded file, in load order
-	order []int        // indices into files, sorted by sortKey
-	rows  []int        // order narrowed by needle (order itself when none)
+	files []wandb.File        // every loaded file, in load order
+	seen  map[string]struct{} // the names in files: none is loaded twice
+	order []int               // indices into files, sorted by sortKey
+	rows  []int               // order narrowed by needle (order itself when none)
 
 	sortKey SortKey
 	narrow  string
@@ -63,12 +64,18 @@ func (l *List) Needle() Needle { return l.needle }
 
 // Clear drops every loaded file, for a new query.
 func (l *List) Clear() {
-	l.files, l.order, l.rows = nil, nil, nil
+	l.files, l.order, l.rows, l.seen = nil, nil, nil, nil
 	l.cursor, l.offset = 0, 0
 }
 
-// Append adds a page of files. The cursor stays on the same file.
+// Append adds a page of files, but for those whose name is loaded
+// already (a server that repeats itself must not grow the list). The
+// cursor stays on the same file.
 func (l *List) Append(page []wandb.File) {
+	if l.seen == nil {
+		l.seen = make(map[string]struct{}, len(page))
+	}
+	page = wandb.DropSeen(page, l.seen)
 	if len(page) == 0 {
 		return
 	}

@@ -1,6 +1,10 @@
 package model
 
-import "github.com/wbfiles/wbfiles/wandb"
+import (
+	"strings"
+
+	"github.com/wbfiles/wbfiles/wandb"
+)
 
 // PageRequest is one page request the caller should send.
 type PageRequest struct {
@@ -13,14 +17,23 @@ type PageRequest struct {
 
 // Paging is the state machine of lazy cursor paging over one query: at
 // most one request in flight, none after the last page or after a failure
-// until Retry, and answers from an older generation ignored.
+// until Retry, and answers from an older generation ignored. A page whose
+// cursor does not advance (wandb.ErrCursorStuck) is a failure, and the
+// warnings of pages that came with GraphQL errors are kept for display.
+// It holds the cursors of its generation in a map: use it by pointer (a
+// copy shares them), as Browser does.
 type Paging struct {
 	gen       int
 	inFlight  bool
 	hasNext   bool
-	endCursor string
+	endCursor string // the cursor of the next request
+	trail     wandb.CursorTrail
 	err       error
+	warning   string
 	pages     int
+	// retry is the last retry of the request in flight, when retrying.
+	retry    wandb.RetryEvent
+	retrying bool
 }
 
 // NewPaging returns paging that has not asked for its first page yet.
@@ -36,7 +49,7 @@ func (p *Paging) Restart() {
 // that was in flight when it was saved belongs to the past and is sent
 // again when needed.
 func (p *Paging) reopen(gen int) {
-	p.gen, p.inFlight = gen, false
+	p.gen, p.inFlight, p.retrying = gen, false, false
 }
 
 // Next marks a request for the next page in flight and returns it; ok is
@@ -60,15 +73,23 @@ func (p *Paging) Retry() (PageRequest, bool) {
 }
 
 // Done records the answer to the request of generation gen. It returns
-// false, changing nothing, when the answer is stale.
+// false, changing nothing, when the answer is stale. A page whose end
+// cursor was sent before is recorded as a failure wrapping
+// wandb.ErrCursorStuck; check Err before using the page.
 func (p *Paging) Done(gen int, page wandb.FilesPage, err error) bool {
 	if gen != p.gen || !p.inFlight {
 		return false
 	}
-	p.inFlight = false
+	p.inFlight, p.retrying = false, false
+	if err == nil {
+		err = p.trail.Check(p.endCursor, page)
+	}
 	if err != nil {
 		p.err = err
 		return true
+	}
+	if len(page.Warnings) > 0 {
+		p.warning = strings.Join(page.Warnings, "; ")
 	}
 	p.pages++
 	p.endCursor = page.EndCursor
@@ -78,17 +99,36 @@ func (p *Paging) Done(gen int, page wandb.FilesPage, err error) bool {
 	return true
 }
 
+// NoteRetry records that the request in flight of generation gen failed
+// a try and will be tried again (see wandb.WithRetryObserver). It returns
+// false, changing nothing, when no such request is in flight.
+func (p *Paging) NoteRetry(gen int, e wandb.RetryEvent) bool {
+	if gen != p.gen || !p.inFlight {
+		return false
+	}
+	p.retry, p.retrying = e, true
+	return true
+}
+
+// Retrying returns the last retry of the request in flight, if it had one.
+func (p *Paging) Retrying() (wandb.RetryEvent, bool) { return p.retry, p.retrying }
+
 // Gen returns the current generation.
-func (p Paging) Gen() int { return p.gen }
+func (p *Paging) Gen() int { return p.gen }
 
 // InFlight reports whether a page request is outstanding.
-func (p Paging) InFlight() bool { return p.inFlight }
+func (p *Paging) InFlight() bool { return p.inFlight }
 
 // HasNext reports whether more pages may exist.
-func (p Paging) HasNext() bool { return p.hasNext }
+func (p *Paging) HasNext() bool { return p.hasNext }
 
 // Err returns the failure of the last request, if it failed.
-func (p Paging) Err() error { return p.err }
+func (p *Paging) Err() error { return p.err }
+
+// Warning returns the warnings of the latest page of this generation
+// that carried any (GraphQL errors sent along with its files), joined in
+// one line; "" when none did.
+func (p *Paging) Warning() string { return p.warning }
 
 // Pages returns how many pages of this generation arrived.
-func (p Paging) Pages() int { return p.pages }
+func (p *Paging) Pages() int { return p.pages }

@@ -12,43 +12,6 @@ import (
 	"time"
 )
 
-// Run returns the header of the run ref. An unknown project or run (W&B
-// answers null) is an error wrapping ErrRunNotFound. When the server sends
-// GraphQL errors along with the run, the info is returned with a
-// *GraphQLError whose Partial is set.
-func (c *Client) Run(ctx context.Context, ref RunRef) (RunInfo, error) {
-	if err := ref.check(); err != nil {
-		return RunInfo{}, err
-	}
-	var data struct {
-		Project *struct {
-			Run *struct {
-				ID          string   `json:"id"`
-				Name        string   `json:"name"`
-				DisplayName string   `json:"displayName"`
-				State       string   `json:"state"`
-				FileCount   optInt64 `json:"fileCount"`
-			} `json:"run"`
-		} `json:"project"`
-	}
-	gqlErr := c.graphql(ctx, opRunInfo, queryRunInfo, runVars(ref), &data)
-	if gqlErr != nil && !isPartial(gqlErr) {
-		return RunInfo{}, gqlErr
-	}
-	if data.Project == nil || data.Project.Run == nil {
-		return RunInfo{}, notFound(ref, gqlErr)
-	}
-	r := data.Project.Run
-	info := RunInfo{Ref: ref, DisplayName: r.DisplayName, State: r.State, FileCount: -1}
-	if r.Name != "" {
-		info.Ref.RunID = r.Name
-	}
-	if r.FileCount.ok {
-		info.FileCount = int(r.FileCount.v)
-	}
-	return info, gqlErr
-}
-
 // Files returns one page of the run's files: q.First files (DefaultPageSize
 // when 0) after the cursor q.After, limited to q.Names or to the LIKE
 // pattern q.Pattern (not both). Continue with After set to the page's
@@ -56,22 +19,20 @@ func (c *Client) Run(ctx context.Context, ref RunRef) (RunInfo, error) {
 //
 // Nulls the server sends are tolerated: a null sizeBytes gives SizeBytes
 // -1, a null url, md5, mimetype or updatedAt the zero value, an edge with a
-// null node is skipped, and a null endCursor is replaced by the last edge's
-// cursor (what the SDK continues from). When the server sends GraphQL errors
-// along with the page, the page is returned with a *GraphQLError whose
-// Partial is set.
+// null node is skipped, and a null or empty endCursor is replaced by the
+// last edge's cursor (what the SDK continues from); with no cursor at all
+// the page is the last.
+//
+// GraphQL errors the server sends along with the page are the page's
+// Warnings, with a nil error: the data is kept. A page that claims more
+// but ends at the cursor it was sent is an error wrapping ErrCursorStuck.
 func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage, error) {
 	if err := ref.check(); err != nil {
 		return FilesPage{}, err
 	}
-	if q.First == 0 {
-		q.First = DefaultPageSize
-	}
-	if q.First < 1 || q.First > MaxPageSize {
-		return FilesPage{}, fmt.Errorf("page size %d is out of range: want 1 to %d", q.First, MaxPageSize)
-	}
-	if len(q.Names) > 0 && q.Pattern != "" {
-		return FilesPage{}, errors.New("querying files by both names and pattern is not supported: give one or the other")
+	q, err := q.checked()
+	if err != nil {
+		return FilesPage{}, err
 	}
 	var data filesData
 	gqlErr := c.graphql(ctx, opRunFiles, queryRunFiles, filesVars(ref, q), &data)
@@ -81,11 +42,42 @@ func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage
 	if data.Project == nil || data.Project.Run == nil {
 		return FilesPage{}, notFound(ref, gqlErr)
 	}
-	conn := data.Project.Run.Files
+	return filesResult(data.Project.Run.Files, q.After, gqlErr)
+}
+
+// checked returns q with its page size defaulted, or why it cannot be sent.
+func (q FilesQuery) checked() (FilesQuery, error) {
+	if q.First == 0 {
+		q.First = DefaultPageSize
+	}
+	if q.First < 1 || q.First > MaxPageSize {
+		return q, fmt.Errorf("page size %d is out of range: want 1 to %d", q.First, MaxPageSize)
+	}
+	if len(q.Names) > 0 && q.Pattern != "" {
+		return q, errors.New("querying files by both names and pattern is not supported: give one or the other")
+	}
+	return q, nil
+}
+
+// filesResult is the page of conn, the answer to a request that sent the
+// cursor after, with the GraphQL errors that came beside it (gqlErr, a
+// partial *GraphQLError or nil) as its warnings. A null connection is no
+// page: its errors are the error. A cursor that does not advance is an
+// error wrapping ErrCursorStuck.
+func filesResult(conn *fileConnJSON, after string, gqlErr error) (FilesPage, error) {
 	if conn == nil {
 		return FilesPage{}, gqlErr
 	}
-	return conn.page(), gqlErr
+	page := conn.page()
+	var trail CursorTrail
+	if err := trail.Check(after, page); err != nil {
+		return FilesPage{}, err
+	}
+	var ge *GraphQLError
+	if errors.As(gqlErr, &ge) {
+		page.Warnings = ge.Messages
+	}
+	return page, nil
 }
 
 // page converts a files connection.
@@ -97,13 +89,14 @@ func (conn *fileConnJSON) page() FilesPage {
 		}
 	}
 	switch {
-	case conn.PageInfo.EndCursor != nil:
+	case conn.PageInfo.EndCursor != nil && *conn.PageInfo.EndCursor != "":
 		page.EndCursor = *conn.PageInfo.EndCursor
 	case len(conn.Edges) > 0:
 		page.EndCursor = decodeCursor(conn.Edges[len(conn.Edges)-1].Cursor)
-	default:
-		// Nothing to continue from: asking again would return this
-		// same page forever.
+	}
+	if page.EndCursor == "" {
+		// Nothing to continue from: asking again would return the
+		// first page.
 		page.HasNextPage = false
 	}
 	return page

@@ -376,8 +376,8 @@ func TestParseTime(t *testing.T) {
 }
 
 // TestPageFromJSON checks the conversion of answers the local server does
-// not send: a null endCursor (the last edge's cursor is used, JSON escapes
-// undone), no edges at all, null nodes.
+// not send: a null or empty endCursor (the last edge's cursor is used, JSON
+// escapes undone), no edges at all, null nodes.
 func TestPageFromJSON(t *testing.T) {
 	for _, tc := range []struct {
 		body   string
@@ -388,7 +388,9 @@ func TestPageFromJSON(t *testing.T) {
 		{`{"edges":[{"cursor":"a","node":{"name":"x"}},{"cursor":"YWJj","node":null}],"pageInfo":{"endCursor":null,"hasNextPage":true}}`, "YWJj", true, []string{"x"}},
 		{`{"edges":[{"cursor":"ab\/c\u002b","node":{"name":"x","sizeBytes":"12"}}],"pageInfo":{"hasNextPage":true}}`, "ab/c+", true, []string{"x"}},
 		{`{"edges":[{"cursor":"z","node":{"name":"x"}}],"pageInfo":{"endCursor":"e","hasNextPage":true}}`, "e", true, []string{"x"}},
+		{`{"edges":[{"cursor":"z","node":{"name":"x"}}],"pageInfo":{"endCursor":"","hasNextPage":true}}`, "z", true, []string{"x"}},
 		{`{"edges":[],"pageInfo":{"endCursor":null,"hasNextPage":true}}`, "", false, nil},
+		{`{"edges":[],"pageInfo":{"endCursor":"","hasNextPage":true}}`, "", false, nil},
 		{`{"edges":[{"cursor":"c","node":null}],"pageInfo":{"endCursor":null,"hasNextPage":false}}`, "c", false, nil},
 	} {
 		var conn fileConnJSON

@@ -35,7 +35,8 @@ type gqlRequest struct {
 // pointer). Errors:
 //   - context cancellation: the context's error, wrapped;
 //   - an HTTP error not retried: *HTTPError (ErrUnauthorized, ErrForbidden);
-//   - retries exhausted: *RetryError wrapping the last cause;
+//   - retries exhausted: a *RetryError wrapping the last cause, itself
+//     wrapped behind that cause in a few words ("connection refused: …");
 //   - GraphQL `errors`: *GraphQLError. When the answer also had data, out
 //     is filled and the error has Partial set, so a caller can use both.
 func (c *Client) graphql(ctx context.Context, op, query string, vars map[string]any, out any) error {
@@ -200,6 +201,9 @@ func (a *attempts) checkRetry(ctx context.Context, resp *http.Response, err erro
 		a.outOfTime = true
 		return false, errOutOfTime
 	}
+	if a.tries < a.c.retry.MaxAttempts { // else retryablehttp stops here
+		observeRetry(ctx, RetryEvent{Attempt: a.tries, Max: a.c.retry.MaxAttempts, Cause: a.c.retryCause(resp, err), Wait: a.wait})
+	}
 	return true, nil
 }
 
@@ -208,8 +212,9 @@ func (a *attempts) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Dur
 	return a.wait
 }
 
-// giveUp turns the last failure into a *RetryError wrapping its cause, or
-// into the plain cause when that was not retryable at all.
+// giveUp turns the last failure into a *RetryError wrapping its cause,
+// behind the cause in a few words (retryCause), or into the plain cause
+// when that was not retryable at all.
 func (a *attempts) giveUp(resp *http.Response, err error, tries int) (*http.Response, error) {
 	var last error
 	if resp != nil && a.lastErr == nil {
@@ -233,7 +238,9 @@ func (a *attempts) giveUp(resp *http.Response, err error, tries int) (*http.Resp
 	if !a.outOfTime && !a.lastRetryable {
 		return nil, last
 	}
-	return nil, &RetryError{Attempts: tries, Elapsed: time.Since(a.start), Last: last, OutOfTime: a.outOfTime}
+	// The cause comes first, so that a message cut to fit a line keeps it.
+	re := &RetryError{Attempts: tries, Elapsed: time.Since(a.start), Last: last, OutOfTime: a.outOfTime}
+	return nil, fmt.Errorf("%s: %w", a.c.retryCause(resp, a.lastErr), re)
 }
 
 // describe returns a transport error with the host in front. net/http

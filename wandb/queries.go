@@ -7,33 +7,29 @@ package wandb
 
 // Operation names, as sent in operationName.
 const (
-	opRunInfo  = "RunInfo"
-	opRunFiles = "GetRunFiles"
-	opViewer   = "Viewer"
+	opRunInfo      = "RunInfo"
+	opRunFiles     = "GetRunFiles"
+	opRunWithFiles = "RunWithFiles"
+	opViewer       = "Viewer"
 )
 
-// queryRunInfo reads a run's header. It is the SDK's GetRun query cut down
-// to the fields RunInfo holds.
-const queryRunInfo = `query RunInfo($name: String!, $project: String!, $entity: String!) {
-  project(name: $project, entityName: $entity) {
-    run(name: $name) {
+// runFields are the fields of a run that RunInfo holds: the SDK's GetRun
+// query cut down.
+const runFields = `
       id
       name
       displayName
       state
-      fileCount
-    }
-  }
-}`
+      fileCount`
 
-// queryRunFiles lists one page of a run's files. It is the SDK's
-// GetRunFiles with the edge cursor the SDK used to read (and still uses to
-// continue when endCursor is null); `names: []` (the default) means all
-// files.
-const queryRunFiles = `query GetRunFiles($project: String!, $entity: String!, $name: String!, $cursor: String, $perPage: Int = 50, $fileNames: [String] = [], $upload: Boolean = false, $pattern: String) {
-  project(name: $project, entityName: $entity) {
-    run(name: $name) {
-      fileCount
+// filesVarDefs declares the variables of filesField; filesVars fills them.
+// `names: []` (the default) means all files.
+const filesVarDefs = `$cursor: String, $perPage: Int = 50, $fileNames: [String] = [], $upload: Boolean = false, $pattern: String`
+
+// filesField is one page of a run's files: the SDK's GetRunFiles selection
+// with the edge cursor the SDK used to read (and still uses to continue
+// when endCursor is null).
+const filesField = `
       files(names: $fileNames, after: $cursor, first: $perPage, pattern: $pattern) {
         edges {
           cursor
@@ -52,7 +48,30 @@ const queryRunFiles = `query GetRunFiles($project: String!, $entity: String!, $n
           endCursor
           hasNextPage
         }
-      }
+      }`
+
+// queryRunInfo reads a run's header.
+const queryRunInfo = `query RunInfo($name: String!, $project: String!, $entity: String!) {
+  project(name: $project, entityName: $entity) {
+    run(name: $name) {` + runFields + `
+    }
+  }
+}`
+
+// queryRunFiles lists one page of a run's files, as the SDK's GetRunFiles.
+const queryRunFiles = `query GetRunFiles($project: String!, $entity: String!, $name: String!, ` + filesVarDefs + `) {
+  project(name: $project, entityName: $entity) {
+    run(name: $name) {
+      fileCount` + filesField + `
+    }
+  }
+}`
+
+// queryRunWithFiles is RunInfo and GetRunFiles in one request: the run's
+// header and one page of its files side by side.
+const queryRunWithFiles = `query RunWithFiles($name: String!, $project: String!, $entity: String!, ` + filesVarDefs + `) {
+  project(name: $project, entityName: $entity) {
+    run(name: $name) {` + runFields + filesField + `
     }
   }
 }`
@@ -70,9 +89,10 @@ const queryViewer = `query Viewer {
 // so tests (here and elsewhere) can validate them against a schema.
 func Queries() map[string]string {
 	return map[string]string{
-		opRunInfo:  queryRunInfo,
-		opRunFiles: queryRunFiles,
-		opViewer:   queryViewer,
+		opRunInfo:      queryRunInfo,
+		opRunFiles:     queryRunFiles,
+		opRunWithFiles: queryRunWithFiles,
+		opViewer:       queryViewer,
 	}
 }
 
@@ -81,7 +101,7 @@ func runVars(ref RunRef) map[string]any {
 	return map[string]any{"entity": ref.Entity, "project": ref.Project, "name": ref.RunID}
 }
 
-// filesVars returns the variables of GetRunFiles. Names are sent only when
+// filesVars returns the variables of GetRunFiles and RunWithFiles. Names are sent only when
 // given (W&B reads an empty list as "all files"), the pattern and the cursor
 // only when set; q.First must be normalized already.
 func filesVars(ref RunRef, q FilesQuery) map[string]any {

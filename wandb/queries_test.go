@@ -46,6 +46,9 @@ func TestQueryVariables(t *testing.T) {
 		{opRunFiles, filesVars(ref, FilesQuery{First: 1, After: "Y3Vyc29y"})},
 		{opRunFiles, filesVars(ref, FilesQuery{First: MaxPageSize, Names: []string{"a.txt", "b/c.json"}})},
 		{opRunFiles, filesVars(ref, FilesQuery{First: 7, After: "x", Pattern: `%.json`})},
+		{opRunWithFiles, filesVars(ref, FilesQuery{First: DefaultPageSize})},
+		{opRunWithFiles, filesVars(ref, FilesQuery{First: 3, Names: []string{"a.txt"}})},
+		{opRunWithFiles, filesVars(ref, FilesQuery{First: 9, Pattern: `%.json`})},
 	}
 	for _, tc := range cases {
 		doc, errs := gqlparser.LoadQueryWithRules(schema, Queries()[tc.op], nil)

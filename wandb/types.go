@@ -92,4 +92,9 @@ type FilesPage struct {
 	// EndCursor is the cursor to pass as After for the next page.
 	EndCursor   string
 	HasNextPage bool
+	// Warnings are the messages of GraphQL errors the server sent along
+	// with the page (a field it failed to resolve, say): the page is
+	// usable but may lack files or fields. They come here rather than as
+	// an error, so a caller that stops on an error keeps the data.
+	Warnings []string
 }

@@ -136,7 +136,7 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "tags":
 		return vList(stringList(r.Tags)), nil
 	case "files":
-		return rd.page(args)
+		return ec.s.files(ec, rd, args)
 	case "storageBytes":
 		return vInt(rd.total), nil
 	case "project":

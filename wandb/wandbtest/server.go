@@ -55,6 +55,8 @@ type Server struct {
 
 	faults   [3]faultState
 	counters counters
+
+	pagingFaults atomic.Pointer[PagingFaults] // see faults_paging.go
 }
 
 // projectData is a project that holds at least one run.
