@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,7 +111,11 @@ func TestCancelSlowDownloadAndRetry(t *testing.T) {
 	e := newEnv(t, run, testRetry)
 	e.srv.SetFaults(wandbtest.AllTargets&^wandbtest.GraphQL, wandbtest.Faults{BytesPerSecond: 128 << 10})
 	dest := t.TempDir()
-	r := New(e.c, Options{Dest: dest, Parallel: 1, Download: wandb.DownloadOptions{ProgressInterval: 20 * time.Millisecond}})
+	var reports atomic.Int64 // the caller's own Progress sees every report too
+	r := New(e.c, Options{Dest: dest, Parallel: 1, Download: wandb.DownloadOptions{
+		ProgressInterval: 20 * time.Millisecond,
+		Progress:         func(wandb.Progress) { reports.Add(1) },
+	}})
 	defer r.Close()
 
 	r.Add(e.files...) // model.bin first; small.txt waits its turn
@@ -122,8 +127,8 @@ func TestCancelSlowDownloadAndRetry(t *testing.T) {
 		return j.Done > 0 && j.Speed > 0
 	})
 	j := mustJob(t, r, "ckpt/model.bin")
-	if j.Progress.Name != "ckpt/model.bin" || j.Progress.Done != j.Done || j.Total != 4<<20 || j.ETA <= 0 {
-		t.Fatalf("running job %+v", j)
+	if j.Progress.Name != "ckpt/model.bin" || j.Progress.Done != j.Done || j.Total != 4<<20 || j.ETA <= 0 || reports.Load() < 2 {
+		t.Fatalf("running job %+v after %d reports", j, reports.Load())
 	}
 	if !r.Cancel("ckpt/model.bin") {
 		t.Fatal("Cancel of a running job reported nothing to cancel")
