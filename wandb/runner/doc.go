@@ -14,10 +14,11 @@
 // goroutine and never wait for a download; Wait blocks until nothing is
 // queued or running, Close cancels everything and waits for the
 // downloads' goroutines to return. A panic in a download fails its job,
-// not the program. Readers take
-// snapshots: Version and Changed say when something changed, Totals,
-// Len, Jobs (a window of the queue) and Lookup copy what a frame needs,
-// and Summary says what the downloads came to. PlanBatch and
+// not the program.
+//
+// Readers take snapshots: Version and Changed say when something changed,
+// Totals, Len, Jobs (a window of the queue) and Lookup copy what a frame
+// needs, and Summary says what the downloads came to. PlanBatch and
 // Runner.Plan decide whether a batch must be confirmed first or refused
 // for lack of space; a size the server gives that is negative or above
 // MaxFileSize counts as unknown, and sums saturate instead of wrapping.
