@@ -2,7 +2,6 @@ package wandb
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -159,48 +158,4 @@ func sampleHeap() func() int64 {
 		wg.Wait()
 		return peak
 	}
-}
-
-// BenchmarkDownloadMany downloads 1,000 small files (4–64 KiB) with 1 and
-// with 8 workers in each iteration, against a server adding 2 ms of latency
-// to each file request, and reports files/s for both and their ratio.
-//
-//	go test ./wandb -run '^$' -bench DownloadMany -benchmem -benchtime 2x
-func BenchmarkDownloadMany(b *testing.B) {
-	const n = 1000
-	specs := make([]wandbtest.FileSpec, n)
-	for i := range specs {
-		specs[i] = wandbtest.FileSpec{
-			Name: fmt.Sprintf("media/tables/part_%03d/table_%04d.json", i/100, i),
-			Size: 4<<10 + int64(i*7919)%(60<<10),
-		}
-	}
-	e := newDLEnv(b, specs...)
-	page, err := e.c.Files(context.Background(), RunRef{Entity: e.run.Entity, Project: e.run.Project, RunID: e.run.ID}, FilesQuery{First: MaxPageSize})
-	if err != nil || len(page.Files) != n {
-		b.Fatalf("listing: %d files, %v", len(page.Files), err)
-	}
-	files := page.Files
-	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{Latency: 2 * time.Millisecond})
-	run := func(parallel int) time.Duration {
-		dest := b.TempDir()
-		start := time.Now()
-		for _, r := range e.c.DownloadAll(context.Background(), files, dest, parallel, DownloadOptions{}) {
-			if r.Err != nil {
-				b.Fatal(r.Err)
-			}
-		}
-		d := time.Since(start)
-		os.RemoveAll(dest)
-		return d
-	}
-	var one, eight time.Duration
-	for b.Loop() {
-		one += run(1)
-		eight += run(8)
-	}
-	iters := float64(b.N)
-	b.ReportMetric(n*iters/one.Seconds(), "files/s-1")
-	b.ReportMetric(n*iters/eight.Seconds(), "files/s-8")
-	b.ReportMetric(one.Seconds()/eight.Seconds(), "ratio")
 }

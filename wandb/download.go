@@ -52,7 +52,7 @@ type Progress struct {
 // one file when DownloadOptions.ProgressInterval is zero.
 const DefaultProgressInterval = 200 * time.Millisecond
 
-// DownloadOptions tunes Download and DownloadAll. The zero value is usable.
+// DownloadOptions tunes Download. The zero value is usable.
 type DownloadOptions struct {
 	// Existing is the policy for a target that exists with other content.
 	Existing ExistingPolicy
@@ -60,8 +60,9 @@ type DownloadOptions struct {
 	// file while bytes are written, plus one final call (Done == Total ==
 	// the file's size) when the file is in place or found up to date; none
 	// after a failure. Calls for one file come one after another, from the
-	// goroutines of that download; DownloadAll makes calls for different
-	// files concurrently. It must return quickly (send on a channel, say).
+	// goroutines of that download; parallel downloads (wandb/runner) make
+	// calls for different files concurrently. It must return quickly (send
+	// on a channel, say).
 	Progress func(Progress)
 	// ProgressInterval is the least time between two progress calls for
 	// one file; zero means DefaultProgressInterval.

@@ -10,13 +10,18 @@
 // SpeedWindow), ETA and last wandb.Progress, and running Totals over all
 // jobs, kept up to date on every change so reading them costs O(1).
 //
-// Commands (Add, Cancel, CancelAll, Retry, RetryFailed, Close) may come
-// from any goroutine and never wait for a download. Readers take
-// snapshots: Version and Changed say when something changed, Totals,
-// Len, Jobs (a window of the queue) and Lookup copy what a frame needs,
-// and Summary says what the downloads came to. PlanBatch and
+// Commands (Add, Cancel, CancelAll, Retry, RetryFailed) may come from any
+// goroutine and never wait for a download; Wait blocks until nothing is
+// queued or running, Close cancels everything and waits for the
+// downloads' goroutines to return. A panic in a download fails its job,
+// not the program.
+//
+// Readers take snapshots: Version and Changed say when something changed,
+// Totals, Len, Jobs (a window of the queue) and Lookup copy what a frame
+// needs, and Summary says what the downloads came to. PlanBatch and
 // Runner.Plan decide whether a batch must be confirmed first or refused
-// for lack of space.
+// for lack of space; a size the server gives that is negative or above
+// MaxFileSize counts as unknown, and sums saturate instead of wrapping.
 //
 // The package imports nothing from Bubble Tea and is tested with the real
 // client against the in-repo server (wandbtest) over HTTP.

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -157,6 +158,7 @@ type probe struct {
 	mu        sync.Mutex
 	now, peak int
 	calls     map[string]int
+	order     []string // names in the order their downloads started
 }
 
 func (p *probe) Download(ctx context.Context, f wandb.File, dest string, opts wandb.DownloadOptions) (wandb.DownloadResult, error) {
@@ -167,6 +169,7 @@ func (p *probe) Download(ctx context.Context, f wandb.File, dest string, opts wa
 		p.calls = map[string]int{}
 	}
 	p.calls[f.Name]++
+	p.order = append(p.order, f.Name)
 	p.mu.Unlock()
 	defer func() {
 		p.mu.Lock()
@@ -185,4 +188,11 @@ func (p *probe) stats() (now, peak int, calls map[string]int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.now, p.peak, maps.Clone(p.calls)
+}
+
+// started returns the names in the order their downloads started.
+func (p *probe) started() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.order)
 }

@@ -53,7 +53,7 @@ const UnknownETA time.Duration = -1
 // never changes once handed out.
 type Job struct {
 	Name  string     // the run's file name, the job's key
-	Index int        // the job's place in the list (see Runner.Jobs), for good
+	Index int        // the job's place in the list (see Runner.Jobs), fixed for its life
 	File  wandb.File // the listing the job downloads (the latest one added)
 	State State
 	// Attempt counts the starts of the job; every start bumps it.

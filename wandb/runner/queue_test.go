@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -192,7 +193,7 @@ func TestQueueKeepsLastProgress(t *testing.T) {
 	j := q.start(t0)
 	p := wandb.Progress{Name: "p", Done: 40, Total: 100}
 	q.progressed(j, 1, p, t0)
-	if got := j.snapshot().Progress; got != p {
+	if got := j.snapshot().Progress; !reflect.DeepEqual(got, p) {
 		t.Fatalf("Progress = %+v, want %+v", got, p)
 	}
 }

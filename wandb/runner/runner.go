@@ -116,9 +116,10 @@ func (r *Runner) addLocked(files []wandb.File) int {
 }
 
 // Cancel cancels the job of the file called name when it is queued (it
-// leaves the line) or running (its download stops; the engine keeps the
-// partial file for a retry to resume). It reports whether the job was
-// active.
+// leaves the line) or running (it is Cancelled at once and its download's
+// context ends; the engine keeps the partial file for a retry to resume,
+// and the next queued job starts once the engine has returned). It
+// reports whether the job was active.
 func (r *Runner) Cancel(name string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -110,7 +111,11 @@ func TestCancelSlowDownloadAndRetry(t *testing.T) {
 	e := newEnv(t, run, testRetry)
 	e.srv.SetFaults(wandbtest.AllTargets&^wandbtest.GraphQL, wandbtest.Faults{BytesPerSecond: 128 << 10})
 	dest := t.TempDir()
-	r := New(e.c, Options{Dest: dest, Parallel: 1, Download: wandb.DownloadOptions{ProgressInterval: 20 * time.Millisecond}})
+	var reports atomic.Int64 // the caller's own Progress sees every report too
+	r := New(e.c, Options{Dest: dest, Parallel: 1, Download: wandb.DownloadOptions{
+		ProgressInterval: 20 * time.Millisecond,
+		Progress:         func(wandb.Progress) { reports.Add(1) },
+	}})
 	defer r.Close()
 
 	r.Add(e.files...) // model.bin first; small.txt waits its turn
@@ -122,8 +127,8 @@ func TestCancelSlowDownloadAndRetry(t *testing.T) {
 		return j.Done > 0 && j.Speed > 0
 	})
 	j := mustJob(t, r, "ckpt/model.bin")
-	if j.Progress.Name != "ckpt/model.bin" || j.Progress.Done != j.Done || j.Total != 4<<20 || j.ETA <= 0 {
-		t.Fatalf("running job %+v", j)
+	if j.Progress.Name != "ckpt/model.bin" || j.Progress.Done != j.Done || j.Total != 4<<20 || j.ETA <= 0 || reports.Load() < 2 {
+		t.Fatalf("running job %+v after %d reports", j, reports.Load())
 	}
 	if !r.Cancel("ckpt/model.bin") {
 		t.Fatal("Cancel of a running job reported nothing to cancel")
@@ -176,6 +181,9 @@ func TestCancelQueuedDropsIt(t *testing.T) {
 	waitIdle(t, r)
 	if _, _, calls := p.stats(); calls[last] != 0 || len(calls) != 2 {
 		t.Fatalf("engine calls %v: the cancelled queued file must not start", calls)
+	}
+	if got := p.started(); len(got) != 2 || got[0] != e.files[0].Name || got[1] != e.files[1].Name {
+		t.Fatalf("engine started %v; want the files in the order added", got)
 	}
 	if tot := r.Totals(); tot.Done != 2 || tot.Cancelled != 1 {
 		t.Fatalf("totals %+v", tot)
@@ -412,5 +420,67 @@ func TestVersionAndChanged(t *testing.T) {
 	v := r.Version()
 	if r.Cancel(e.files[0].Name) || r.Version() != v {
 		t.Fatal("a command that changed nothing changed the version")
+	}
+}
+
+// Commands from many goroutines at once, while downloads run and a reader
+// takes snapshots: the limit holds, the counts add up, and every job that
+// says Done has its exact bytes on disk.
+func TestCommandsFromManyGoroutines(t *testing.T) {
+	e := newEnv(t, manyRun("storm", 120), testRetry)
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{Latency: time.Millisecond})
+	dest := t.TempDir()
+	p := &probe{Downloader: e.c}
+	r := New(p, Options{Dest: dest, Parallel: 4})
+	defer r.Close()
+
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 300 {
+				f := e.files[(i*7+g*31)%len(e.files)]
+				switch i % 5 {
+				case 0, 1:
+					r.Add(f)
+				case 2:
+					r.Cancel(f.Name)
+				case 3:
+					r.Retry(f.Name)
+				case 4:
+					r.Jobs(i%len(e.files), 20)
+					r.Totals()
+				}
+			}
+		})
+	}
+	wg.Go(func() { // a UI frame loop
+		for range 50 {
+			select {
+			case <-r.Changed():
+			case <-time.After(5 * time.Second):
+				return
+			}
+			if tot := r.Totals(); tot.Running > 4 {
+				t.Errorf("%d running", tot.Running)
+			}
+		}
+	})
+	wg.Wait()
+	r.Add(e.files...) // whatever was cancelled or never added
+	waitIdle(t, r)
+
+	if _, peak, _ := p.stats(); peak > 4 {
+		t.Fatalf("%d downloads at once", peak)
+	}
+	tot := r.Totals()
+	if tot.Files != len(e.files) || tot.Done+tot.UpToDate != len(e.files) || tot.Finished() != tot.Files {
+		t.Fatalf("totals %+v; summary %s", tot, r.Summary())
+	}
+	specs := map[string]int{}
+	for i, s := range e.run.Files {
+		specs[s.Name] = i
+	}
+	for _, j := range r.Jobs(0, r.Len()) {
+		checkOnDisk(t, dest, e.run.Files[specs[j.Name]])
 	}
 }

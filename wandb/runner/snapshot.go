@@ -6,7 +6,8 @@ func (r *Runner) Version() uint64 { return r.version.Load() }
 
 // Changed returns a channel that receives a value when something changed
 // since the last receive; changes in between are coalesced into one
-// signal, and the runner never waits for a reader.
+// signal, and the runner never waits for a reader. It is meant for one
+// reader (a UI's frame loop); others can compare Version.
 func (r *Runner) Changed() <-chan struct{} { return r.changed }
 
 // Totals returns the overall figures, in O(1).

@@ -1,15 +1,23 @@
 package runner
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dustin/go-humanize"
 )
 
-// Failure is a failed file and why it failed (the engine's words).
+// Failure is a failed file and why it failed.
 type Failure struct {
-	Name, Reason string
+	Name string
+	// Reason is the engine's words, in full.
+	Reason string
+	// Cause is Reason without the file's name and path (or, for an md5
+	// mismatch, without the digests), so files that failed the same way
+	// share it: "cannot write …: no space left on device".
+	Cause string
 }
 
 // Summary is what the downloads came to.
@@ -48,7 +56,7 @@ func (r *Runner) Summary() Summary {
 			}
 			s.UpToDate++
 		case Failed:
-			s.Failed = append(s.Failed, Failure{Name: j.Name, Reason: j.Reason()})
+			s.Failed = append(s.Failed, Failure{Name: j.Name, Reason: j.Reason(), Cause: causeOf(j.Err, j.Name, j.Path)})
 		case Cancelled:
 			s.Cancelled++
 		default:
@@ -65,17 +73,20 @@ func (s Summary) Empty() bool {
 
 // Bounds of the summary text, whatever the number of failures.
 const (
-	summaryFailures = 5   // failures listed one by one
-	summaryName     = 60  // runes of a listed name
-	summaryReason   = 160 // runes of a listed reason
+	summaryCauses = 5   // causes listed, most frequent first
+	summaryNames  = 3   // names listed per cause
+	summaryName   = 48  // runes of a listed name
+	summaryCause  = 160 // runes of a listed cause
 )
 
 // String returns the summary as a few lines of plain text (no trailing
 // newline), or "" when there were no downloads: a sentence with the
-// counts, then up to five failures as "failed: <reason>: <name>", long
-// names and reasons shortened in the middle, then "… and N more failures".
-// Names and reasons come from the server and are sanitized: the text is
-// safe to print on a terminal.
+// counts, then the failures grouped by cause, most frequent first, as
+// "<n> failed: <cause>: <name>, <name>, <name> and <k> more", long causes
+// and names shortened in the middle, at most five causes and then
+// "… and <n> more failures". Its length is bounded whatever the number of
+// failures. Names and causes come from the server and are sanitized: the
+// text is safe to print on a terminal.
 func (s Summary) String() string {
 	if s.Empty() {
 		return ""
@@ -96,14 +107,53 @@ func (s Summary) String() string {
 		}
 	}
 	b.WriteByte('.')
-	for i, f := range s.Failed {
-		if i == summaryFailures {
-			fmt.Fprintf(&b, "\n  … and %s more failures", humanize.Comma(int64(len(s.Failed)-i)))
-			break
+	groups := groupByCause(s.Failed)
+	listed := 0
+	for _, g := range groups[:min(len(groups), summaryCauses)] {
+		fmt.Fprintf(&b, "\n  %s failed: %s: ", humanize.Comma(int64(g.n)), shortenMiddle(printable(g.cause), summaryCause))
+		for i, name := range g.names {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(shortenMiddle(printable(name), summaryName))
 		}
-		fmt.Fprintf(&b, "\n  failed: %s: %s",
-			shortenMiddle(printable(f.Reason), summaryReason),
-			shortenMiddle(printable(f.Name), summaryName))
+		if more := g.n - len(g.names); more > 0 {
+			fmt.Fprintf(&b, " and %s more", humanize.Comma(int64(more)))
+		}
+		listed += g.n
+	}
+	if rest := len(s.Failed) - listed; rest > 0 {
+		fmt.Fprintf(&b, "\n  … and %s more failures", humanize.Comma(int64(rest)))
 	}
 	return b.String()
+}
+
+// causeGroup is the failures of one cause: how many, and the first few
+// names.
+type causeGroup struct {
+	cause string
+	n     int
+	names []string
+}
+
+// groupByCause groups failures by Cause (Reason when Cause is empty), most
+// frequent first (ties in order of first appearance).
+func groupByCause(failures []Failure) []*causeGroup {
+	var groups []*causeGroup
+	byCause := map[string]*causeGroup{}
+	for _, f := range failures {
+		cause := cmp.Or(f.Cause, f.Reason)
+		g := byCause[cause]
+		if g == nil {
+			g = &causeGroup{cause: cause}
+			byCause[cause] = g
+			groups = append(groups, g)
+		}
+		g.n++
+		if len(g.names) < summaryNames {
+			g.names = append(g.names, f.Name)
+		}
+	}
+	slices.SortStableFunc(groups, func(a, b *causeGroup) int { return cmp.Compare(b.n, a.n) })
+	return groups
 }

@@ -1,8 +1,10 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"unicode/utf8"
 
@@ -38,7 +40,7 @@ func TestSummary(t *testing.T) {
 		t.Fatalf("summary %+v", s)
 	}
 	want := "2 files downloaded (2.0 KiB), 1 skipped (up to date), 1 failed, 1 not finished.\n" +
-		"  failed: unsafe file name \"../evil\": bad: f003"
+		"  1 failed: unsafe file name \"../evil\": bad: f003"
 	if got := s.String(); got != want {
 		t.Fatalf("summary text:\n%s\nwant:\n%s", got, want)
 	}
@@ -81,37 +83,68 @@ func TestSummaryStringIsPrintable(t *testing.T) {
 		}
 	}
 	if !utf8.ValidString(text) || strings.Count(text, "\n") != 1 ||
-		!strings.Contains(text, "failed: server said ?]0;pwned? bye ??: evil?[2J??31m??.bin") {
+		!strings.Contains(text, "1 failed: server said ?]0;pwned? bye ??: evil?[2J??31m??.bin") {
 		t.Fatalf("summary %q", text)
 	}
 }
 
-// 20,000 failures print a few lines, not 20,000 names; long names and
-// reasons are shortened in the middle, keeping both ends.
+// 20,000 failures print a few lines, not 20,000 names: grouped by cause,
+// most frequent first, a few names each, shortened in the middle.
 func TestSummaryStringIsBounded(t *testing.T) {
-	var s Summary
-	long := strings.Repeat("deep/", 100) + "ckpt.pt"
-	for i := range 20_000 {
-		s.Failed = append(s.Failed, Failure{
-			Name:   fmt.Sprintf("%s.%05d", long, i),
-			Reason: "cannot write: " + strings.Repeat("ü", 1000) + ": no space left on device",
-		})
+	long := strings.Repeat("deep/", 30)
+	files := make([]wandb.File, 20_010)
+	for i := range files {
+		files[i] = wandb.File{Name: fmt.Sprintf("%sckpt_%05d.pt", long, i), SizeBytes: 10}
 	}
+	s := summaryOf(files, func(q *queue, st []*job) {
+		for i, j := range st {
+			path := "/data/dest/" + j.Name
+			err := fmt.Errorf("cannot write %s: %w", path, syscall.ENOSPC)
+			if i >= 20_000 { // ten files failing each their own way
+				err = fmt.Errorf("downloading %s: odd failure %d", j.Name, i)
+			}
+			q.finished(j, 1, wandb.DownloadResult{Name: j.Name, Path: path}, err, t0)
+		}
+	})
 	text := s.String()
 	lines := strings.Split(text, "\n")
-	if len(text) > 3000 || len(lines) != 2+summaryFailures {
-		t.Fatalf("%d bytes in %d lines for 20,000 failures", len(text), len(lines))
+	if len(text) > 2000 || len(lines) != 2+summaryCauses {
+		t.Fatalf("%d bytes in %d lines for 20,010 failures:\n%s", len(text), len(lines), text)
 	}
-	if !strings.HasPrefix(lines[0], "0 files downloaded (0 B), 20,000 failed.") || lines[len(lines)-1] != "  … and 19,995 more failures" {
+	if lines[0] != "0 files downloaded (0 B), 20,010 failed." || lines[len(lines)-1] != "  … and 6 more failures" {
 		t.Fatalf("first and last lines:\n%s\n%s", lines[0], lines[len(lines)-1])
 	}
 	first := lines[1]
-	if !strings.HasPrefix(first, "  failed: cannot write: üü") || !strings.Contains(first, "no space left on device: deep/") ||
-		!strings.HasSuffix(first, "ckpt.pt.00000") || !strings.Contains(first, "…") || !utf8.ValidString(first) {
-		t.Fatalf("first failure line: %q", first)
+	if !strings.HasPrefix(first, "  20,000 failed: cannot write …: no space left on device: deep/deep/") ||
+		!strings.HasSuffix(first, "ckpt_00002.pt and 19,997 more") || strings.Count(first, "…") != 4 {
+		t.Fatalf("first cause line: %q", first)
 	}
-	if n := utf8.RuneCountInString(first); n > summaryName+summaryReason+20 {
-		t.Fatalf("a failure line of %d runes", n)
+	if !strings.HasPrefix(lines[2], "  1 failed: downloading …: odd failure 20000: deep/") {
+		t.Fatalf("second cause line: %q", lines[2])
+	}
+	for _, line := range lines {
+		if !utf8.ValidString(line) || utf8.RuneCountInString(line) > summaryCause+summaryNames*(summaryName+2)+40 {
+			t.Fatalf("line of %d runes: %q", utf8.RuneCountInString(line), line)
+		}
+	}
+}
+
+func TestCauseOf(t *testing.T) {
+	for _, tc := range []struct {
+		err        error
+		name, path string
+		want       string
+	}{
+		{nil, "x", "", ""},
+		{fmt.Errorf("%w for /d/x.bin: expected A, got B; the file was not put in place", wandb.ErrChecksum), "x.bin", "/d/x.bin", "md5 checksum mismatch (not put in place)"},
+		{errors.New("download of model.bin cancelled"), "model.bin", "", "download of … cancelled"},
+		// A name inside a longer word stays; a short name is left alone.
+		{errors.New("cannot download model.bin.old: model.bin"), "model.bin", "", "cannot download model.bin.old: …"},
+		{errors.New("cannot download a: the server gave neither a url"), "a", "", "cannot download a: the server gave neither a url"},
+	} {
+		if got := causeOf(tc.err, tc.name, tc.path); got != tc.want {
+			t.Errorf("causeOf(%v) = %q, want %q", tc.err, got, tc.want)
+		}
 	}
 }
 
