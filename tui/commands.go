@@ -39,14 +39,45 @@ type localStateCheckedMsg struct {
 	err   error
 }
 
+// pageRetryMsg says the page request of generation gen is being retried
+// (the server is down, busy or slow); next waits for its next event.
+type pageRetryMsg struct {
+	gen   int
+	event wandb.RetryEvent
+	next  tea.Cmd
+}
+
 // fetchPage asks src for one page; its inputs are copies, so the command
-// never touches the model.
+// never touches the model. While the client retries, each retry comes
+// first as a pageRetryMsg, so the list can say so instead of spinning.
 func fetchPage(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
-		defer cancel()
-		page, err := src.Files(ctx, run, q)
-		return pageFetchedMsg{gen: gen, page: page, err: err}
+		events := make(chan tea.Msg, 4)
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+			defer cancel()
+			ctx = wandb.WithRetryObserver(ctx, func(e wandb.RetryEvent) {
+				select {
+				case events <- pageRetryMsg{gen: gen, event: e}:
+				default: // the UI is behind: it sees the next one
+				}
+			})
+			page, err := src.Files(ctx, run, q)
+			events <- pageFetchedMsg{gen: gen, page: page, err: err}
+		}()
+		return awaitPage(events)()
+	}
+}
+
+// awaitPage waits for the next event of a page request.
+func awaitPage(events chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg := <-events
+		if r, ok := msg.(pageRetryMsg); ok {
+			r.next = awaitPage(events)
+			return r
+		}
+		return msg
 	}
 }
 

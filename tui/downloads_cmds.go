@@ -93,23 +93,20 @@ type matchingFetchedMsg struct {
 
 // fetchAllMatching lists every file of run that matches q's Pattern or
 // Names, all pages in the largest size the API allows, in the background,
-// only on the user's explicit request.
+// only on the user's explicit request. The client's page walker stops on a
+// cursor that does not advance and never yields a name twice.
 func fetchAllMatching(ctx context.Context, src Source, run wandb.RunRef, q wandb.FilesQuery, what string, gen int) tea.Cmd {
 	q.First, q.After = wandb.MaxPageSize, ""
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		var files []wandb.File
-		for {
-			page, err := src.Files(ctx, run, q)
+		for page, err := range src.FilePages(ctx, run, q) {
 			if err != nil {
 				return matchingFetchedMsg{gen: gen, what: what, files: files, err: err}
 			}
 			files = append(files, page.Files...)
-			if !page.HasNextPage || page.EndCursor == "" {
-				return matchingFetchedMsg{gen: gen, what: what, files: files}
-			}
-			q.After = page.EndCursor
 		}
+		return matchingFetchedMsg{gen: gen, what: what, files: files}
 	}
 }

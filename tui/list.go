@@ -224,7 +224,14 @@ func (l listView) statusView(status string, endShown bool) string {
 	case status != "":
 		return s.Status.Render(termtext.Fit(status, l.width))
 	case l.b.InFlight():
-		return l.spinner.View() + s.Subtle.Render(termtext.Fit(" loading more files…", l.width-1))
+		text := " loading more files…"
+		if r, ok := l.b.Retrying(); ok {
+			// Cause first: it is what a narrow line must keep.
+			text = fmt.Sprintf(" %s: retrying (%d/%d)…", r.Cause, r.Attempt, r.Max)
+		}
+		return l.spinner.View() + s.Subtle.Render(termtext.Fit(text, l.width-1))
+	case l.b.Warning() != "":
+		return s.Error.Render(termtext.Fit("! the server warned: "+termtext.Line(l.b.Warning()), l.width))
 	case l.b.AllLoaded() && l.b.Len() > 0 && endShown:
 		return s.Subtle.Render(termtext.Fit("end of list", l.width))
 	}

@@ -15,38 +15,6 @@ import (
 	"github.com/wbfiles/wbfiles/wandb/runner"
 )
 
-// Options configure the program.
-type Options struct {
-	// Source lists and previews files; normally a *wandb.Client.
-	Source Source
-	// Run is the run to browse, as the client returned it.
-	Run wandb.RunInfo
-	// FirstPage, when set, is the first page of files, fetched with the
-	// run's header in one request: the list shows it at once.
-	FirstPage *wandb.FilesPage
-	// Dest is the download folder shown in the header and the detail view.
-	Dest string
-	// PageSize is the number of files per page request (default 50).
-	PageSize int
-	// Pattern (a LIKE pattern) or Names is the initial server filter.
-	Pattern string
-	Names   []string
-	// Downloader, when set, turns on selection and downloads (space, a, A,
-	// c/x, d, tab); normally the same *wandb.Client as Source.
-	Downloader Downloader
-	// Parallel is how many files download at once (runner.DefaultParallel
-	// when 0).
-	Parallel int
-	// Existing is the policy for a local file with other content
-	// (--overwrite chooses wandb.Overwrite).
-	Existing wandb.ExistingPolicy
-	// Now is the clock for relative times; nil means time.Now.
-	Now func() time.Time
-	// Dark is the initial background assumption until the terminal
-	// answers tea.RequestBackgroundColor.
-	Dark bool
-}
-
 // Model is the root Bubble Tea model: a small state machine that routes
 // messages to its children and switches views. Answers to commands go to
 // whoever asked whatever the view; keys go to an open question first, then
@@ -87,9 +55,7 @@ func New(opts Options) *Model {
 	c := common{styles: DefaultStyles(opts.Dark), keys: keymap.Default(), now: opts.Now}
 	b := model.NewBrowser(opts.Run, opts.PageSize, opts.Pattern, opts.Names)
 	if opts.FirstPage != nil {
-		if req, ok := b.WantPage(); ok {
-			b.Receive(req.Gen, *opts.FirstPage, nil)
-		}
+		b.ReceiveFirst(*opts.FirstPage, nil)
 	}
 	dl := &downloads{src: opts.Source, ref: opts.Run.Ref, dest: opts.Dest, sel: &model.Selection{}}
 	m := &Model{
@@ -144,6 +110,10 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		m.resize()
 	case pageFetchedMsg:
 		return m.pageFetched(msg)
+	case pageRetryMsg:
+		// The request goes on; its next event is awaited.
+		m.browser.NoteRetry(msg.gen, msg.event)
+		return msg.next
 	case previewFetchedMsg:
 		m.previews.put(msg)
 		m.detail, _ = m.detail.Update(msg)

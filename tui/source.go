@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"iter"
 
 	"github.com/wbfiles/wbfiles/wandb"
 )
@@ -11,6 +12,8 @@ import (
 // on the client's construction.
 type Source interface {
 	Files(ctx context.Context, run wandb.RunRef, q wandb.FilesQuery) (wandb.FilesPage, error)
+	// FilePages walks every page of q (select-all on the server).
+	FilePages(ctx context.Context, run wandb.RunRef, q wandb.FilesQuery) iter.Seq2[wandb.FilesPage, error]
 	Preview(ctx context.Context, f wandb.File, max int64) ([]byte, bool, error)
 }
 

@@ -498,3 +498,41 @@ func TestCursorMarkerWithoutAttributes(t *testing.T) {
 		t.Fatalf("the marked row is %d cells wide", got)
 	}
 }
+
+// TestRetriesAndWarningsShow checks that a page request being retried
+// says so with its cause (it spun silently for minutes before), and that
+// GraphQL errors beside a page's data keep the rows and show as a warning.
+func TestRetriesAndWarningsShow(t *testing.T) {
+	srv, c := newServer(t, numberedRun("r1", 30))
+	info := openRun(t, c, "ent/proj/r1")
+	srv.SetFaults(wandbtest.GraphQL, wandbtest.Faults{ServerErrorEvery: 1})
+	d := newDriver(t, c, info, Options{}, 100, 30)
+	var first tea.Msg
+	for i, msg := range d.inbox {
+		if _, ok := msg.(pageRetryMsg); ok {
+			first = msg
+			d.inbox = append(d.inbox[:i:i], d.inbox[i+1:]...)
+			break
+		}
+	}
+	if first == nil {
+		t.Fatalf("no retry event from the first page request: %v", d.inbox)
+	}
+	d.update(first)
+	if s := d.screen(); !strings.Contains(s, "HTTP 503: retrying (1/") {
+		t.Fatalf("a retrying page request does not say so:\n%s", s)
+	}
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "could not load files") {
+		t.Fatalf("the failed request shows no error:\n%s", s)
+	}
+
+	srv.SetFaults(wandbtest.GraphQL, wandbtest.Faults{})
+	srv.SetPagingFaults(wandbtest.PagingFaults{ErrorWithData: "storage backend degraded"})
+	d = newDriver(t, c, info, Options{}, 100, 30)
+	d.settle()
+	s := d.screen()
+	if !strings.Contains(s, "30 of 30 files loaded") || !strings.Contains(s, "the server warned: storage backend degraded") {
+		t.Fatalf("a page with errors beside its data:\n%s", s)
+	}
+}

@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
 )
 
 // TestStartWiresDownloads checks that --dest, --parallel and --overwrite
@@ -64,4 +66,25 @@ func TestMainDownloadsAndPrintsSummary(t *testing.T) {
 	if !strings.HasSuffix(out, "1 file downloaded (1 B).\n") {
 		t.Fatalf("output does not end with the summary: %q", out[max(len(out)-200, 0):])
 	}
+}
+
+// TestStartupOneRoundTrip checks that the run's header and the first page
+// of files come in one GraphQL request, and that the list shows its rows
+// with no other request: launch to first rows costs one request's latency.
+func TestStartupOneRoundTrip(t *testing.T) {
+	srv := startServer(t)
+	srv.SetFaults(wandbtest.GraphQL, wandbtest.Faults{Latency: 50 * time.Millisecond})
+	start := time.Now()
+	p := startOnPipe(t, []string{"--dest", t.TempDir(), "ent/proj/run1"},
+		map[string]string{"WANDB_BASE_URL": srv.URL(), "WANDB_API_KEY": testKey}, nil)
+	p.waitForText(t, "a.txt")
+	elapsed := time.Since(start)
+	if n := srv.Stats().GraphQLRequests; n != 1 {
+		t.Fatalf("%d GraphQL requests before the first rows showed; want 1", n)
+	}
+	// Two sequential requests would take 100 ms at least.
+	if elapsed >= 2*50*time.Millisecond+500*time.Millisecond {
+		t.Logf("first rows after %v (a loaded machine?)", elapsed)
+	}
+	p.quit(t)
 }

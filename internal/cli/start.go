@@ -39,7 +39,8 @@ func start(cfg Config, env Env) (st started, err error) {
 	if err != nil {
 		return st, err
 	}
-	client, info, err := openRun(wcfg, ref)
+	q := tui.FirstQuery(tui.Options{PageSize: cfg.PerPage, Pattern: cfg.Pattern, Names: cfg.Names})
+	client, info, first, err := openRun(wcfg, ref, q)
 	if err != nil {
 		return st, err
 	}
@@ -57,6 +58,7 @@ func start(cfg Config, env Env) (st started, err error) {
 		Parallel:   cfg.Parallel,
 		Existing:   existing,
 		Run:        info,
+		FirstPage:  &first,
 		Dest:       dest,
 		PageSize:   cfg.PerPage,
 		Pattern:    cfg.Pattern,
@@ -97,16 +99,17 @@ func clientConfig(cfg Config, env Env, st *started) (wandb.Config, string, error
 	return wcfg, ref, nil
 }
 
-// openRun builds the client, parses ref and checks that the run exists,
+// openRun builds the client, parses ref and checks that the run exists
+// while fetching the first page of q,
 // with quick retries and a bounded wait (the user waits on a blank line).
-func openRun(wcfg wandb.Config, ref string) (*wandb.Client, wandb.RunInfo, error) {
+func openRun(wcfg wandb.Config, ref string, q wandb.FilesQuery) (*wandb.Client, wandb.RunInfo, wandb.FilesPage, error) {
 	client, err := wandb.NewClient(wcfg)
 	if err != nil {
-		return nil, wandb.RunInfo{}, err
+		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
 	}
 	run, err := client.ParseRunRef(ref)
 	if err != nil {
-		return nil, wandb.RunInfo{}, err
+		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
 	}
 	check := wcfg
 	if check.Retry.MaxAttempts == 0 {
@@ -114,13 +117,15 @@ func openRun(wcfg wandb.Config, ref string) (*wandb.Client, wandb.RunInfo, error
 	}
 	checker, err := wandb.NewClient(check)
 	if err != nil {
-		return nil, wandb.RunInfo{}, err
+		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
 	defer cancel()
-	info, err := checker.Run(ctx, run)
+	// The run's header and the first page in one round trip: the list
+	// shows its rows as soon as the program starts.
+	info, first, err := checker.RunWithFiles(ctx, run, q)
 	if err != nil && ctx.Err() != nil {
 		err = fmt.Errorf("%s did not answer within %s: %w", client.Host(), startupTimeout, err)
 	}
-	return client, info, err
+	return client, info, first, err
 }
