@@ -2,10 +2,8 @@ package model
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/dustin/go-humanize"
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
@@ -132,31 +130,3 @@ func filesOf(entries []selEntry) []wandb.File {
 	}
 	return files
 }
-
-// Header returns the selection line of the list header, such as
-// "3 selected · 1.2 GiB" or "3 selected · 1.2 GiB + 1 of unknown size", or ""
-// when nothing is selected.
-func (s *Selection) Header() string {
-	if s.Len() == 0 {
-		return ""
-	}
-	return humanize.Comma(int64(s.Len())) + " selected · " + SizeText(s.known, s.unknown)
-}
-
-// SizeText formats a total of known sizes plus a count of files of unknown
-// size: "1.2 GiB", "1.2 GiB + 2 of unknown size", or "size unknown" when no
-// size is known at all.
-func SizeText(known int64, unknown int) string {
-	if unknown > 0 && known == 0 {
-		return "size unknown"
-	}
-	text := HumanBytes(known)
-	if unknown > 0 {
-		text += " + " + strconv.Itoa(unknown) + " of unknown size"
-	}
-	return text
-}
-
-// HumanBytes formats a byte count in binary units ("1.2 GiB"), as the list
-// shows sizes; a negative count shows as 0 B.
-func HumanBytes(n int64) string { return humanize.IBytes(uint64(max(n, 0))) }

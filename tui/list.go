@@ -149,7 +149,7 @@ func (l listView) headerView() string {
 			humanize.Comma(int64(l.b.Len())), humanize.Comma(int64(l.b.Loaded())), verb, n))
 	}
 	if l.dl.on() && l.dl.sel.Len() > 0 {
-		parts = append(parts, l.dl.sel.Header())
+		parts = append(parts, selectionText(l.dl.sel))
 	}
 	if k := l.b.Sort(); k != model.SortServer {
 		sorted := "sorted by " + k.String()
@@ -236,4 +236,14 @@ func (l listView) statusView(status string, endShown bool) string {
 		return s.Subtle.Render(termtext.Fit("end of list", l.width))
 	}
 	return ""
+}
+
+// selectionText is the selection part of the list header: "3 selected ·
+// 191 MiB + 1 of unknown size", or "" when nothing is selected.
+func selectionText(s *model.Selection) string {
+	if s.Len() == 0 {
+		return ""
+	}
+	known, unknown := s.Size()
+	return termtext.Comma(int64(s.Len())) + " selected · " + termtext.Size(known, unknown)
 }

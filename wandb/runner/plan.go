@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
@@ -69,11 +70,11 @@ func (p BatchPlan) Need() int64 { return satAdd(p.Known, p.Pending) }
 
 // Describe words the batch: "1,234 files, 5.6 GiB (120 GiB free)".
 func (p BatchPlan) Describe() string {
-	text := plural(len(p.Files), "file") + ", " + sizeText(p.Known, p.Unknown)
+	text := termtext.Count(len(p.Files), "file") + ", " + termtext.Size(p.Known, p.Unknown)
 	if p.Free >= 0 {
-		text += " (" + humanBytes(p.Free) + " free"
+		text += " (" + termtext.Bytes(p.Free) + " free"
 		if p.Pending > 0 {
-			text += ", " + humanBytes(p.Pending) + " still queued"
+			text += ", " + termtext.Bytes(p.Pending) + " still queued"
 		}
 		text += ")"
 	}
@@ -82,7 +83,7 @@ func (p BatchPlan) Describe() string {
 
 // Refusal explains why a batch that does not fit is refused.
 func (p BatchPlan) Refusal() string {
-	return fmt.Sprintf("not enough space: %s needed, %s free", humanBytes(p.Need()), humanBytes(p.Free))
+	return fmt.Sprintf("not enough space: %s needed, %s free", termtext.Bytes(p.Need()), termtext.Bytes(p.Free))
 }
 
 // Plan returns the plan of downloading files now: those of them without

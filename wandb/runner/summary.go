@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dustin/go-humanize"
+	"github.com/wbfiles/wbfiles/internal/termtext"
 )
 
 // Failure is a failed file and why it failed.
@@ -92,7 +92,7 @@ func (s Summary) String() string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s downloaded (%s)", plural(s.Downloaded, "file"), humanBytes(s.Bytes))
+	fmt.Fprintf(&b, "%s downloaded (%s)", termtext.Count(s.Downloaded, "file"), termtext.Bytes(s.Bytes))
 	for _, part := range []struct {
 		n    int
 		text string
@@ -103,27 +103,27 @@ func (s Summary) String() string {
 		{s.Unfinished, "not finished"},
 	} {
 		if part.n > 0 {
-			fmt.Fprintf(&b, ", %s %s", humanize.Comma(int64(part.n)), part.text)
+			fmt.Fprintf(&b, ", %s %s", termtext.Comma(int64(part.n)), part.text)
 		}
 	}
 	b.WriteByte('.')
 	groups := groupByCause(s.Failed)
 	listed := 0
 	for _, g := range groups[:min(len(groups), summaryCauses)] {
-		fmt.Fprintf(&b, "\n  %s failed: %s: ", humanize.Comma(int64(g.n)), shortenMiddle(printable(g.cause), summaryCause))
+		fmt.Fprintf(&b, "\n  %s failed: %s: ", termtext.Comma(int64(g.n)), termtext.Middle(termtext.Line(g.cause), summaryCause))
 		for i, name := range g.names {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(shortenMiddle(printable(name), summaryName))
+			b.WriteString(termtext.Middle(termtext.Line(name), summaryName))
 		}
 		if more := g.n - len(g.names); more > 0 {
-			fmt.Fprintf(&b, " and %s more", humanize.Comma(int64(more)))
+			fmt.Fprintf(&b, " and %s more", termtext.Comma(int64(more)))
 		}
 		listed += g.n
 	}
 	if rest := len(s.Failed) - listed; rest > 0 {
-		fmt.Fprintf(&b, "\n  … and %s more failures", humanize.Comma(int64(rest)))
+		fmt.Fprintf(&b, "\n  … and %s more failures", termtext.Comma(int64(rest)))
 	}
 	return b.String()
 }
