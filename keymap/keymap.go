@@ -61,6 +61,8 @@ type KeyMap struct {
 	Quit key.Binding
 	// ForceQuit works everywhere, also while typing a filter.
 	ForceQuit key.Binding
+	// Suspend stops the program to the shell (fg resumes it).
+	Suspend key.Binding
 
 	// view and prompt are what ForView was called for; they choose the
 	// layout of ShortHelp and FullHelp.
@@ -110,5 +112,6 @@ func Default() KeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Suspend:   key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "suspend")),
 	}
 }

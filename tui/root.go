@@ -150,6 +150,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.ForceQuit) {
 		return m.forceQuit()
 	}
+	if key.Matches(msg, m.keys.Suspend) {
+		return tea.Suspend
+	}
 	m.status, m.dl.status = "", ""
 	if m.asks.Open() {
 		// An open question takes every key until it is answered, but
