@@ -14,7 +14,9 @@ const DemoAPIKey = "d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0"
 const (
 	// DemoRun is a finished fine-tuning run with every kind of file: text,
 	// code, media, tables, checkpoints of tens of MiB, names with spaces,
-	// unicode, % and _, deep folders and files with null metadata.
+	// unicode, % and _, deep folders and files with null metadata the W&B
+	// SDK tolerates (sizeBytes, md5, mimetype, updatedAt, an empty
+	// directUrl; NullsRun has the nulls it does not).
 	DemoRun = DemoEntity + "/" + DemoProject + "/3k9x2p7q"
 	// DemoSweepRun is a sweep run with DemoSweepFiles files.
 	DemoSweepRun = DemoEntity + "/" + DemoProject + "/x7f2m9qa"
@@ -22,8 +24,8 @@ const (
 	DemoEmptyRun = DemoEntity + "/" + DemoProject + "/q1w2e3r4"
 	// DemoCrashedRun crashed with a traceback at the end of output.log.
 	DemoCrashedRun = DemoEntity + "/" + DemoProject + "/c4r5t6y7"
-	// DemoRunningRun is still running: fileCount is null and one edge has
-	// a null node, as live W&B runs sometimes answer.
+	// DemoRunningRun is still running; its summary file has no size and
+	// no md5 yet.
 	DemoRunningRun = DemoEntity + "/" + DemoProject + "/r8u9n0n1"
 )
 
@@ -129,7 +131,7 @@ func mainRun() RunSpec {
 		{Name: "wandb-events.jsonl", Content: []byte(eventsJSONL(40)), NullMD5: true},
 		{Name: "media/html/attention_map.html", Content: []byte(attentionHTML), EmptyDirectURL: true},
 		{Name: "upload/partial.bin", Size: 64 << 10, NullMimetype: true, NullUpdatedAt: true},
-		{Name: "media/audio/sample_0001.wav", Size: 96 << 10, NullURL: true},
+		{Name: "media/audio/sample_0001.wav", Size: 96 << 10},
 	}
 	// Checkpoints: big generated files.
 	for i, size := range []int64{24 * MiB, 32 * MiB, 48 * MiB} {
@@ -218,13 +220,12 @@ func runningRun() RunSpec {
 	return RunSpec{
 		Entity: DemoEntity, Project: DemoProject, ID: "r8u9n0n1",
 		DisplayName: "eager-wave-51", State: "running",
-		CreatedAt:     time.Date(2026, 8, 16, 8, 30, 0, 0, time.UTC),
-		NullFileCount: true,
+		CreatedAt: time.Date(2026, 8, 16, 8, 30, 0, 0, time.UTC),
 		Files: []FileSpec{
 			text("config.yaml", configYAML),
 			text("output.log", trainingLog(420, false)),
 			{Name: "media/images/samples/step_00250_0.png", Content: demoPNG("running-250", 48, 32)},
-			{Name: "media/images/samples/step_00500_0.png", Size: 4096, NullNode: true},
+			{Name: "media/images/samples/step_00500_0.png", Content: demoPNG("running-500", 48, 32)},
 			{Name: "wandb-summary.json", Content: []byte(summaryJSON(420)), NullSize: true, NullMD5: true},
 		},
 	}

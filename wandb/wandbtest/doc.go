@@ -30,10 +30,13 @@
 // File contents are generated deterministically from their names (or given
 // as Content for small text files) and streamed, so big files cost no
 // memory; md5s are computed once and cached. Body endpoints honour Range,
-// HEAD and ETag. FileSpec knobs send nulls real servers send despite the
-// schema; SetFaults adds latency, 429s, 5xx, cut bodies, wrong md5s, slow
-// bodies or ignored Range per endpoint; Stats counts what was seen.
+// HEAD and ETag. FileSpec and RunSpec knobs send the nulls real servers
+// send now and then (NullsRun gathers them in one run); SetFaults adds
+// latency, 429s, 5xx, cut bodies, wrong md5s, slow bodies or ignored Range
+// per endpoint; Stats counts what was seen.
 //
 // StartDemo serves DemoRuns: a fine-tuning run (DemoRun), a sweep run with
-// 20,000+ files, an empty, a crashed and a running run.
+// 20,000+ files, an empty, a crashed and a running run. They send no null
+// the W&B SDK fails on (a null fileCount, edge node or File.url), so the
+// SDK can read every one of them.
 package wandbtest

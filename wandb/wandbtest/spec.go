@@ -30,7 +30,8 @@ type FileSpec struct {
 	// time derived deterministically from the name.
 	UpdatedAt time.Time
 
-	// Knobs that mimic what real servers send despite the schema.
+	// Knobs that send nulls real servers send now and then (NullsRun has
+	// one file with each).
 	NullSize       bool // sizeBytes: null
 	NullURL        bool // url: null
 	NullMD5        bool // md5 and digest: null
