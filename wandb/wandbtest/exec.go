@@ -288,6 +288,8 @@ func appendScalar(b []byte, v value) []byte {
 			return append(b, "null"...)
 		}
 		return strconv.AppendFloat(b, v.f, 'g', -1, 64)
+	case kJSON:
+		return append(b, v.s...)
 	case kTime:
 		b = append(b, '"')
 		b = v.t.UTC().AppendFormat(b, time.RFC3339)
