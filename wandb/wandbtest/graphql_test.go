@@ -2,6 +2,7 @@ package wandbtest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -214,5 +215,27 @@ func TestGraphQLExecutionErrors(t *testing.T) {
 	m := decode(t, body)
 	if st != http.StatusOK || m["data"] != nil || m["errors"] == nil {
 		t.Fatalf("introspection: %d %s", st, body)
+	}
+}
+
+// TestGraphQLValidationErrorsOnce: gqlparser reports an error inside a
+// fragment once per place it checks the fragment; the answer has each
+// error once, and every distinct one.
+func TestGraphQLValidationErrorsOnce(t *testing.T) {
+	s := startTest(t, tinyRun())
+	const q = `query { project(name: "proj") { run(name: "run1") { ...F } } }
+fragment F on Run { name xyzzy plugh }`
+	st, body := gql(t, s, q, nil)
+	if st != http.StatusBadRequest {
+		t.Fatalf("status %d: %s", st, body)
+	}
+	errs := asList(decode(t, body)["errors"])
+	var msgs []string
+	for _, e := range errs {
+		msgs = append(msgs, e.(map[string]any)["message"].(string))
+	}
+	want := []string{`Cannot query field "xyzzy" on type "Run".`, `Cannot query field "plugh" on type "Run".`}
+	if !slices.Equal(msgs, want) {
+		t.Fatalf("errors %q, want %q: %s", msgs, want, body)
 	}
 }
