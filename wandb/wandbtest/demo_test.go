@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"image/png"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestStartDemo(t *testing.T) {
@@ -230,5 +232,58 @@ func TestDemoServersShareDataNotSecrets(t *testing.T) {
 	swapped := b.StorageURL() + strings.TrimPrefix(ua, a.StorageURL())
 	if resp, _, _ := get(t, "GET", swapped, ""); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a foreign signature: %d", resp.StatusCode)
+	}
+}
+
+// TestDemoRunHeaderAgreesWithFiles: a demo run's summaryMetrics is the
+// content of its wandb-summary.json, and its heartbeat fits its state: a
+// run that ended beats last when it ended (createdAt plus the summary's
+// _runtime, within a day without one), a running run beats now.
+func TestDemoRunHeaderAgreesWithFiles(t *testing.T) {
+	s, err := StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, r := range DemoRuns() {
+		_, body := gql(t, s, `query($e: String, $p: String, $r: String!) { project(name: $p, entityName: $e) {
+			run(name: $r) { state createdAt heartbeatAt updatedAt summaryMetrics } } }`,
+			map[string]any{"e": r.Entity, "p": r.Project, "r": r.ID})
+		run, _ := dig(decode(t, body), "data", "project", "run").(map[string]any)
+		if run == nil {
+			t.Fatalf("%s: %s", r.Ref(), body)
+		}
+		var got, want map[string]any
+		if err := json.Unmarshal([]byte(run["summaryMetrics"].(string)), &got); err != nil {
+			t.Fatalf("%s: summaryMetrics: %v", r.Ref(), err)
+		}
+		file := "{}"
+		for _, f := range r.Files {
+			if f.Name == "wandb-summary.json" {
+				file = string(f.Content)
+			}
+		}
+		if err := json.Unmarshal([]byte(file), &want); err != nil {
+			t.Fatalf("%s: wandb-summary.json: %v", r.Ref(), err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: summaryMetrics %v, wandb-summary.json %v", r.Ref(), got, want)
+		}
+		created, _ := time.Parse(time.RFC3339, run["createdAt"].(string))
+		beat, _ := time.Parse(time.RFC3339, run["heartbeatAt"].(string))
+		if beat.Before(created) || run["updatedAt"] != run["heartbeatAt"] {
+			t.Errorf("%s: created %v, heartbeat %v, updated %v", r.Ref(), run["createdAt"], run["heartbeatAt"], run["updatedAt"])
+		}
+		runtime, hasRuntime := want["_runtime"].(float64)
+		switch lived := beat.Sub(created); {
+		case r.State == "running":
+			if since := time.Since(beat); since < 0 || since > 5*time.Minute {
+				t.Errorf("%s is running but beat %v ago", r.Ref(), since)
+			}
+		case hasRuntime && lived != time.Duration(runtime)*time.Second:
+			t.Errorf("%s ran %v but beat %v after it was created", r.Ref(), time.Duration(runtime)*time.Second, lived)
+		case !hasRuntime && lived > 24*time.Hour:
+			t.Errorf("%s beat %v after it was created", r.Ref(), lived)
+		}
 	}
 }

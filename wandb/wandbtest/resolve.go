@@ -106,7 +106,7 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "createdAt":
 		return vTime(r.CreatedAt), nil
 	case "updatedAt", "heartbeatAt":
-		return vTime(r.CreatedAt.Add(time.Duration(len(rd.files)+37) * time.Minute)), nil
+		return vTime(rd.heartbeat(ec.now)), nil
 	case "fileCount":
 		if r.NullFileCount {
 			return null, nil
@@ -117,7 +117,7 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "config":
 		return filterJSON(r.Config, args)
 	case "summaryMetrics":
-		return filterJSON(r.SummaryMetrics, args)
+		return filterJSON(rd.summary(), args)
 	case "historyKeys":
 		return vJSON(rd.historyKeys()), nil
 	case "historyLineCount":

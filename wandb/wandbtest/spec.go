@@ -149,7 +149,7 @@ type RunSpec struct {
 	// Optional header fields; zero values get plausible defaults.
 	CreatedAt      time.Time
 	Config         string // JSON of the run config, "" → "{}"
-	SummaryMetrics string // JSON of the summary, "" → "{}"
+	SummaryMetrics string // JSON of the summary, "" → wandb-summary.json's content, else "{}"
 	Tags           []string
 	Group          string
 	JobType        string
