@@ -12,9 +12,11 @@
 //
 // GraphQL requests are parsed and validated with gqlparser against SDL (the
 // embedded schema.graphql, a subset of ../shared/wandb/schema.graphql) and
-// executed generically: aliases, fragments, __typename, variables with
-// defaults, @skip/@include and operationName work, and an answer holds
-// exactly the selected fields in selection order. A bad key gets 401; a
+// executed generically: aliases, fragments, __typename, introspection
+// (__schema, __type: the W&B SDK asks __type for the fields of Run and
+// Project), variables with defaults, @skip/@include and operationName
+// work, and an answer holds exactly the selected fields in selection
+// order. A bad key gets 401; a
 // request that does not parse or validate gets 400 with {"errors": [...]}
 // and no data (graphql-go servers do so; W&B answers 200 or 400); errors
 // while executing (first > 1000, names with pattern, a bad cursor) get 200

@@ -208,7 +208,7 @@ func (ec *execCtx) execField(obj object, g *fieldGroup) error {
 	var err error
 	switch g.field.Name {
 	case "__schema", "__type":
-		err = errors.New("introspection is not supported by this server")
+		val = introspect(g.field.Name, g.args)
 	default:
 		val, err = obj.resolve(ec, g.field.Name, g.args)
 	}
