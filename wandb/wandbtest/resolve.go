@@ -77,9 +77,13 @@ func (p *projectData) resolve(ec *execCtx, name string, args map[string]any) (va
 		}
 		return null, nil
 	case "runCount":
-		ec.s.mu.RLock()
-		defer ec.s.mu.RUnlock()
-		return vInt(int64(p.runs)), nil
+		runs, err := ec.s.projectRuns(p, args, ec.now)
+		if err != nil {
+			return null, err
+		}
+		return vInt(int64(len(runs))), nil
+	case "runs":
+		return ec.s.runsPage(p, args, ec.now)
 	case "entity":
 		return vObject(entityObj(p.entity)), nil
 	case "isBenchmark":
