@@ -129,7 +129,9 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "systemMetrics":
 		return vString(rd.systemMetrics()), nil
 	case "logLineCount":
-		return vInt(rd.logLines()), nil
+		return vInt(rd.logLineCount()), nil
+	case "logLines":
+		return rd.logLinesPage(args)
 	case "description", "notes":
 		return vStringOrNull(r.Notes), nil
 	case "exitcode":

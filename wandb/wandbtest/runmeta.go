@@ -11,7 +11,7 @@ import (
 // unless the spec gives one, the history is the one the summary's _step
 // ends, the run ended _runtime after it was created, the system metrics
 // are the last line of wandb-events.jsonl, the log lines are those of
-// output.log.
+// output.log (loglines.go).
 
 // heartbeatLag is how long ago a running run last sent a heartbeat (the
 // SDK beats every 30 s or so).
@@ -125,16 +125,6 @@ func (rd *runData) systemMetrics() string {
 		return "{}"
 	}
 	return string(b)
-}
-
-// logLines returns logLineCount: the lines of output.log.
-func (rd *runData) logLines() int64 {
-	b := rd.content("output.log")
-	n := int64(bytes.Count(b, []byte("\n")))
-	if len(b) > 0 && b[len(b)-1] != '\n' {
-		n++
-	}
-	return n
 }
 
 // content returns the fixed content of the run's file name, or nil.
