@@ -31,6 +31,10 @@ func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (value, e
 		return null, nil
 	case "viewer":
 		return vObject(&userObj{name: ec.s.viewer}), nil
+	case "models", "projects":
+		return ec.s.projectsPage(args)
+	case "serverInfo":
+		return vObject(serverInfo{}), nil
 	}
 	return null, unknownField("Query", name)
 }

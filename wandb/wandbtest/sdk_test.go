@@ -3,7 +3,9 @@ package wandbtest
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
+	"time"
 )
 
 // The W&B SDK's queries for api.run(), api.viewer and api.project(),
@@ -121,5 +123,46 @@ func TestSDKProjectQuery(t *testing.T) {
 	}
 	if e, _ := p["entity"].(map[string]any); e == nil || e["name"] != DemoEntity {
 		t.Errorf("entity = %v", p["entity"])
+	}
+}
+
+// TestSDKProjectsQuery: api.projects() lists the viewer's projects with
+// models; projects orders them; serverInfo answers the SDK's feature
+// check with no features.
+func TestSDKProjectsQuery(t *testing.T) {
+	s := startTest(t,
+		RunSpec{Entity: "demo-user", Project: "b", ID: "r1", CreatedAt: demoEpoch},
+		RunSpec{Entity: "demo-user", Project: "a", ID: "r1", CreatedAt: demoEpoch.Add(time.Hour)},
+		RunSpec{Entity: "demo-user", Project: "c", ID: "r1", CreatedAt: demoEpoch.Add(-time.Hour)},
+		RunSpec{Entity: "other", Project: "x", ID: "r1"})
+	const q = `query GetProjects($entity: String, $cursor: String, $perPage: Int = 50) {
+  models(entityName: $entity, after: $cursor, first: $perPage) {
+    edges { node { id name entityName createdAt isBenchmark } } pageInfo { endCursor hasNextPage } } }`
+	var names []string
+	vars := map[string]any{"perPage": 2}
+	for {
+		m := sdkGQL(t, s, q, vars)["models"]
+		for _, e := range asList(dig(m, "edges")) {
+			names = append(names, dig(e, "node", "name").(string))
+		}
+		if dig(m, "pageInfo", "hasNextPage") != true {
+			break
+		}
+		vars["cursor"] = dig(m, "pageInfo", "endCursor")
+	}
+	if !slices.Equal(names, []string{"a", "b", "c"}) {
+		t.Errorf("models: %v", names)
+	}
+	data := sdkGQL(t, s, `{ projects(entityName: "demo-user", order: "-created_at") { edges { node { name } } }
+		serverInfo { features { name isEnabled } cliVersionInfo latestLocalVersionInfo { outOfDate } } }`, nil)
+	var byAge []string
+	for _, e := range asList(dig(data, "projects", "edges")) {
+		byAge = append(byAge, dig(e, "node", "name").(string))
+	}
+	if !slices.Equal(byAge, []string{"a", "b", "c"}) {
+		t.Errorf("projects by -created_at: %v", byAge)
+	}
+	if f := dig(data, "serverInfo", "features"); f == nil || len(asList(f)) != 0 {
+		t.Errorf("serverInfo: %v", data["serverInfo"])
 	}
 }
