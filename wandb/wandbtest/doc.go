@@ -2,7 +2,8 @@
 // the demo mode. It plays two hosts on 127.0.0.1:
 //
 //   - the API host (URL): POST /graphql answers the part of the W&B GraphQL
-//     API a run-files client needs, and GET /files/{entity}/{project}/{run}/{name}
+//     API a run-files client needs (runs, their files, header, summary and
+//     console log; the viewer; projects), and GET /files/{entity}/{project}/{run}/{name}
 //     serves file bodies (the File.url field) to requests with the API key
 //     (HTTP basic auth, user "api");
 //   - a storage host (StorageURL) that plays a signed bucket: the File.directUrl
@@ -16,9 +17,9 @@
 // (__schema, __type: the W&B SDK asks __type for the fields of Run and
 // Project), variables with defaults, @skip/@include and operationName
 // work, and an answer holds exactly the selected fields in selection
-// order. A bad key gets 401; a
-// request that does not parse or validate gets 400 with {"errors": [...]}
-// and no data (graphql-go servers do so; W&B answers 200 or 400); errors
+// order. A bad key gets 401; a request that does not parse or validate
+// gets 400 with {"errors": [...]}, each error once, and no data
+// (graphql-go servers do so; W&B answers 200 or 400); errors
 // while executing (first > 1000, names with pattern, a bad cursor) get 200
 // with the field null and an entry in errors. An unknown project or run is
 // null with no error, as on W&B.
@@ -27,7 +28,11 @@
 // opaque cursors; first defaults to 50, at most 1000; names are exact names
 // (an empty list means all); pattern is MySQL LIKE (% any run, _ one code
 // point, \ escapes) matched case-insensitively with Unicode simple case
-// folding.
+// folding. Project.runs(filters, order) takes the SDK's MongoDB-style
+// filters (filter.go); Run.logLines pages output.log. Fields derived from
+// a run's files agree with them: summaryMetrics is wandb-summary.json,
+// historyKeys follow the summary, systemMetrics is the last line of
+// wandb-events.jsonl, and heartbeatAt fits the state (runmeta.go).
 //
 // File contents are generated deterministically from their names (or given
 // as Content for small text files) and streamed, so big files cost no
