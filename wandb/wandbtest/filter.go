@@ -38,8 +38,11 @@ func parseRunFilter(text string) (runFilter, error) {
 	return f, nil
 }
 
-// match reports whether the run whose fields get returns matches f.
+// match reports whether the run whose fields get returns matches f. It
+// evaluates every condition, so that a bad one is an error whatever the
+// run.
 func (f runFilter) match(get func(key string) (any, bool)) (bool, error) {
+	all := true
 	for key, cond := range f {
 		var ok bool
 		var err error
@@ -53,11 +56,12 @@ func (f runFilter) match(get func(key string) (any, bool)) (bool, error) {
 			v, has := get(key)
 			ok, err = matchField(v, has, cond)
 		}
-		if err != nil || !ok {
+		if err != nil {
 			return false, err
 		}
+		all = all && ok
 	}
-	return true, nil
+	return all, nil
 }
 
 // matchLogic evaluates $and, $or or $nor over a list of documents.
@@ -99,13 +103,15 @@ func matchField(v any, has bool, cond any) (bool, error) {
 	if !isOps {
 		return has && matchEach(v, func(x any) bool { return compare(x, cond) == 0 }), nil
 	}
+	all := true
 	for op, arg := range ops {
 		ok, err := matchOp(op, arg, v, has)
-		if err != nil || !ok {
+		if err != nil {
 			return false, err
 		}
+		all = all && ok
 	}
-	return true, nil
+	return all, nil
 }
 
 // matchOp evaluates one operator.

@@ -81,7 +81,8 @@ func TestSDKRunsQuery(t *testing.T) {
 // bad regexp is an error at the field, not an empty list.
 func TestRunsBadFilters(t *testing.T) {
 	s := startTest(t, tinyRun())
-	for _, f := range []string{`{`, `{"$where": "x"}`, `{"name": {"$regex": "("}}`, `{"name": {"$in": "x"}}`} {
+	for _, f := range []string{`{`, `{"$where": "x"}`, `{"name": {"$regex": "("}}`, `{"name": {"$in": "x"}}`,
+		`{"name": "nope", "state": {"$bad": 1}}`, `{"name": {"$eq": "nope", "$bad": 1}}`} {
 		_, body := gql(t, s, `query($f: JSONString) { project(name: "proj", entityName: "ent") { runs(filters: $f) { totalCount } } }`, map[string]any{"f": f})
 		m := decode(t, body)
 		if dig(m, "data", "project", "runs") != nil || len(asList(m["errors"])) != 1 {
