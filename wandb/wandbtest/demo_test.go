@@ -287,3 +287,41 @@ func TestDemoRunHeaderAgreesWithFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoLogEndsWithTheRun: the last timestamped line of an ended demo
+// run's output.log is within seconds of its last heartbeat (createdAt plus
+// the summary's _runtime).
+func TestDemoLogEndsWithTheRun(t *testing.T) {
+	for _, r := range DemoRuns() {
+		var log, summary string
+		for _, f := range r.Files {
+			switch f.Name {
+			case "output.log":
+				log = string(f.Content)
+			case "wandb-summary.json":
+				summary = string(f.Content)
+			}
+		}
+		if log == "" || r.State == "running" {
+			continue
+		}
+		var last time.Time
+		for _, line := range strings.Split(log, "\n") {
+			if len(line) >= 19 {
+				if at, err := time.Parse("2006-01-02 15:04:05", line[:19]); err == nil {
+					last = at
+				}
+			}
+		}
+		var s struct {
+			Runtime float64 `json:"_runtime"`
+		}
+		if err := json.Unmarshal([]byte(summary), &s); err != nil {
+			t.Fatalf("%s: %v", r.Ref(), err)
+		}
+		end := r.CreatedAt.Add(time.Duration(s.Runtime) * time.Second)
+		if d := last.Sub(end); d < -2*time.Second || d > 2*time.Second {
+			t.Errorf("%s: the log ends at %v, the run at %v", r.Ref(), last, end)
+		}
+	}
+}
