@@ -54,25 +54,32 @@ func manyFiles(entity, project, id string, n int) wandbtest.RunSpec {
 	return r
 }
 
+// nullsRef is the reference of wandbtest.NullsRun, the server's scenario
+// of every null real servers send.
+func nullsRef() RunRef {
+	r := wandbtest.NullsRun()
+	return RunRef{Entity: r.Entity, Project: r.Project, RunID: r.ID}
+}
+
 func TestRunInfo(t *testing.T) {
 	_, c := newAPIEnv(t,
 		wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: "run1", DisplayName: "brisk-sun-42", State: "running",
 			Files: []wandbtest.FileSpec{{Name: "a.txt", Size: 1}, {Name: "b.txt", Size: 2}, {Name: "c/d.txt", Size: 3}}},
-		wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: "nullcount", State: "finished", NullFileCount: true,
-			Files: []wandbtest.FileSpec{{Name: "a.txt", Size: 1}}},
+		wandbtest.NullsRun(), // fileCount: null
 		wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: "empty", State: "crashed"},
 	)
 	ctx := context.Background()
+	nulls := nullsRef()
 	tests := []struct {
-		id, display, state string
-		count              int
+		entity, project, id, display, state string
+		count                               int
 	}{
-		{"run1", "brisk-sun-42", "running", 3},
-		{"nullcount", "", "finished", -1},
-		{"empty", "", "crashed", 0},
+		{"ent", "proj", "run1", "brisk-sun-42", "running", 3},
+		{nulls.Entity, nulls.Project, nulls.RunID, "", "finished", -1},
+		{"ent", "proj", "empty", "", "crashed", 0},
 	}
 	for _, tt := range tests {
-		ref := RunRef{Entity: "ent", Project: "proj", RunID: tt.id, Host: "wandb.ai"}
+		ref := RunRef{Entity: tt.entity, Project: tt.project, RunID: tt.id, Host: "wandb.ai"}
 		info, err := c.Run(ctx, ref)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.id, err)
@@ -109,21 +116,19 @@ func TestRunNotFound(t *testing.T) {
 	}
 }
 
+// TestFilesFields lists the server's nulls scenario (wandbtest.NullsRun)
+// with two files of given metadata added: every null is tolerated, and
+// only the edge with a null node is dropped.
 func TestFilesFields(t *testing.T) {
 	updated := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	specs := []wandbtest.FileSpec{
-		{Name: "config.yaml", Content: []byte("lr: 0.1\n"), UpdatedAt: updated},
-		{Name: "media/images/x.png", Size: 12345, Mimetype: "image/png"},
-		{Name: "nulls/size", Size: 5, NullSize: true},
-		{Name: "nulls/url", Size: 5, NullURL: true},
-		{Name: "nulls/md5", Size: 5, NullMD5: true},
-		{Name: "nulls/mimetype", Size: 5, NullMimetype: true},
-		{Name: "nulls/node", Size: 5, NullNode: true},
-		{Name: "nulls/updated", Size: 5, NullUpdatedAt: true},
-		{Name: "nulls/zdirect", Size: 5, EmptyDirectURL: true},
-	}
-	srv, c := newAPIEnv(t, wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: "run1", Files: specs})
-	page, err := c.Files(context.Background(), RunRef{Entity: "ent", Project: "proj", RunID: "run1"}, FilesQuery{First: 100})
+	run := wandbtest.NullsRun()
+	run.Files = append(run.Files,
+		wandbtest.FileSpec{Name: "config.yaml", Content: []byte("lr: 0.1\n"), UpdatedAt: updated},
+		wandbtest.FileSpec{Name: "media/images/x.png", Size: 12345, Mimetype: "image/png"},
+	)
+	specs := run.Files
+	srv, c := newAPIEnv(t, run)
+	page, err := c.Files(context.Background(), nullsRef(), FilesQuery{First: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

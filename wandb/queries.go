@@ -2,8 +2,9 @@ package wandb
 
 // The GraphQL operations the client sends. They follow what the W&B SDK
 // sends (wandb/apis/_generated/operations.py and wandb/apis/public/files.py)
-// and are validated in queries_test.go against ../shared/wandb/schema.graphql,
-// so a field the real server lacks fails a test, not a user.
+// and are validated in queries_test.go against the test server's SDL
+// (wandbtest/schema.graphql, which CI checks against the W&B schema), so a
+// field the real server lacks fails a test, not a user.
 
 // Operation names, as sent in operationName.
 const (

@@ -8,13 +8,14 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/validator"
 
-	"github.com/wbfiles/wbfiles/internal/sharedschema"
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
 )
 
 // TestQueriesValidate checks every operation the client sends against the
-// shared schema, and that its name matches its key in Queries.
+// test server's SDL (itself checked against the W&B schema by wandbtest's
+// tests), and that its name matches its key in Queries.
 func TestQueriesValidate(t *testing.T) {
-	schema := sharedschema.Load(t)
+	schema := wandbtest.Schema()
 	qs := Queries()
 	if len(qs) < 3 {
 		t.Fatalf("Queries() has %d operations, want at least RunInfo, GetRunFiles and Viewer", len(qs))
@@ -34,7 +35,7 @@ func TestQueriesValidate(t *testing.T) {
 // TestQueryVariables checks that the variables the client sends for each
 // operation have the declared types, and that none is undeclared.
 func TestQueryVariables(t *testing.T) {
-	schema := sharedschema.Load(t)
+	schema := wandbtest.Schema()
 	ref := RunRef{Entity: "ent", Project: "proj", RunID: "run1"}
 	cases := []struct {
 		op   string

@@ -14,7 +14,9 @@ const DemoAPIKey = "d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0d3m0"
 const (
 	// DemoRun is a finished fine-tuning run with every kind of file: text,
 	// code, media, tables, checkpoints of tens of MiB, names with spaces,
-	// unicode, % and _, deep folders and files with null metadata.
+	// unicode, % and _, deep folders and files with null metadata the W&B
+	// SDK tolerates (sizeBytes, md5, mimetype, updatedAt, an empty
+	// directUrl; NullsRun has the nulls it does not).
 	DemoRun = DemoEntity + "/" + DemoProject + "/3k9x2p7q"
 	// DemoSweepRun is a sweep run with DemoSweepFiles files.
 	DemoSweepRun = DemoEntity + "/" + DemoProject + "/x7f2m9qa"
@@ -22,8 +24,8 @@ const (
 	DemoEmptyRun = DemoEntity + "/" + DemoProject + "/q1w2e3r4"
 	// DemoCrashedRun crashed with a traceback at the end of output.log.
 	DemoCrashedRun = DemoEntity + "/" + DemoProject + "/c4r5t6y7"
-	// DemoRunningRun is still running: fileCount is null and one edge has
-	// a null node, as live W&B runs sometimes answer.
+	// DemoRunningRun is still running; its summary file has no size and
+	// no md5 yet.
 	DemoRunningRun = DemoEntity + "/" + DemoProject + "/r8u9n0n1"
 )
 
@@ -92,11 +94,11 @@ func text(name, content string) FileSpec {
 
 func mainRun() RunSpec {
 	const steps = 3000
+	created := time.Date(2026, 8, 14, 6, 3, 11, 0, time.UTC)
 	r := RunSpec{
 		Entity: DemoEntity, Project: DemoProject, ID: "3k9x2p7q",
 		DisplayName: "brisk-sun-42", State: "finished",
-		CreatedAt: time.Date(2026, 8, 14, 6, 3, 11, 0, time.UTC),
-		Config:    configJSON, SummaryMetrics: summaryJSON(steps),
+		CreatedAt: created, Config: configJSON,
 		Tags:  []string{"lora", "llama-3.1-8b", "baseline"},
 		Group: "lora-r16", JobType: "train", Host: "gpu-node-07",
 		Commit: "9f3c2a1e7b5d4c8a6f0e1d2c3b4a59687f6e5d4c",
@@ -104,9 +106,9 @@ func mainRun() RunSpec {
 	}
 	r.Files = []FileSpec{
 		text("config.yaml", configYAML),
-		text("wandb-summary.json", summaryJSON(steps)),
+		text("wandb-summary.json", summaryJSON(steps, created)),
 		text("wandb-metadata.json", metadataJSON),
-		text("output.log", trainingLog(steps, false)),
+		text("output.log", trainingLog(steps, r.State, created)),
 		text("requirements.txt", requirementsTXT),
 		text("diff.patch", diffPatch),
 		text("code/train.py", trainPy),
@@ -129,7 +131,7 @@ func mainRun() RunSpec {
 		{Name: "wandb-events.jsonl", Content: []byte(eventsJSONL(40)), NullMD5: true},
 		{Name: "media/html/attention_map.html", Content: []byte(attentionHTML), EmptyDirectURL: true},
 		{Name: "upload/partial.bin", Size: 64 << 10, NullMimetype: true, NullUpdatedAt: true},
-		{Name: "media/audio/sample_0001.wav", Size: 96 << 10, NullURL: true},
+		{Name: "media/audio/sample_0001.wav", Size: 96 << 10},
 	}
 	// Checkpoints: big generated files.
 	for i, size := range []int64{24 * MiB, 32 * MiB, 48 * MiB} {
@@ -160,10 +162,11 @@ func mainRun() RunSpec {
 }
 
 func sweepRun() RunSpec {
+	created := time.Date(2026, 8, 15, 22, 41, 5, 0, time.UTC)
 	r := RunSpec{
 		Entity: DemoEntity, Project: DemoProject, ID: "x7f2m9qa",
 		DisplayName: "lively-dawn-7", State: "finished",
-		CreatedAt: time.Date(2026, 8, 15, 22, 41, 5, 0, time.UTC),
+		CreatedAt: created,
 		SweepName: "s8pqz1wd", Group: "sweep-s8pqz1wd", JobType: "sweep",
 		Config: `{"lr": {"value": 0.0003}, "lora_r": {"value": 8}}`,
 		Tags:   []string{"sweep"},
@@ -171,8 +174,8 @@ func sweepRun() RunSpec {
 	r.Files = make([]FileSpec, 0, DemoSweepFiles)
 	r.Files = append(r.Files,
 		text("config.yaml", "lr:\n  value: 0.0003\nlora_r:\n  value: 8\n"),
-		text("wandb-summary.json", summaryJSON(1280)),
-		text("output.log", trainingLog(1280, false)),
+		text("wandb-summary.json", summaryJSON(1280, created)),
+		text("output.log", trainingLog(1280, r.State, created)),
 		text("requirements.txt", requirementsTXT),
 	)
 	folders := []string{"samples", "attention", "gradients", "masks"}
@@ -199,33 +202,33 @@ func emptyRun() RunSpec {
 }
 
 func crashedRun() RunSpec {
+	created := time.Date(2026, 8, 13, 2, 17, 9, 0, time.UTC)
 	return RunSpec{
 		Entity: DemoEntity, Project: DemoProject, ID: "c4r5t6y7",
 		DisplayName: "fancy-river-17", State: "crashed",
-		CreatedAt: time.Date(2026, 8, 13, 2, 17, 9, 0, time.UTC),
-		Config:    configJSON,
+		CreatedAt: created, Config: configJSON,
 		Files: []FileSpec{
 			text("config.yaml", configYAML),
-			text("output.log", trainingLog(1730, true)),
+			text("output.log", trainingLog(1730, "crashed", created)),
 			text("requirements.txt", requirementsTXT),
 			text("wandb-metadata.json", metadataJSON),
-			text("wandb-summary.json", summaryJSON(1730)),
+			text("wandb-summary.json", summaryJSON(1730, created)),
 		},
 	}
 }
 
 func runningRun() RunSpec {
+	created := time.Date(2026, 8, 16, 8, 30, 0, 0, time.UTC)
 	return RunSpec{
 		Entity: DemoEntity, Project: DemoProject, ID: "r8u9n0n1",
 		DisplayName: "eager-wave-51", State: "running",
-		CreatedAt:     time.Date(2026, 8, 16, 8, 30, 0, 0, time.UTC),
-		NullFileCount: true,
+		CreatedAt: created,
 		Files: []FileSpec{
 			text("config.yaml", configYAML),
-			text("output.log", trainingLog(420, false)),
+			text("output.log", trainingLog(420, "running", created)),
 			{Name: "media/images/samples/step_00250_0.png", Content: demoPNG("running-250", 48, 32)},
-			{Name: "media/images/samples/step_00500_0.png", Size: 4096, NullNode: true},
-			{Name: "wandb-summary.json", Content: []byte(summaryJSON(420)), NullSize: true, NullMD5: true},
+			{Name: "media/images/samples/step_00500_0.png", Content: demoPNG("running-500", 48, 32)},
+			{Name: "wandb-summary.json", Content: []byte(summaryJSON(420, created)), NullSize: true, NullMD5: true},
 		},
 	}
 }

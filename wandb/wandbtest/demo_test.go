@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"image/png"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestStartDemo(t *testing.T) {
@@ -29,7 +31,7 @@ func TestStartDemo(t *testing.T) {
 		{DemoSweepRun, "finished", float64(DemoSweepFiles)},
 		{DemoEmptyRun, "finished", 0.0},
 		{DemoCrashedRun, "crashed", 5.0},
-		{DemoRunningRun, "running", nil},
+		{DemoRunningRun, "running", 5.0},
 	} {
 		p := strings.Split(tc.ref, "/")
 		_, body := gql(t, s, `query($e: String, $p: String, $r: String!) { project(name: $p, entityName: $e) { run(name: $r) { state fileCount } } }`,
@@ -42,9 +44,48 @@ func TestStartDemo(t *testing.T) {
 	if got := walk(t, s, DemoEmptyRun, nil); len(got) != 0 {
 		t.Errorf("empty run lists %v", got)
 	}
-	pg := fetchPage(t, s, DemoRunningRun, nil)
-	if len(pg.cursors) != 5 || len(pg.names) != 4 {
-		t.Errorf("running run: %d edges, %d nodes; want one null node", len(pg.cursors), len(pg.names))
+}
+
+// TestDemoSendsNoNullsTheSDKCrashesOn: the W&B SDK fails on a null
+// fileCount, a null edge node and a null File.url (see NullsRun), so no
+// demo run sends them: every run has a fileCount equal to its listed files,
+// and every listed file a node with a url.
+func TestDemoSendsNoNullsTheSDKCrashesOn(t *testing.T) {
+	s, err := StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const q = `query($e: String, $p: String, $r: String!, $after: String) { project(name: $p, entityName: $e) {
+		run(name: $r) { fileCount files(first: 1000, after: $after) { edges { cursor node { name url } } pageInfo { endCursor hasNextPage } } } } }`
+	for _, r := range DemoRuns() {
+		vars := map[string]any{"e": r.Entity, "p": r.Project, "r": r.ID}
+		listed := 0
+		var count any
+		for more := true; more; {
+			_, body := gql(t, s, q, vars)
+			run, _ := dig(decode(t, body), "data", "project", "run").(map[string]any)
+			if run == nil {
+				t.Fatalf("%s: %s", r.Ref(), body)
+			}
+			count = run["fileCount"]
+			for _, e := range asList(dig(run, "files", "edges")) {
+				node, _ := e.(map[string]any)["node"].(map[string]any)
+				if node == nil {
+					t.Errorf("%s: an edge with a null node: %v", r.Ref(), e)
+					continue
+				}
+				if u, _ := node["url"].(string); u == "" {
+					t.Errorf("%s: %v has no url", r.Ref(), node["name"])
+				}
+				listed++
+			}
+			more, _ = dig(run, "files", "pageInfo", "hasNextPage").(bool)
+			vars["after"] = dig(run, "files", "pageInfo", "endCursor")
+		}
+		if count != float64(listed) || listed != len(r.Files) {
+			t.Errorf("%s: fileCount %v, %d files listed, %d in the spec", r.Ref(), count, listed, len(r.Files))
+		}
 	}
 }
 
@@ -191,5 +232,96 @@ func TestDemoServersShareDataNotSecrets(t *testing.T) {
 	swapped := b.StorageURL() + strings.TrimPrefix(ua, a.StorageURL())
 	if resp, _, _ := get(t, "GET", swapped, ""); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a foreign signature: %d", resp.StatusCode)
+	}
+}
+
+// TestDemoRunHeaderAgreesWithFiles: a demo run's summaryMetrics is the
+// content of its wandb-summary.json, and its heartbeat fits its state: a
+// run that ended beats last when it ended (createdAt plus the summary's
+// _runtime, within a day without one), a running run beats now.
+func TestDemoRunHeaderAgreesWithFiles(t *testing.T) {
+	s, err := StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, r := range DemoRuns() {
+		_, body := gql(t, s, `query($e: String, $p: String, $r: String!) { project(name: $p, entityName: $e) {
+			run(name: $r) { state createdAt heartbeatAt updatedAt summaryMetrics } } }`,
+			map[string]any{"e": r.Entity, "p": r.Project, "r": r.ID})
+		run, _ := dig(decode(t, body), "data", "project", "run").(map[string]any)
+		if run == nil {
+			t.Fatalf("%s: %s", r.Ref(), body)
+		}
+		var got, want map[string]any
+		if err := json.Unmarshal([]byte(run["summaryMetrics"].(string)), &got); err != nil {
+			t.Fatalf("%s: summaryMetrics: %v", r.Ref(), err)
+		}
+		file := "{}"
+		for _, f := range r.Files {
+			if f.Name == "wandb-summary.json" {
+				file = string(f.Content)
+			}
+		}
+		if err := json.Unmarshal([]byte(file), &want); err != nil {
+			t.Fatalf("%s: wandb-summary.json: %v", r.Ref(), err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: summaryMetrics %v, wandb-summary.json %v", r.Ref(), got, want)
+		}
+		created, _ := time.Parse(time.RFC3339, run["createdAt"].(string))
+		beat, _ := time.Parse(time.RFC3339, run["heartbeatAt"].(string))
+		if beat.Before(created) || run["updatedAt"] != run["heartbeatAt"] {
+			t.Errorf("%s: created %v, heartbeat %v, updated %v", r.Ref(), run["createdAt"], run["heartbeatAt"], run["updatedAt"])
+		}
+		runtime, hasRuntime := want["_runtime"].(float64)
+		switch lived := beat.Sub(created); {
+		case r.State == "running":
+			if since := time.Since(beat); since < 0 || since > 5*time.Minute {
+				t.Errorf("%s is running but beat %v ago", r.Ref(), since)
+			}
+		case hasRuntime && lived != time.Duration(runtime)*time.Second:
+			t.Errorf("%s ran %v but beat %v after it was created", r.Ref(), time.Duration(runtime)*time.Second, lived)
+		case !hasRuntime && lived > 24*time.Hour:
+			t.Errorf("%s beat %v after it was created", r.Ref(), lived)
+		}
+	}
+}
+
+// TestDemoLogEndsWithTheRun: the last timestamped line of an ended demo
+// run's output.log is within seconds of its last heartbeat (createdAt plus
+// the summary's _runtime).
+func TestDemoLogEndsWithTheRun(t *testing.T) {
+	for _, r := range DemoRuns() {
+		var log, summary string
+		for _, f := range r.Files {
+			switch f.Name {
+			case "output.log":
+				log = string(f.Content)
+			case "wandb-summary.json":
+				summary = string(f.Content)
+			}
+		}
+		if log == "" || r.State == "running" {
+			continue
+		}
+		var last time.Time
+		for _, line := range strings.Split(log, "\n") {
+			if len(line) >= 19 {
+				if at, err := time.Parse("2006-01-02 15:04:05", line[:19]); err == nil {
+					last = at
+				}
+			}
+		}
+		var s struct {
+			Runtime float64 `json:"_runtime"`
+		}
+		if err := json.Unmarshal([]byte(summary), &s); err != nil {
+			t.Fatalf("%s: %v", r.Ref(), err)
+		}
+		end := r.CreatedAt.Add(time.Duration(s.Runtime) * time.Second)
+		if d := last.Sub(end); d < -2*time.Second || d > 2*time.Second {
+			t.Errorf("%s: the log ends at %v, the run at %v", r.Ref(), last, end)
+		}
 	}
 }

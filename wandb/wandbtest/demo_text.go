@@ -31,12 +31,29 @@ func lrAt(step, total int) float64 {
 	return peak * 0.5 * (1 + math.Cos(math.Pi*p))
 }
 
-// trainingLog renders output.log: startup banner, a line per step, an
-// eval block every 500 steps, and either a clean end or a CUDA OOM
-// traceback.
-func trainingLog(steps int, crash bool) string {
+// The pace of a demo run: its log starts startDelay after the run was
+// created, loading the model takes loadTime, and each step stepTime, so
+// a run of n steps ends runtime(n) after it was created (the summary's
+// _runtime, and when an ended run last beat).
+const (
+	startDelay = 9 * time.Second
+	loadTime   = 4 * 6 * time.Second // four checkpoint shards
+	stepTime   = 9 * time.Second
+)
+
+// runtime is how long a run of steps steps lasts.
+func runtime(steps int) time.Duration {
+	return startDelay + loadTime + time.Duration(steps)*stepTime
+}
+
+// trainingLog renders output.log of a run created at created, in state
+// "finished", "crashed" or "running": startup banner, a line per step, an
+// eval block every 500 steps, and then a clean end, a CUDA OOM traceback,
+// or nothing yet.
+func trainingLog(steps int, state string, created time.Time) string {
 	var b strings.Builder
-	t := time.Date(2026, 8, 14, 6, 3, 20, 0, time.UTC)
+	start := created.Add(startDelay)
+	t := start
 	ts := func() string { return t.Format("2006-01-02 15:04:05") }
 	fmt.Fprintf(&b, "%s,104 INFO    Loading tokenizer from meta-llama/Llama-3.1-8B-Instruct\n", ts())
 	fmt.Fprintf(&b, "%s,882 INFO    Loading model weights (4 shards)\n", ts())
@@ -49,7 +66,9 @@ func trainingLog(steps int, crash bool) string {
 	fmt.Fprintf(&b, "%s,311 INFO    Dataset instruct-mix-v3: 182,344 train / 4,000 eval examples\n", ts())
 	fmt.Fprintf(&b, "%s,312 INFO    Starting training: %d steps, batch 32 (8 x 4 accumulation), bf16\n", ts(), steps)
 	for step := 1; step <= steps; step++ {
-		t = t.Add(900*time.Millisecond + time.Duration(40*noise("t", step))*time.Millisecond)
+		// Jitter around the pace, not accumulated, so the log ends when
+		// the run does.
+		t = start.Add(loadTime + time.Duration(step)*stepTime + time.Duration(400*noise("t", step))*time.Millisecond)
 		fmt.Fprintf(&b, "%s INFO    step %5d/%d | loss %.4f | lr %.3e | grad_norm %.3f | tok/s %5.0f | mem 71.%dGB\n",
 			ts(), step, steps, lossAt(step), lrAt(step, steps), 0.42+0.1*noise("g", step),
 			14120+380*noise("tps", step), 2+int(3*(1+noise("m", step))))
@@ -59,7 +78,7 @@ func trainingLog(steps int, crash bool) string {
 			fmt.Fprintf(&b, "%s INFO      eval_accuracy = %.4f\n", ts(), 0.41+0.2*(1-math.Exp(-float64(step)/700)))
 			fmt.Fprintf(&b, "%s INFO    Saving checkpoint to checkpoints/step_%05d\n", ts(), step)
 		}
-		if crash && step == steps {
+		if state == "crashed" && step == steps {
 			fmt.Fprintf(&b, "Traceback (most recent call last):\n")
 			fmt.Fprintf(&b, "  File \"/workspace/code/train.py\", line 142, in <module>\n    main()\n")
 			fmt.Fprintf(&b, "  File \"/workspace/code/train.py\", line 118, in main\n    loss.backward()\n")
@@ -68,19 +87,24 @@ func trainingLog(steps int, crash bool) string {
 			return b.String()
 		}
 	}
-	fmt.Fprintf(&b, "%s INFO    Training finished in %s\n", ts(), t.Sub(time.Date(2026, 8, 14, 6, 3, 20, 0, time.UTC)).Round(time.Second))
+	if state == "running" {
+		return b.String()
+	}
+	fmt.Fprintf(&b, "%s INFO    Training finished in %s\n", ts(), t.Sub(start).Round(time.Second))
 	fmt.Fprintf(&b, "%s INFO    Final eval_loss %.4f\n", ts(), lossAt(steps)+0.06)
 	return b.String()
 }
 
-// summaryJSON is wandb-summary.json after steps steps.
-func summaryJSON(steps int) string {
+// summaryJSON is wandb-summary.json after steps steps of a run created at
+// created.
+func summaryJSON(steps int, created time.Time) string {
+	secs := int(runtime(steps) / time.Second)
 	return fmt.Sprintf(`{"_runtime": %d, "_step": %d, "_timestamp": %d.%03d, "train/loss": %.4f, `+
 		`"train/learning_rate": %.3e, "train/grad_norm": %.3f, "eval/loss": %.4f, "eval/accuracy": %.4f, `+
 		`"train/epoch": %.2f, "_wandb": {"runtime": %d}}`+"\n",
-		steps*9, steps, 1786946600+steps*9, steps%1000, lossAt(steps), lrAt(steps, steps),
+		secs, steps, created.Unix()+int64(secs), steps%1000, lossAt(steps), lrAt(steps, steps),
 		0.42+0.1*noise("g", steps), lossAt(steps)+0.06, 0.41+0.2*(1-math.Exp(-float64(steps)/700)),
-		float64(steps)/1000, steps*9)
+		float64(steps)/1000, secs)
 }
 
 // eventsJSONL is wandb-events.jsonl: system metrics every 30 s.

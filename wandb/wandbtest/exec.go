@@ -208,7 +208,7 @@ func (ec *execCtx) execField(obj object, g *fieldGroup) error {
 	var err error
 	switch g.field.Name {
 	case "__schema", "__type":
-		err = errors.New("introspection is not supported by this server")
+		val = introspect(g.field.Name, g.args)
 	default:
 		val, err = obj.resolve(ec, g.field.Name, g.args)
 	}
@@ -288,6 +288,8 @@ func appendScalar(b []byte, v value) []byte {
 			return append(b, "null"...)
 		}
 		return strconv.AppendFloat(b, v.f, 'g', -1, 64)
+	case kJSON:
+		return append(b, v.s...)
 	case kTime:
 		b = append(b, '"')
 		b = v.t.UTC().AppendFormat(b, time.RFC3339)

@@ -60,7 +60,7 @@ func (s *Server) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	}
 	doc, errs := gqlparser.LoadQueryWithRules(schema, req.Query, nil)
 	if len(errs) > 0 {
-		writeGQLErrors(w, http.StatusBadRequest, errs)
+		writeGQLErrors(w, http.StatusBadRequest, uniqueErrors(errs))
 		return
 	}
 	op, err := pickOperation(doc, req.OperationName)
@@ -134,6 +134,25 @@ func pickOperation(doc *ast.QueryDocument, name string) (*ast.OperationDefinitio
 		return nil, errors.New("operationName is required when the document holds several operations")
 	}
 	return doc.Operations[0], nil
+}
+
+// uniqueErrors drops repeats: gqlparser checks a fragment's selections
+// once per place it meets the fragment, and reports an error in it each
+// time. Errors are the same when message and locations are.
+func uniqueErrors(errs gqlerror.List) gqlerror.List {
+	seen := map[string]bool{}
+	out := errs[:0:0]
+	for _, e := range errs {
+		key := e.Message
+		for _, l := range e.Locations {
+			key += "\x00" + strconv.Itoa(l.Line) + ":" + strconv.Itoa(l.Column)
+		}
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // writeGQLErrors answers {"errors":[{"message", "locations"}...]}.

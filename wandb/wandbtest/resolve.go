@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +31,10 @@ func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (value, e
 		return null, nil
 	case "viewer":
 		return vObject(&userObj{name: ec.s.viewer}), nil
+	case "models", "projects":
+		return ec.s.projectsPage(args)
+	case "serverInfo":
+		return vObject(serverInfo{}), nil
 	}
 	return null, unknownField("Query", name)
 }
@@ -78,9 +81,19 @@ func (p *projectData) resolve(ec *execCtx, name string, args map[string]any) (va
 		}
 		return null, nil
 	case "runCount":
-		ec.s.mu.RLock()
-		defer ec.s.mu.RUnlock()
-		return vInt(int64(p.runs)), nil
+		runs, err := ec.s.projectRuns(p, args, ec.now)
+		if err != nil {
+			return null, err
+		}
+		return vInt(int64(len(runs))), nil
+	case "runs":
+		return ec.s.runsPage(p, args, ec.now)
+	case "entity":
+		return vObject(entityObj(p.entity)), nil
+	case "isBenchmark":
+		return vBool(false), nil
+	case "user":
+		return vObject(&userObj{name: p.entity}), nil
 	}
 	return null, unknownField("Project", name)
 }
@@ -101,7 +114,7 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "createdAt":
 		return vTime(r.CreatedAt), nil
 	case "updatedAt", "heartbeatAt":
-		return vTime(r.CreatedAt.Add(time.Duration(len(rd.files)+37) * time.Minute)), nil
+		return vTime(rd.heartbeat(ec.now)), nil
 	case "fileCount":
 		if r.NullFileCount {
 			return null, nil
@@ -112,7 +125,17 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "config":
 		return filterJSON(r.Config, args)
 	case "summaryMetrics":
-		return filterJSON(r.SummaryMetrics, args)
+		return filterJSON(rd.summary(), args)
+	case "historyKeys":
+		return vJSON(rd.historyKeys()), nil
+	case "historyLineCount":
+		return vInt(rd.historyLines()), nil
+	case "systemMetrics":
+		return vString(rd.systemMetrics()), nil
+	case "logLineCount":
+		return vInt(rd.logLineCount()), nil
+	case "logLines":
+		return rd.logLinesPage(args)
 	case "description", "notes":
 		return vStringOrNull(r.Notes), nil
 	case "exitcode":
@@ -171,82 +194,6 @@ func filterJSON(text string, args map[string]any) (value, error) {
 	}
 	out, _ := json.Marshal(kept)
 	return vString(string(out)), nil
-}
-
-// userObj is a User; the viewer or a run's owner.
-type userObj struct {
-	name string
-}
-
-func (u *userObj) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
-	switch name {
-	case "id":
-		return vString(opaqueID("User", u.name)), nil
-	case "entity", "username":
-		return vString(u.name), nil
-	case "name":
-		return vString(strings.ReplaceAll(u.name, "-", " ")), nil
-	case "email":
-		return vString(u.name + "@example.com"), nil
-	case "flags":
-		return vString("{}"), nil
-	case "teams":
-		return vObject(ec.s.teams(u.name)), nil
-	}
-	return null, unknownField("User", name)
-}
-
-// teams lists the user's entity and every entity that owns a run.
-func (s *Server) teams(user string) *entityConn {
-	s.mu.RLock()
-	seen := map[string]bool{user: true}
-	for _, p := range s.projects {
-		seen[p.entity] = true
-	}
-	s.mu.RUnlock()
-	c := &entityConn{}
-	for e := range seen {
-		c.names = append(c.names, e)
-	}
-	sort.Strings(c.names)
-	return c
-}
-
-// entityConn is an EntityConnection of one page holding every entity.
-type entityConn struct{ names []string }
-
-func (c *entityConn) Len() int       { return len(c.names) }
-func (c *entityConn) At(i int) value { return vObject(entityObj(c.names[i])) }
-
-func (c *entityConn) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
-	switch name {
-	case "edges":
-		return vList(c), nil
-	case "pageInfo":
-		pi := &pageInfo{}
-		if n := len(c.names); n > 0 {
-			pi.start, pi.end = encodeCursor(c.names[0]), encodeCursor(c.names[n-1])
-		}
-		return vObject(pi), nil
-	}
-	return null, unknownField("EntityConnection", name)
-}
-
-// entityObj serves as both an EntityEdge and its Entity node.
-type entityObj string
-
-func (e entityObj) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
-	switch name {
-	case "cursor":
-		return vString(encodeCursor(string(e))), nil
-	case "node":
-		return vObject(e), nil
-	case "id":
-		return vString(opaqueID("Entity", string(e))), nil
-	case "name":
-		return vString(string(e)), nil
-	}
-	return null, unknownField("Entity", name)
 }
 
 // pageInfo is a PageInfo.

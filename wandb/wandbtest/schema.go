@@ -20,3 +20,8 @@ var schema = func() *ast.Schema {
 	}
 	return s
 }()
+
+// Schema returns the parsed SDL, the schema every request is validated
+// against, so a client's tests can validate its queries with it. It is
+// shared by every caller: do not modify it.
+func Schema() *ast.Schema { return schema }

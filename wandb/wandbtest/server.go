@@ -63,7 +63,6 @@ type Server struct {
 type projectData struct {
 	entity, name string
 	createdAt    time.Time
-	runs         int
 }
 
 // runData is a run with its files sorted by name. It is immutable once
@@ -214,9 +213,6 @@ func (s *Server) addRunData(rd *runData) {
 	if p == nil {
 		p = &projectData{entity: r.Entity, name: r.Project, createdAt: r.CreatedAt}
 		s.projects[pkey] = p
-	}
-	if _, replaced := s.runs[key]; !replaced {
-		p.runs++
 	}
 	if r.CreatedAt.Before(p.createdAt) {
 		p.createdAt = r.CreatedAt

@@ -30,7 +30,8 @@ type FileSpec struct {
 	// time derived deterministically from the name.
 	UpdatedAt time.Time
 
-	// Knobs that mimic what real servers send despite the schema.
+	// Knobs that send nulls real servers send now and then (NullsRun has
+	// one file with each).
 	NullSize       bool // sizeBytes: null
 	NullURL        bool // url: null
 	NullMD5        bool // md5 and digest: null
@@ -148,7 +149,7 @@ type RunSpec struct {
 	// Optional header fields; zero values get plausible defaults.
 	CreatedAt      time.Time
 	Config         string // JSON of the run config, "" → "{}"
-	SummaryMetrics string // JSON of the summary, "" → "{}"
+	SummaryMetrics string // JSON of the summary, "" → wandb-summary.json's content, else "{}"
 	Tags           []string
 	Group          string
 	JobType        string

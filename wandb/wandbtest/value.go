@@ -13,6 +13,7 @@ const (
 	kInt
 	kFloat
 	kTime
+	kJSON // s is JSON text, written as it is (the JSON scalar)
 	kObject
 	kList
 )
@@ -46,8 +47,9 @@ func vFloat(f float64) value { return value{kind: kFloat, f: f} }
 func vTime(t time.Time) value {
 	return value{kind: kTime, t: t}
 }
-func vObject(o object) value { return value{kind: kObject, o: o} }
-func vList(l list) value     { return value{kind: kList, l: l} }
+func vJSON(text string) value { return value{kind: kJSON, s: text} }
+func vObject(o object) value  { return value{kind: kObject, o: o} }
+func vList(l list) value      { return value{kind: kList, l: l} }
 
 // vStringOrNull maps "" to null.
 func vStringOrNull(s string) value {

@@ -1,0 +1,140 @@
+package wandbtest
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Query.models and Query.projects: the projects of an entity (the
+// viewer's when none is given), ordered by name, or by a signed key of
+// projects' order ("-created_at", "+name"), one page at a time.
+// api.projects() sends models.
+
+// projectConn is a ProjectConnection: one page of projects.
+type projectConn struct {
+	projects         []*projectData
+	hasNext, hasPrev bool
+}
+
+func (c *projectConn) Len() int       { return len(c.projects) }
+func (c *projectConn) At(i int) value { return vObject(projectEdge{c.projects[i]}) }
+
+func (c *projectConn) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
+	switch name {
+	case "edges":
+		return vList(c), nil
+	case "pageInfo":
+		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
+		if n := len(c.projects); n > 0 {
+			pi.start, pi.end = encodeCursor(c.projects[0].name), encodeCursor(c.projects[n-1].name)
+		}
+		return vObject(pi), nil
+	}
+	return null, unknownField("ProjectConnection", name)
+}
+
+// projectEdge is a ProjectEdge.
+type projectEdge struct{ p *projectData }
+
+func (e projectEdge) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
+	switch name {
+	case "cursor":
+		return vString(encodeCursor(e.p.name)), nil
+	case "node":
+		return vObject(e.p), nil
+	}
+	return null, unknownField("ProjectEdge", name)
+}
+
+// projectsPage answers Query.models and Query.projects.
+func (s *Server) projectsPage(args map[string]any) (value, error) {
+	entity, ok := argString(args, "entityName")
+	if !ok {
+		entity = s.viewer
+	}
+	s.mu.RLock()
+	var ps []*projectData
+	for _, p := range s.projects {
+		if p.entity == entity {
+			ps = append(ps, p)
+		}
+	}
+	s.mu.RUnlock()
+	order, _ := argString(args, "order")
+	if err := sortProjects(ps, order); err != nil {
+		return null, err
+	}
+	first := int64(defaultPageSize)
+	if v, ok := args["first"]; ok && v != nil {
+		var err error
+		if first, err = toInt(v); err != nil {
+			return null, err
+		}
+	}
+	if first < 0 || first > maxPageSize {
+		return null, fmt.Errorf("first must be between 0 and %d, got %d", maxPageSize, first)
+	}
+	start := 0
+	if after, _ := argString(args, "after"); after != "" {
+		name, err := decodeCursor(after)
+		if err != nil {
+			return null, err
+		}
+		start = -1
+		for i, p := range ps {
+			if p.name == name {
+				start = i + 1
+			}
+		}
+		if start < 0 {
+			return null, errors.New("invalid cursor: its project is not in this listing")
+		}
+	}
+	end := min(start+int(first), len(ps))
+	return vObject(&projectConn{projects: ps[start:end], hasNext: end < len(ps), hasPrev: start > 0}), nil
+}
+
+// sortProjects orders projects by name, or by the order key: name or
+// created_at with a sign.
+func sortProjects(ps []*projectData, order string) error {
+	desc := strings.HasPrefix(order, "-")
+	key := strings.TrimLeft(order, "+-")
+	var less func(a, b *projectData) int
+	switch key {
+	case "", "name":
+		less = func(a, b *projectData) int { return strings.Compare(a.name, b.name) }
+	case "created_at", "createdAt":
+		less = func(a, b *projectData) int { return a.createdAt.Compare(b.createdAt) }
+	default:
+		return fmt.Errorf("cannot order projects by %q", key)
+	}
+	sort.Slice(ps, func(i, j int) bool {
+		c := less(ps[i], ps[j])
+		if c == 0 {
+			c = strings.Compare(ps[i].name, ps[j].name)
+		} else if desc {
+			c = -c
+		}
+		return c < 0
+	})
+	return nil
+}
+
+// serverInfo is ServerInfo: this server has none of the optional
+// features the SDK asks about, no CLI version limits and is not a local
+// (self-hosted) install.
+type serverInfo struct{}
+
+func (serverInfo) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
+	switch name {
+	case "cliVersionInfo":
+		return vJSON("{}"), nil
+	case "features":
+		return vList(noStrings), nil
+	case "latestLocalVersionInfo":
+		return null, nil
+	}
+	return null, unknownField("ServerInfo", name)
+}

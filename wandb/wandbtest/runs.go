@@ -1,0 +1,224 @@
+package wandbtest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Project.runs(filters, order, first, after) and runCount(filters): the
+// runs of a project that match a filter (see filter.go), in an order
+// given as a key with a sign ("+created_at", the SDK's default, or
+// "-heartbeat_at", "+summary_metrics.<k>", "-config.<k>.value"; no sign
+// means ascending), one page at a time.
+
+// runConn is a RunConnection: one page of runs.
+type runConn struct {
+	runs             []*runData
+	total            int
+	hasNext, hasPrev bool
+}
+
+func (c *runConn) Len() int       { return len(c.runs) }
+func (c *runConn) At(i int) value { return vObject(runEdge{c.runs[i]}) }
+
+func (c *runConn) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
+	switch name {
+	case "edges":
+		return vList(c), nil
+	case "pageInfo":
+		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
+		if n := len(c.runs); n > 0 {
+			pi.start, pi.end = encodeCursor(c.runs[0].spec.ID), encodeCursor(c.runs[n-1].spec.ID)
+		}
+		return vObject(pi), nil
+	case "totalCount":
+		return vInt(int64(c.total)), nil
+	}
+	return null, unknownField("RunConnection", name)
+}
+
+// runEdge is a RunEdge.
+type runEdge struct{ rd *runData }
+
+func (e runEdge) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
+	switch name {
+	case "cursor":
+		return vString(encodeCursor(e.rd.spec.ID)), nil
+	case "node":
+		return vObject(e.rd), nil
+	}
+	return null, unknownField("RunEdge", name)
+}
+
+// projectRuns returns the runs of p that match the filters argument.
+func (s *Server) projectRuns(p *projectData, args map[string]any, now time.Time) ([]*runData, error) {
+	text, _ := argString(args, "filters")
+	f, err := parseRunFilter(text)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	var all []*runData
+	for _, rd := range s.runs {
+		if rd.spec.Entity == p.entity && rd.spec.Project == p.name {
+			all = append(all, rd)
+		}
+	}
+	s.mu.RUnlock()
+	var out []*runData
+	for _, rd := range all {
+		if ok, _ := f.match(func(k string) (any, bool) { return rd.field(k, now) }); ok {
+			out = append(out, rd)
+		}
+	}
+	return out, nil
+}
+
+// runsPage answers Project.runs.
+func (s *Server) runsPage(p *projectData, args map[string]any, now time.Time) (value, error) {
+	runs, err := s.projectRuns(p, args, now)
+	if err != nil {
+		return null, err
+	}
+	order, _ := argString(args, "order")
+	sortRuns(runs, order, now)
+	first := int64(defaultPageSize)
+	if v, ok := args["first"]; ok && v != nil {
+		if first, err = toInt(v); err != nil {
+			return null, err
+		}
+	}
+	if first < 0 || first > maxPageSize {
+		return null, fmt.Errorf("first must be between 0 and %d, got %d", maxPageSize, first)
+	}
+	start := 0
+	if after, _ := argString(args, "after"); after != "" {
+		id, err := decodeCursor(after)
+		if err != nil {
+			return null, err
+		}
+		start = -1
+		for i, rd := range runs {
+			if rd.spec.ID == id {
+				start = i + 1
+			}
+		}
+		if start < 0 {
+			return null, errors.New("invalid cursor: its run is not in this listing")
+		}
+	}
+	end := min(start+int(first), len(runs))
+	return vObject(&runConn{runs: runs[start:end], total: len(runs), hasNext: end < len(runs), hasPrev: start > 0}), nil
+}
+
+// sortRuns orders runs by the order key; missing values sort first
+// ascending, and ties go by creation and id.
+func sortRuns(runs []*runData, order string, now time.Time) {
+	desc := strings.HasPrefix(order, "-")
+	key := strings.TrimLeft(order, "+-")
+	if key == "" {
+		key = "createdAt"
+	}
+	sort.SliceStable(runs, func(i, j int) bool {
+		a, hasA := runs[i].field(key, now)
+		b, hasB := runs[j].field(key, now)
+		c := 0
+		switch {
+		case !hasA && hasB:
+			c = -1
+		case hasA && !hasB:
+			c = 1
+		case hasA && hasB:
+			if c = compare(a, b); c == noOrder {
+				c = 0
+			}
+		}
+		if desc {
+			c = -c
+		}
+		if c == 0 {
+			c = runs[i].spec.CreatedAt.Compare(runs[j].spec.CreatedAt)
+		}
+		if c == 0 {
+			c = strings.Compare(runs[i].spec.ID, runs[j].spec.ID)
+		}
+		return c < 0
+	})
+}
+
+// field returns the value of a filter or order key for the run, as of
+// now, and whether the run has it.
+func (rd *runData) field(key string, now time.Time) (any, bool) {
+	r := &rd.spec
+	str := func(s string) (any, bool) { return s, s != "" }
+	switch key {
+	case "name":
+		return r.ID, true
+	case "displayName", "display_name":
+		return str(r.DisplayName)
+	case "state":
+		return str(r.State)
+	case "group":
+		return str(r.Group)
+	case "host":
+		return str(r.Host)
+	case "jobType", "job_type":
+		return str(r.JobType)
+	case "username":
+		return r.Entity, true
+	case "tags":
+		tags := make([]any, len(r.Tags))
+		for i, t := range r.Tags {
+			tags[i] = t
+		}
+		return tags, true
+	case "createdAt", "created_at":
+		return r.CreatedAt.UTC().Format(time.RFC3339), true
+	case "heartbeatAt", "heartbeat_at":
+		return rd.heartbeat(now).UTC().Format(time.RFC3339), true
+	case "duration":
+		return rd.heartbeat(now).Sub(r.CreatedAt).Seconds(), true
+	}
+	if k, ok := strings.CutPrefix(key, "config."); ok {
+		return configValue(r.Config, k)
+	}
+	for _, prefix := range []string{"summary_metrics.", "summaryMetrics."} {
+		if k, ok := strings.CutPrefix(key, prefix); ok {
+			return jsonKey(rd.summary(), k)
+		}
+	}
+	return nil, false
+}
+
+// configValue returns the value of a config key: the v of {"value": v}
+// entries, with or without a trailing ".value" in the key.
+func configValue(config, key string) (any, bool) {
+	v, ok := jsonKey(config, key)
+	if !ok {
+		if k, cut := strings.CutSuffix(key, ".value"); cut {
+			v, ok = jsonKey(config, k)
+		}
+	}
+	if m, isMap := v.(map[string]any); ok && isMap {
+		if inner, has := m["value"]; has {
+			return inner, true
+		}
+	}
+	return v, ok
+}
+
+// jsonKey returns the value of key in a JSON object text.
+func jsonKey(text, key string) (any, bool) {
+	var m map[string]any
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	if dec.Decode(&m) != nil {
+		return nil, false
+	}
+	v, ok := m[key]
+	return v, ok
+}
