@@ -22,9 +22,10 @@ const stopWait = 5 * time.Second
 // normal screen and returns the exit code.
 func runUI(st started, cfg Config, env Env) int {
 	m := tui.New(st.opts)
-	p := tea.NewProgram(m, programOptions(cfg, env)...)
+	susp := newSuspender()
+	p := tea.NewProgram(m, append(programOptions(cfg, env), tea.WithFilter(susp.filter))...)
 	signals := watchSignals(p)
-	stopSuspend := watchSuspend(p)
+	stopSuspend := susp.watch(p)
 	_, err := p.Run()
 	stopSuspend()
 	sig := signals.stop()

@@ -4,5 +4,9 @@ package cli
 
 import tea "charm.land/bubbletea/v2"
 
-// watchSuspend does nothing where there is no job control.
-func watchSuspend(*tea.Program) func() { return func() {} }
+// suspender does nothing where there is no job control.
+type suspender struct{}
+
+func newSuspender() *suspender                             { return &suspender{} }
+func (*suspender) filter(_ tea.Model, msg tea.Msg) tea.Msg { return msg }
+func (*suspender) watch(*tea.Program) (stop func())        { return func() {} }
