@@ -94,14 +94,14 @@ func TestDownloadsViewEmptyAndScrolling(t *testing.T) {
 func TestJobStateText(t *testing.T) {
 	r := viewRunner(t, "/data/out")
 	for name, want := range map[string]string{
-		"config.yaml":                     "done",
+		"config.yaml": "done",
 		"checkpoints/epoch-0001/model-weights-with-a-rather-long-name.safetensors": "4%",
-		"media/images/sample_0001.png":    "up to date",
-		"../evil":                         "failed",
-		"output.log":                      "68 KiB", // size unknown: bytes so far
-		"media/tables/metrics.table.json": "cancelled",
-		"requirements.txt":                "0%",
-		"wandb-summary.json":              "queued",
+		"media/images/sample_0001.png":                                             "up to date",
+		"../evil":                                                                  "failed",
+		"output.log":                                                               "68 KiB", // size unknown: bytes so far
+		"media/tables/metrics.table.json":                                          "cancelled",
+		"requirements.txt":                                                         "0%",
+		"wandb-summary.json":                                                       "queued",
 	} {
 		j, ok := r.Lookup(name)
 		if !ok {

@@ -198,7 +198,7 @@ func fillViewJobs(t testing.TB, s *stepDL, r *runner.Runner, clock *testClock) {
 		return wandb.DownloadResult{Name: f.Name, Path: dest + "/" + f.Name, Status: st, Bytes: f.SizeBytes}
 	}
 	s.finish(t, r, viewFiles[0].Name, res(viewFiles[0], wandb.Downloaded), nil) // ../evil starts
-	for i := range 11 { // 1 MB/s over 2 s
+	for i := range 11 {                                                         // 1 MB/s over 2 s
 		set(viewTime.Add(time.Duration(i) * 200 * time.Millisecond))
 		s.progress(t, viewFiles[1].Name, int64(i)*200_000, viewFiles[1].SizeBytes)
 	}
