@@ -228,14 +228,15 @@ func testCommon(w, h int) common {
 	return common{width: w, height: h, styles: DefaultStyles(true), keys: keymap.Default(), now: func() time.Time { return testNow }}
 }
 
-// fillRunner returns a runner over n jobs in a mix of states, in turn
-// done, running (the first 8 of that kind; cancelled after them), failed
-// and queued, without a server: a runner as a batch of n files leaves it.
-func fillRunner(tb testing.TB, n int) *runner.Runner {
+// fillRunner puts n jobs into r, a runner over dl with Parallel 8, in a
+// mix of states, in turn done, running (the first 8 of that kind;
+// cancelled after them), failed and queued, without a server: a runner as
+// a large batch leaves it.
+func fillRunner(tb testing.TB, r *runner.Runner, dl *mixDL, n int) {
 	tb.Helper()
-	dl := &mixDL{}
-	r := runner.New(dl, runner.Options{Dest: tb.TempDir(), Parallel: 8})
-	tb.Cleanup(r.Close)
+	if r.Parallel() != 8 {
+		tb.Fatalf("fillRunner wants a runner of 8 at once, not %d", r.Parallel())
+	}
 	files := make([]wandb.File, n)
 	for i := range files {
 		files[i] = wandb.File{Name: fmt.Sprintf("media/images/step_%06d.png", i), SizeBytes: int64(1000 + i)}
@@ -266,7 +267,10 @@ func fillRunner(tb testing.TB, n int) *runner.Runner {
 			r.Cancel(files[i].Name)
 		}
 	}
-	return r
+	want := runner.Totals{Files: n, Running: min(8, (n+2)/4), Done: (n + 3) / 4, Failed: (n + 1) / 4}
+	if tot := r.Totals(); tot.Files != want.Files || tot.Running != want.Running || tot.Done != want.Done || tot.Failed != want.Failed {
+		tb.Fatalf("fillRunner: totals %+v", tot)
+	}
 }
 
 // mixDL ends fillRunner's downloads at once (file i of size 1000+i fails
