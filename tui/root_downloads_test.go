@@ -297,6 +297,14 @@ func TestRootDownloadCursorThenSelection(t *testing.T) {
 	if s := r.m.Summary(); !strings.HasPrefix(s, "3 files downloaded (") {
 		t.Fatalf("summary = %q", s)
 	}
+	// Every download done: q quits at once, without a question.
+	_, cmd := r.m.Update(keyMsg("q"))
+	if cmd == nil || r.m.asks.Pending() {
+		t.Fatalf("q after the downloads: asking %v", r.m.asks.Pending())
+	}
+	if msg, ok := cmd().(tea.QuitMsg); !ok {
+		t.Fatalf("q after the downloads gave %T, not tea.QuitMsg", msg)
+	}
 }
 
 // While downloads run, the list's STATE column shows each job's state (a
