@@ -238,3 +238,32 @@ func TestFetchAllMatchingWalksEveryPage(t *testing.T) {
 		t.Fatalf("%d page requests for 1250 files, want 2 of 1000", n)
 	}
 }
+
+// Two questions that open on their own at about the same time (the
+// listing of A and the free space check of d came back) are asked one
+// after the other: answering the first asks the second.
+func TestRootOwnQuestionsInTurn(t *testing.T) {
+	_, _, r, _ := wiredRunOpts(t, numberedRun("turn", 150), Options{PageSize: 200})
+	r.settle()
+	r.press("A", "a", "d") // the listing and the batch check run at once
+	r.until("both questions", 10*time.Second, func() bool { return len(r.m.asks.queue) == 2 })
+	first, _ := r.m.asks.front()
+	second := r.m.asks.queue[1]
+	if first.kind == second.kind || !first.own || !second.own {
+		t.Fatalf("queued %v and %v", first.kind, second.kind)
+	}
+	texts := map[questionKind]string{askBatch: "Download 150 files, ", askSelect: "Select all 150 files in the run"}
+	if f := lastLine(r.screen()); !strings.HasPrefix(f, texts[first.kind]) {
+		t.Fatalf("asking %q, want the first to arrive (%v)", f, first.kind)
+	}
+	r.press("n")
+	r.settle()
+	if q, ok := r.m.asks.front(); !ok || q.kind != second.kind || !strings.HasPrefix(lastLine(r.screen()), texts[second.kind]) {
+		t.Fatalf("after answering the first: asking %v, footer %q", ok, lastLine(r.screen()))
+	}
+	r.press("n")
+	r.settle()
+	if r.m.asks.Pending() || r.totals().Files != 0 || r.m.Selection().Len() != 150 {
+		t.Fatalf("after both: asking %v, %d jobs, %d selected", r.m.asks.Pending(), r.totals().Files, r.m.Selection().Len())
+	}
+}
