@@ -17,6 +17,9 @@ func (m *Model) downloadsMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		if changed {
 			m.refreshDetailJob()
 		}
+		if m.dl.quitWhenDone && !m.dl.active() {
+			m.quitting = true // the downloads it waited for are done
+		}
 		return cmd, true
 	case batchCheckedMsg:
 		return m.dl.batchChecked(msg, &m.asks), true
@@ -29,7 +32,7 @@ func (m *Model) downloadsMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return m.dl.retry(msg.files), true
 	case answeredMsg:
 		cmd := m.dl.answered(msg)
-		if msg.q.kind == askQuit && (msg.a == answerYes || m.dl.quitWhenDone && !m.dl.active()) {
+		if msg.q.kind == askQuit && (msg.a == answerYes || msg.a == answerWait && !m.dl.active()) {
 			m.quitting = true
 		}
 		return cmd, true

@@ -10,7 +10,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/wbfiles/wbfiles/model"
+	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/wandb"
 	"github.com/wbfiles/wbfiles/wandb/runner"
 	"github.com/wbfiles/wbfiles/wandb/wandbtest"
@@ -95,7 +95,7 @@ func TestRootSelectToggleAllAndClear(t *testing.T) {
 	if r.m.Selection().Len() != loaded || loaded >= 45 {
 		t.Fatalf("a selected %d of %d loaded", r.m.Selection().Len(), loaded)
 	}
-	if !strings.Contains(r.screen(), "selected 19 more") || !strings.Contains(r.screen(), r.m.Selection().Header()) {
+	if !strings.Contains(r.screen(), "selected 19 more") || !strings.Contains(r.screen(), selectionText(r.m.Selection())) {
 		t.Fatalf("no status after a:\n%s", r.screen())
 	}
 	r.press("c")
@@ -235,7 +235,7 @@ func TestRootSelectAllOnServerAsksWithCount(t *testing.T) {
 	r.press("space") // the first row, selected by hand
 	r.press("A")
 	r.until("the question", 10*time.Second, func() bool { return r.m.asks.Open() })
-	want := `Select all 75 files matching pattern "part0/%" (` + model.SizeText(known, 0) + `)? y yes · n/esc no`
+	want := `Select all 75 files matching pattern "part0/%" (` + termtext.Size(known, 0) + `)? y yes · n/esc no`
 	if got := lastLine(r.screen()); got != want {
 		t.Fatalf("question %q\nwant     %q", got, want)
 	}
@@ -248,7 +248,7 @@ func TestRootSelectAllOnServerAsksWithCount(t *testing.T) {
 	r.until("the question again", 10*time.Second, func() bool { return r.m.asks.Open() })
 	r.press("y")
 	r.settle()
-	if n := r.m.Selection().Len(); n != 75 || !strings.Contains(r.screen(), "74 more selected · 75 selected · "+model.SizeText(known, 0)) {
+	if n := r.m.Selection().Len(); n != 75 || !strings.Contains(r.screen(), "74 more selected · 75 selected · "+termtext.Size(known, 0)) {
 		t.Fatalf("confirmed: %d selected:\n%s", n, r.screen())
 	}
 
@@ -445,8 +445,8 @@ func TestRootDetailShowsFailureReason(t *testing.T) {
 		t.Fatalf("reason %q not in the detail view:\n%s", reason, r.screen())
 	}
 	noFinalFile(t, dest, "b/small.txt")
-	// The summary names the failure: "failed: <reason>: <name>".
-	if s := r.m.Summary(); !strings.Contains(s, "1 failed") || !strings.Contains(s, "\n  failed: md5") || !strings.HasSuffix(s, ": b/small.txt") {
+	// The summary names the failure: "1 failed: <cause>: <names>".
+	if s := r.m.Summary(); !strings.Contains(s, "1 failed") || !strings.Contains(s, "\n  1 failed: md5") || !strings.HasSuffix(s, ": b/small.txt") {
 		t.Fatalf("summary = %q", s)
 	}
 }
