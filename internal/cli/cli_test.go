@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/wandb"
 	"github.com/wbfiles/wbfiles/wandb/wandbtest"
 )
@@ -181,7 +182,7 @@ func TestFlagsAfterRun(t *testing.T) {
 // TestOneLine checks that a multi-line error keeps its parts apart on
 // the one line start-up errors get.
 func TestOneLine(t *testing.T) {
-	got := oneLine("bad ref: it has 1 part(s)\naccepted forms:\n  a/b/c\n  a/b:c   (x)\n")
+	got := termtext.Line("bad ref: it has 1 part(s)\naccepted forms:\n  a/b/c\n  a/b:c   (x)\n")
 	want := "bad ref: it has 1 part(s); accepted forms: a/b/c; a/b:c (x)"
 	if got != want {
 		t.Fatalf("oneLine = %q; want %q", got, want)

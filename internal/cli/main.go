@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
@@ -73,27 +73,8 @@ func Main(args []string, env Env) int {
 }
 
 func fail(env Env, code int, err error) int {
-	fmt.Fprintln(env.Stderr, "wbfiles: "+oneLine(err.Error()))
+	// One line, harmless on a terminal; a multi-line message (the
+	// accepted forms of a run reference) keeps its parts apart with "; ".
+	fmt.Fprintln(env.Stderr, "wbfiles: "+termtext.Line(err.Error()))
 	return code
-}
-
-// Line breaks become "; " so a multi-line message (the accepted forms of
-// a run reference) still reads as separate parts.
-func oneLine(s string) string {
-	var b strings.Builder
-	for l := range strings.Lines(s) {
-		l = strings.Join(strings.Fields(l), " ")
-		if l == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			if strings.HasSuffix(b.String(), ":") {
-				b.WriteString(" ")
-			} else {
-				b.WriteString("; ")
-			}
-		}
-		b.WriteString(l)
-	}
-	return b.String()
 }
