@@ -45,18 +45,13 @@ func dlRef(run wandbtest.RunSpec) wandb.RunRef {
 func dlListAll(t testing.TB, c *wandb.Client, ref wandb.RunRef) []wandb.File {
 	t.Helper()
 	var files []wandb.File
-	q := wandb.FilesQuery{First: wandb.MaxPageSize}
-	for {
-		page, err := c.Files(context.Background(), ref, q)
+	for page, err := range c.FilePages(context.Background(), ref, wandb.FilesQuery{First: wandb.MaxPageSize}) {
 		if err != nil {
 			t.Fatalf("listing %s: %v", ref, err)
 		}
 		files = append(files, page.Files...)
-		if !page.HasNextPage {
-			return files
-		}
-		q.After = page.EndCursor
 	}
+	return files
 }
 
 // dlRun is a run of n small generated files of varied sizes.

@@ -54,18 +54,13 @@ func (e *env) list(t testing.TB) []wandb.File {
 	t.Helper()
 	ref := wandb.RunRef{Entity: e.run.Entity, Project: e.run.Project, RunID: e.run.ID}
 	var files []wandb.File
-	q := wandb.FilesQuery{First: wandb.MaxPageSize}
-	for {
-		page, err := e.c.Files(context.Background(), ref, q)
+	for page, err := range e.c.FilePages(context.Background(), ref, wandb.FilesQuery{First: wandb.MaxPageSize}) {
 		if err != nil {
 			t.Fatalf("listing: %v", err)
 		}
 		files = append(files, page.Files...)
-		if !page.HasNextPage {
-			return files
-		}
-		q.After = page.EndCursor
 	}
+	return files
 }
 
 // manyRun is a run of n small files (1 B to 6 KB) in four folders.
