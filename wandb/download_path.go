@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 )
 
 // LocalPath returns where Download puts the run's file name under dest:
@@ -19,9 +21,9 @@ import (
 // lead outside dest or is otherwise odd is refused with an error wrapping
 // ErrUnsafeName: empty, a leading "/", an absolute or volume path, empty,
 // "." or ".." segments, a backslash (hostile on every OS, since it is a
-// separator on Windows), a NUL or other control character, on Windows a
-// reserved name such as NUL or COM1, or a name ending in the engine's
-// temporary suffix (".wbfiles-partial").
+// separator on Windows), invalid UTF-8, a NUL or other control character
+// (C0, DEL or C1), on Windows a reserved name such as NUL or COM1, or a
+// name ending in the engine's temporary suffix (".wbfiles-partial").
 func LocalPath(dest, name string) (string, error) {
 	if err := checkFileName(name); err != nil {
 		return "", err
@@ -49,11 +51,12 @@ func nameProblem(name string) string {
 		return "it contains a backslash"
 	case strings.HasPrefix(name, "/"):
 		return "it is an absolute path"
+	case !utf8.ValidString(name):
+		return "it is not valid UTF-8"
 	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f {
-			return "it contains a control character"
-		}
+	// C0, DEL and C1 (U+0080–U+009F): a terminal acts on the C1 ones too.
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return "it contains a control character"
 	}
 	for seg := range strings.SplitSeq(name, "/") {
 		switch seg {
