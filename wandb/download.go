@@ -177,7 +177,18 @@ const defaultStallTimeout = 60 * time.Second
 // temporary file to give the space back; any local error names the path.
 //
 // Two concurrent calls for the same target within one process are
-// serialised; the second then usually finds the file UpToDate.
+// serialised; the second then usually finds the file UpToDate. Across
+// processes, the temporary file is locked while in use (flock, LockFileEx)
+// and a download that finds it locked fails at once with ErrBusy. A
+// temporary file with other hard links is dropped, never written. Bytes
+// kept from an earlier attempt are read back from the disk and checked
+// against the md5 before the rename.
+//
+// Under KeepExisting the final rename never replaces a file (renameat2
+// RENAME_NOREPLACE on Linux, link and unlink elsewhere): a file that
+// appeared at the target during the download is kept and the download
+// fails with ErrExists, or is UpToDate when it has the run's md5. Under
+// Overwrite such a file with the run's md5 is left alone too.
 func (c *Client) Download(ctx context.Context, f File, dest string, opts DownloadOptions) (DownloadResult, error) {
 	return c.newDownloader(opts).download(ctx, f, dest)
 }
@@ -274,11 +285,11 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 		total:   f.SizeBytes,
 		prog:    progressTicker{fn: d.opts.Progress, name: f.Name, every: d.opts.ProgressInterval},
 	}
-	n, err := t.run(ctx)
+	st, n, err := t.run(ctx)
 	if err != nil {
 		return res, err
 	}
-	res.Status, res.Bytes, res.Resumed = Downloaded, n, t.resumed
+	res.Status, res.Bytes, res.Resumed = st, n, t.resumed && st == Downloaded
 	return res, nil
 }
 

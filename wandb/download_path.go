@@ -238,3 +238,24 @@ func lockTarget(ctx context.Context, path string) (unlock func(), err error) {
 		return nil, ctx.Err()
 	}
 }
+
+// maxShownPath bounds a path in an error message, so that the cause, which
+// comes first, and the file's own name stay on screen.
+const maxShownPath = 120
+
+// shortPath returns p, or its end behind "…" when p is longer than
+// maxShownPath runes: the end names the file, the start only the folders.
+func shortPath(p string) string {
+	n := utf8.RuneCountInString(p)
+	if n <= maxShownPath {
+		return p
+	}
+	drop := n - (maxShownPath - 1)
+	for i := range p {
+		if drop == 0 {
+			return "…" + p[i:]
+		}
+		drop--
+	}
+	return p
+}

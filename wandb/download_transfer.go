@@ -50,62 +50,74 @@ const (
 // errStalled cancels an attempt whose body went quiet.
 var errStalled = errors.New("no data received for too long")
 
-// run downloads the file and returns its size.
-func (t *transfer) run(ctx context.Context) (int64, error) {
+// run downloads the file and returns what it did and the file's size.
+func (t *transfer) run(ctx context.Context) (DownloadStatus, int64, error) {
 	if err := t.openTemp(); err != nil {
-		return 0, err
+		return NotDownloaded, 0, err
 	}
 	retriedFromZero := false
 	for {
 		leftoverComplete := t.resumed && t.f.SizeKnown() && t.offset == t.f.SizeBytes
 		if !leftoverComplete {
 			if err := t.fetch(ctx); err != nil {
-				return 0, t.abandon(err)
+				return NotDownloaded, 0, t.abandon(err)
 			}
 		}
 		err := t.verify()
 		if err == nil {
 			break
 		}
+		if errors.Is(err, errDiskRead) {
+			return NotDownloaded, 0, t.abandon(err)
+		}
 		if t.resumed && !retriedFromZero {
 			// The kept bytes may be stale or damaged: one clean try.
 			retriedFromZero = true
 			if err := t.restart(); err != nil {
-				return 0, t.abandon(err)
+				return NotDownloaded, 0, t.abandon(err)
 			}
 			continue
 		}
 		t.discard()
-		return 0, err
+		return NotDownloaded, 0, err
 	}
 	if err := t.file.Sync(); err != nil {
-		return 0, t.abandon(t.writeError(err))
+		return NotDownloaded, 0, t.abandon(t.writeError(err))
 	}
-	err := t.file.Close()
-	t.file = nil
-	if err != nil {
-		return 0, t.abandon(t.writeError(err))
-	}
-	if err := t.root.Rename(t.tmpRel, t.rel); err != nil {
-		t.discard()
-		return 0, fmt.Errorf("cannot put %s in place: %w", t.path, rootErr(err))
-	}
-	t.prog.final(t.offset)
-	return t.offset, nil
+	return t.finish()
 }
 
-// openTemp opens the temporary file and takes over what a previous attempt
-// left in it when that can be verified later.
-func (t *transfer) openTemp() error {
-	if fi, err := t.root.Lstat(t.tmpRel); err == nil && !fi.Mode().IsRegular() {
-		// Never write through a link or into something planted there.
-		if err := t.root.Remove(t.tmpRel); err != nil {
-			return fmt.Errorf("cannot replace %s: %w", t.tmpPath, rootErr(err))
-		}
+// finish puts the verified, synced temporary file in place (see
+// putInPlace) and closes it, which releases its lock only now, so no other
+// download can take the name over before the rename.
+func (t *transfer) finish() (DownloadStatus, int64, error) {
+	same, err := t.putInPlace()
+	switch {
+	case same:
+		t.discard()
+		t.prog.final(t.offset)
+		return UpToDate, t.offset, nil
+	case errors.Is(err, ErrExists):
+		return NotDownloaded, 0, t.abandon(err)
+	case err != nil:
+		t.discard()
+		return NotDownloaded, 0, fmt.Errorf("cannot put %s in place: %w", t.path, rootErr(err))
 	}
-	file, err := t.d.openTemp(t.root, t.tmpRel)
+	err = t.file.Close()
+	t.file = nil
 	if err != nil {
-		return fmt.Errorf("cannot create a temporary file for %s: %w", t.path, rootErr(err))
+		return NotDownloaded, 0, t.writeError(err)
+	}
+	t.prog.final(t.offset)
+	return Downloaded, t.offset, nil
+}
+
+// openTemp opens and locks the temporary file and takes over what a
+// previous attempt left in it when that can be verified later.
+func (t *transfer) openTemp() error {
+	file, err := t.openLockedTemp()
+	if err != nil {
+		return err
 	}
 	t.file, t.w, t.hash = file, t.d.wrapWriter(file), md5.New()
 	fi, err := file.Stat()
@@ -139,13 +151,36 @@ func (t *transfer) restart() error {
 	return nil
 }
 
-// verify checks the md5 of the whole file when the server gave one.
+// errDiskRead marks a verify failure that is about reading the disk, not
+// about the bytes: fetching again would not help.
+var errDiskRead = errors.New("cannot read back")
+
+// verify checks the md5 of the whole file when the server gave one, and
+// what is on disk: its size always and, when bytes came from an earlier
+// attempt, its md5 read back from the disk, so a file changed under us
+// (another writer, a damaged leftover) never goes into place.
 func (t *transfer) verify() error {
-	if t.f.MD5 == "" {
+	if t.f.MD5 != "" {
+		if got := md5Base64(t.hash.Sum(nil)); got != t.f.MD5 {
+			return fmt.Errorf("%w for %s: expected %s, got %s; the file was not put in place", ErrChecksum, t.path, t.f.MD5, got)
+		}
+	}
+	fi, err := t.file.Stat()
+	if err != nil {
+		return fmt.Errorf("%w %s: %w", errDiskRead, t.tmpPath, rootErr(err))
+	}
+	if fi.Size() != t.offset {
+		return fmt.Errorf("%w for %s: the temporary file holds %d bytes, %d were written; the file was not put in place", ErrChecksum, t.path, fi.Size(), t.offset)
+	}
+	if t.f.MD5 == "" || !t.resumed {
 		return nil
 	}
-	if got := md5Base64(t.hash.Sum(nil)); got != t.f.MD5 {
-		return fmt.Errorf("%w for %s: expected %s, got %s; the file was not put in place", ErrChecksum, t.path, t.f.MD5, got)
+	h := md5.New()
+	if err := hashPrefix(h, io.NewSectionReader(t.file, 0, t.offset), t.offset); err != nil {
+		return fmt.Errorf("%w %s: %w", errDiskRead, t.tmpPath, rootErr(err))
+	}
+	if got := md5Base64(h.Sum(nil)); got != t.f.MD5 {
+		return fmt.Errorf("%w for %s: the bytes on disk have md5 %s, expected %s; the file was not put in place", ErrChecksum, t.path, got, t.f.MD5)
 	}
 	return nil
 }
@@ -169,13 +204,14 @@ func (t *transfer) abandon(err error) error {
 	return err
 }
 
-// discard closes and removes the temporary file.
+// discard removes and closes the temporary file: removed first, while the
+// lock is held, so it can never remove another download's file.
 func (t *transfer) discard() {
+	t.root.Remove(t.tmpRel)
 	if t.file != nil {
 		t.file.Close()
 		t.file = nil
 	}
-	t.root.Remove(t.tmpRel)
 }
 
 // writeError names the target in a local write failure.
