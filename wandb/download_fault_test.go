@@ -139,7 +139,8 @@ func TestParseContentRange(t *testing.T) {
 	for v, want := range map[string][2]int64{
 		"bytes 100-199/200": {100, 200},
 		"bytes 0-9/*":       {0, -1},
-		"bytes */200":       {-1, -1},
+		"bytes */200":       {-1, 200},
+		"bytes */x":         {-1, -1},
 		"items 1-2/3":       {-1, -1},
 		"":                  {-1, -1},
 	} {

@@ -110,9 +110,15 @@ type progressTicker struct {
 	last  time.Time
 }
 
+// tick reports done of total when one interval has passed. A total that
+// done has passed was only the server's guess: the call says unknown (-1)
+// rather than "9 B / 5 B".
 func (p *progressTicker) tick(done, total int64) {
 	if p.fn == nil {
 		return
+	}
+	if total >= 0 && done > total {
+		total = -1
 	}
 	now := time.Now()
 	if now.Sub(p.last) < p.every {

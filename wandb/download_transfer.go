@@ -33,8 +33,11 @@ type transfer struct {
 	offset  int64     // bytes in the temporary file
 	flushed int64     // bytes whose write-out was started (Linux)
 	total   int64     // the file's size, -1 while unknown
-	resumed bool      // bytes before offset came from an earlier attempt
-	prog    progressTicker
+	// announced is where the last body's Content-Length said it ends
+	// (offset + length), 0 when it gave none.
+	announced int64
+	resumed   bool // bytes before offset came from an earlier attempt
+	prog      progressTicker
 }
 
 // attemptOutcome says what the fetch loop does after one HTTP attempt.
@@ -187,13 +190,14 @@ func (t *transfer) verify() error {
 
 // abandon closes the temporary file after a failure, keeps it when a later
 // call can resume and verify it, removes it otherwise (always on a full
-// disk, to give the space back), and returns err.
+// disk, to give the space back, and after a body longer than the file,
+// whose bytes are suspect), and returns err.
 func (t *transfer) abandon(err error) error {
 	if isNoSpace(err) {
 		t.discard()
 		return fmt.Errorf("%w (removed the temporary file to free the space)", err)
 	}
-	if t.offset > 0 && t.f.MD5 != "" {
+	if t.offset > 0 && t.f.MD5 != "" && !errors.Is(err, errTooLong) {
 		if t.file != nil {
 			t.file.Close()
 			t.file = nil
@@ -320,21 +324,61 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		}
 		t.resumed = t.offset > 0 || t.resumed
 	case code == http.StatusRequestedRangeNotSatisfiable && t.offset > 0:
-		// Our bytes do not fit the file as it is now: start over.
-		if err := t.restart(); err != nil {
-			return attemptFatal, 0, err
-		}
-		return attemptRestart, 0, nil
+		return t.rangeRefused(resp)
 	case downloadRetryable(code):
 		io.CopyN(io.Discard, resp.Body, 4<<10) // lets the connection be reused
 		return attemptRetry, downloadRetryAfter(resp.Header, time.Now()), t.statusError(resp)
 	default:
 		return attemptFatal, 0, t.statusError(resp)
 	}
-	if t.total < 0 && resp.ContentLength >= 0 {
-		t.total = t.offset + resp.ContentLength
+	t.announced = 0
+	if resp.ContentLength >= 0 {
+		t.announced = t.offset + resp.ContentLength
+		if t.total < 0 {
+			t.total = t.announced
+		}
 	}
 	return t.copyBody(ctx, actx, stall, resp)
+}
+
+// rangeRefused handles a 416 to a Range from offset. When the last body
+// ended short of its Content-Length and the server now says the file ends
+// where that body did, its Content-Length lied: retrying cannot help.
+// Otherwise our bytes do not fit the file as it is now: start over, which
+// counts as a failed attempt so a server that keeps doing this cannot
+// keep the download going for ever.
+func (t *transfer) rangeRefused(resp *http.Response) (attemptOutcome, time.Duration, error) {
+	host := resp.Request.URL.Host
+	if _, size := parseContentRange(resp.Header.Get("Content-Range")); size == t.offset && t.announced > t.offset {
+		return attemptFatal, 0, fmt.Errorf("%w: downloading %s from %s: the body ended after %d of the %d bytes its Content-Length announced, and the server has no more (HTTP 416)",
+			errShortBody, t.f.Name, host, t.offset, t.announced)
+	}
+	from := t.offset
+	if err := t.restart(); err != nil {
+		return attemptFatal, 0, err
+	}
+	return attemptRetry, 0, fmt.Errorf("downloading %s from %s: a Range from byte %d was refused (HTTP 416); starting over", t.f.Name, host, from)
+}
+
+// errShortBody marks a body that keeps ending before its Content-Length.
+var errShortBody = errors.New("the server's Content-Length is longer than its file")
+
+// errTooLong marks a body longer than the file's size from the listing.
+var errTooLong = errors.New("server sent more bytes than the file's size")
+
+// sizeLimit is the most bytes the file may have: its size from the
+// listing when an md5 is there to check the whole, else -1 (no limit: the
+// size alone is only a hint, and the bytes on disk are the truth).
+func (t *transfer) sizeLimit() int64 {
+	if t.f.MD5 != "" && t.f.SizeKnown() {
+		return t.f.SizeBytes
+	}
+	return -1
+}
+
+// tooLong explains a body longer than sizeLimit.
+func (t *transfer) tooLong(host string) error {
+	return fmt.Errorf("%w: downloading %s from %s: more than %d bytes", errTooLong, t.f.Name, host, t.f.SizeBytes)
 }
 
 // netError describes a failed request without echoing its URL, which may
@@ -396,14 +440,22 @@ func downloadRetryable(code int) bool {
 	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
 }
 
-// parseContentRange reads "bytes start-end/size" (size may be "*"); start
-// is -1 when the header is unusable, size -1 when unknown.
+// parseContentRange reads "bytes start-end/size" (size may be "*") or a
+// 416's "bytes */size"; start is -1 when the header is unusable or has
+// none, size -1 when unknown.
 func parseContentRange(v string) (start, size int64) {
 	spec, ok := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
 	if !ok {
 		return -1, -1
 	}
 	rng, total, ok := strings.Cut(spec, "/")
+	if ok && rng == "*" {
+		// "bytes */size": the answer of a 416.
+		if size, err := strconv.ParseInt(total, 10, 64); err == nil && size >= 0 {
+			return -1, size
+		}
+		return -1, -1
+	}
 	first, _, ok2 := strings.Cut(rng, "-")
 	if !ok || !ok2 {
 		return -1, -1

@@ -53,8 +53,9 @@ type Server struct {
 	runs     map[string]*runData     // by entity/project/id
 	projects map[string]*projectData // by entity/project
 
-	faults   [3]faultState
-	counters counters
+	faults     [3]faultState
+	bodyFaults bodyFaultSlots // faults_storage.go
+	counters   counters
 }
 
 // projectData is a project that holds at least one run.
