@@ -110,15 +110,15 @@ func TestDownloadBackoffAndRetryAfter(t *testing.T) {
 	p := RetryPolicy{MaxAttempts: 10, MinWait: 100 * time.Millisecond, MaxWait: time.Second}
 	for failures, hi := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 9: time.Second} {
 		for range 20 {
-			if w := downloadBackoff(p, failures, 0); w < hi/2 || w > hi {
-				t.Errorf("backoff(%d) = %v, want in [%v, %v]", failures, w, hi/2, hi)
+			if w := p.wait(failures, 0); w < hi/2 || w > hi {
+				t.Errorf("wait(%d) = %v, want in [%v, %v]", failures, w, hi/2, hi)
 			}
 		}
 	}
-	if w := downloadBackoff(p, 1, 700*time.Millisecond); w != 700*time.Millisecond {
+	if w := p.wait(1, 700*time.Millisecond); w != 700*time.Millisecond {
 		t.Errorf("Retry-After not honoured: %v", w)
 	}
-	if w := downloadBackoff(p, 1, time.Hour); w != time.Second {
+	if w := p.wait(1, time.Hour); w != time.Second {
 		t.Errorf("Retry-After not capped: %v", w)
 	}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -129,7 +129,7 @@ func TestDownloadBackoffAndRetryAfter(t *testing.T) {
 		"soon": 0,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
 	} {
-		if got := downloadRetryAfter(http.Header{"Retry-After": {v}}, now); got != want {
+		if got := retryAfter(&http.Response{Header: http.Header{"Retry-After": {v}}}, now); got != want {
 			t.Errorf("Retry-After %q = %v, want %v", v, got, want)
 		}
 	}

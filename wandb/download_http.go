@@ -1,17 +1,11 @@
 package wandb
 
 import (
-	"context"
 	"errors"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"syscall"
 	"time"
 )
-
-// maxDownloadRedirects bounds a redirect chain, as net/http's default does.
-const maxDownloadRedirects = 10
 
 // prepareDownload sets the headers of a download request: the User-Agent,
 // and the API key only when withKey (the file's url, not its directUrl) and
@@ -34,65 +28,12 @@ func (c *Client) downloadHTTP(withKey bool) *http.Client {
 	return &http.Client{
 		Transport: c.transport,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxDownloadRedirects {
-				return errors.New("stopped after " + strconv.Itoa(maxDownloadRedirects) + " redirects")
+			if err := checkHop(req, via); err != nil {
+				return err
 			}
 			c.prepareDownload(req, withKey)
 			return nil
 		},
-	}
-}
-
-// downloadBackoff returns the wait before retry number failures: exponential
-// from MinWait with full jitter in its upper half, capped at MaxWait; a
-// Retry-After from the server wins, capped at MaxWait too.
-func downloadBackoff(p RetryPolicy, failures int, retryAfter time.Duration) time.Duration {
-	if retryAfter > 0 {
-		return min(retryAfter, p.MaxWait)
-	}
-	wait := p.MinWait
-	for i := 1; i < failures && wait < p.MaxWait; i++ {
-		wait *= 2
-	}
-	wait = min(wait, p.MaxWait)
-	if wait <= 1 {
-		return wait
-	}
-	half := wait / 2
-	return half + rand.N(wait-half)
-}
-
-// downloadRetryAfter reads a Retry-After header (seconds or an HTTP date);
-// 0 when absent or unusable.
-func downloadRetryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// downloadSleep waits d or until ctx ends.
-func downloadSleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

@@ -245,7 +245,7 @@ func (t *transfer) fetch(ctx context.Context) error {
 			if failures >= p.MaxAttempts || (p.MaxElapsed > 0 && time.Since(since)+wait > p.MaxElapsed) {
 				return fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
 			}
-			if err := downloadSleep(ctx, wait); err != nil {
+			if err := sleepCtx(ctx, wait); err != nil {
 				return t.cancelled(ctx)
 			}
 		}
@@ -263,7 +263,7 @@ func (t *transfer) fetch(ctx context.Context) error {
 		}
 		failures++
 		lastErr = err
-		wait = downloadBackoff(p, failures, retryAfter)
+		wait = p.wait(failures, retryAfter)
 	}
 }
 
@@ -298,6 +298,9 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		if context.Cause(actx) == errStalled {
 			err = errStalled
 		}
+		if !retryableError(err) {
+			return attemptFatal, 0, t.netError(err)
+		}
 		return attemptRetry, 0, t.netError(err)
 	}
 	defer resp.Body.Close()
@@ -325,9 +328,9 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		t.resumed = t.offset > 0 || t.resumed
 	case code == http.StatusRequestedRangeNotSatisfiable && t.offset > 0:
 		return t.rangeRefused(resp)
-	case downloadRetryable(code):
+	case retryableStatus(code):
 		io.CopyN(io.Discard, resp.Body, 4<<10) // lets the connection be reused
-		return attemptRetry, downloadRetryAfter(resp.Header, time.Now()), t.statusError(resp)
+		return attemptRetry, retryAfter(resp, time.Now()), t.statusError(resp)
 	default:
 		return attemptFatal, 0, t.statusError(resp)
 	}
@@ -433,11 +436,6 @@ type downloadStatusError struct {
 
 func (e *downloadStatusError) Error() string {
 	return fmt.Sprintf("downloading %s: %s (HTTP %d)", e.name, e.why, e.Code)
-}
-
-// downloadRetryable: 429 and 5xx except 501 Not Implemented.
-func downloadRetryable(code int) bool {
-	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
 }
 
 // parseContentRange reads "bytes start-end/size" (size may be "*") or a
