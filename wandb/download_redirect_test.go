@@ -61,3 +61,38 @@ func TestDownloadPermanentFailuresNotRetried(t *testing.T) {
 		})
 	}
 }
+
+// TestDownloadErrorsBlameTheRightHost: a 401 names the host that answered
+// and says "API key rejected" only when the key was sent to it; a 404 at a
+// redirect's target names the target, not the API host.
+func TestDownloadErrorsBlameTheRightHost(t *testing.T) {
+	e := newDLEnv(t, wandbtest.FileSpec{Name: "x.bin", Size: 1000})
+	api := strings.TrimPrefix(e.srv.URL(), "http://")
+	storage := strings.TrimPrefix(e.srv.StorageURL(), "http://")
+	byURL := e.file("x.bin")
+
+	// A signed URL that redirects to the API host, which wants the key:
+	// none was sent, so the key was not rejected.
+	e.srv.SetBodyFaults(wandbtest.Storage, wandbtest.BodyFaults{RedirectTo: byURL.URL})
+	_, err := e.download(e.direct("x.bin"), DownloadOptions{})
+	if err == nil || strings.Contains(err.Error(), "API key was rejected") || !strings.Contains(err.Error(), api) || !strings.Contains(err.Error(), "no API key was sent") {
+		t.Errorf("signed URL redirected to the API host: %v", err)
+	}
+	e.srv.SetBodyFaults(wandbtest.Storage, wandbtest.BodyFaults{})
+
+	// The API host under another name gets no key: not a signed URL.
+	other := byURL
+	other.URL = strings.Replace(byURL.URL, "127.0.0.1", "localhost", 1)
+	_, err = e.download(other, DownloadOptions{})
+	if err == nil || strings.Contains(err.Error(), "signed URL") || strings.Contains(err.Error(), "API key was rejected") ||
+		!strings.Contains(err.Error(), "localhost:") || !strings.Contains(err.Error(), "no API key was sent") {
+		t.Errorf("API host under another name: %v", err)
+	}
+
+	// The API host redirects to storage, which answers 404.
+	e.srv.SetBodyFaults(wandbtest.FileURL, wandbtest.BodyFaults{RedirectTo: e.srv.StorageURL() + "/no-such-bucket/x.bin"})
+	_, err = e.download(byURL, DownloadOptions{})
+	if err == nil || !strings.Contains(err.Error(), "not found at "+storage) || strings.Contains(err.Error(), api) {
+		t.Errorf("404 at the redirect's target: %v", err)
+	}
+}

@@ -330,9 +330,9 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		return t.rangeRefused(resp)
 	case retryableStatus(code):
 		io.CopyN(io.Discard, resp.Body, 4<<10) // lets the connection be reused
-		return attemptRetry, retryAfter(resp, time.Now()), t.statusError(resp)
+		return attemptRetry, retryAfter(resp, time.Now()), t.d.c.statusError("downloading", t.f.Name, resp)
 	default:
-		return attemptFatal, 0, t.statusError(resp)
+		return attemptFatal, 0, t.d.c.statusError("downloading", t.f.Name, resp)
 	}
 	t.announced = 0
 	if resp.ContentLength >= 0 {
@@ -405,37 +405,6 @@ func unwrapURLError(err error, fallback string) (string, error) {
 		err = ue.Err
 	}
 	return host, err
-}
-
-// statusError explains an HTTP error answer.
-func (t *transfer) statusError(resp *http.Response) error {
-	u := resp.Request.URL
-	api := t.d.c.sameOrigin(u)
-	code := resp.StatusCode
-	var why string
-	switch {
-	case code == http.StatusUnauthorized && api:
-		why = "the API key was rejected by " + u.Host
-	case (code == http.StatusUnauthorized || code == http.StatusForbidden) && !api:
-		why = "the signed URL was refused by " + u.Host + " (expired?)"
-	case code == http.StatusForbidden:
-		why = "permission denied by " + u.Host
-	case code == http.StatusNotFound:
-		why = "not found at " + u.Host
-	default:
-		why = u.Host + " answered " + http.StatusText(code)
-	}
-	return &downloadStatusError{name: t.f.Name, why: why, Code: code}
-}
-
-// downloadStatusError is an HTTP error answer to a download request.
-type downloadStatusError struct {
-	name, why string
-	Code      int
-}
-
-func (e *downloadStatusError) Error() string {
-	return fmt.Sprintf("downloading %s: %s (HTTP %d)", e.name, e.why, e.Code)
 }
 
 // parseContentRange reads "bytes start-end/size" (size may be "*") or a
