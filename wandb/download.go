@@ -244,11 +244,11 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 	defer unlock()
 
 	if err := os.MkdirAll(dest, 0o755); err != nil {
-		return res, fmt.Errorf("cannot create the destination folder: %w", err)
+		return res, localError("cannot create the destination folder", dest, err)
 	}
 	root, err := os.OpenRoot(dest)
 	if err != nil {
-		return res, fmt.Errorf("cannot open the destination folder: %w", err)
+		return res, localError("cannot open the destination folder", dest, err)
 	}
 	defer root.Close()
 
@@ -259,7 +259,7 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 			if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
 				err = fmt.Errorf("a file is in the way: %w", err)
 			}
-			return res, fmt.Errorf("cannot create folder %s: %w", filepath.Join(dest, dir), err)
+			return res, localError("cannot create a folder", filepath.Join(dest, dir), err)
 		}
 	}
 
@@ -320,13 +320,13 @@ func (d *downloader) checkExisting(root *os.Root, rel, path string, f File) (sam
 		return false, 0, nil
 	}
 	if err != nil {
-		return false, 0, fmt.Errorf("cannot inspect %s: %w", path, rootErr(err))
+		return false, 0, localError("cannot inspect", path, err)
 	}
 	status := LocalDifferent
 	if fi.Mode().IsRegular() {
 		status, err = compareLocal(root, rel, fi, f)
 		if err != nil {
-			return false, 0, fmt.Errorf("cannot read %s: %w", path, rootErr(err))
+			return false, 0, localError("cannot read", path, err)
 		}
 	}
 	if status == LocalSame {
@@ -334,14 +334,14 @@ func (d *downloader) checkExisting(root *os.Root, rel, path string, f File) (sam
 	}
 	if d.opts.Existing == Overwrite {
 		if fi.IsDir() {
-			return false, 0, fmt.Errorf("cannot overwrite %s: it is a folder", path)
+			return false, 0, fmt.Errorf("cannot overwrite: it is a folder: %s", shortPath(path))
 		}
 		return false, 0, nil
 	}
 	if status == LocalUnknown {
-		return false, 0, fmt.Errorf("%w: %s (the server gave no md5 to compare with; kept it; use Overwrite to replace it)", ErrExists, path)
+		return false, 0, fmt.Errorf("%w (the server gave no md5 to compare with; kept it; use Overwrite to replace it): %s", ErrExists, shortPath(path))
 	}
-	return false, 0, fmt.Errorf("%w: %s differs from the run's file (kept it; use Overwrite to replace it)", ErrExists, path)
+	return false, 0, fmt.Errorf("%w and differs from the run's file (kept it; use Overwrite to replace it): %s", ErrExists, shortPath(path))
 }
 
 // md5Base64 returns the digest the way W&B sends md5s.

@@ -44,3 +44,10 @@ type downloadStatusError struct {
 func (e *downloadStatusError) Error() string {
 	return fmt.Sprintf("%s %s: %s (HTTP %d)", e.what, e.name, e.why, e.Code)
 }
+
+// localError explains a failed local file operation: what failed, the
+// cause, then the path, shortened, so that a long path can never push the
+// cause off the screen. The cause stays matchable with errors.Is.
+func localError(action, path string, err error) error {
+	return fmt.Errorf("%s: %w: %s", action, rootErr(err), shortPath(path))
+}

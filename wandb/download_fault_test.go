@@ -236,3 +236,20 @@ func TestDownloadRetryNoElapsedBound(t *testing.T) {
 		t.Errorf("GraphQL: %d requests, want 4", n)
 	}
 }
+
+// TestDownloadErrorCauseFirst: under a destination with a very long path,
+// a local failure says what failed and why before the (shortened) path.
+func TestDownloadErrorCauseFirst(t *testing.T) {
+	e := newDLEnv(t, wandbtest.FileSpec{Name: "x.txt", Size: 100})
+	e.dest = filepath.Join(e.dest, strings.Repeat("L", 200), strings.Repeat("M", 200))
+	d := e.c.newDownloader(DownloadOptions{})
+	d.openTemp = func(root *os.Root, name string) (*os.File, error) {
+		return nil, &fs.PathError{Op: "openat", Path: name, Err: syscall.EACCES}
+	}
+	_, err := d.download(context.Background(), e.file("x.txt"), e.dest)
+	msg := err.Error()
+	if !errors.Is(err, fs.ErrPermission) || !strings.HasPrefix(msg, "cannot create its temporary file: permission denied: …") ||
+		!strings.HasSuffix(msg, "x.txt") || len([]rune(msg)) > 200 {
+		t.Errorf("err %q, want the cause first and a short path ending in the name", msg)
+	}
+}

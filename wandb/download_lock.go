@@ -30,12 +30,12 @@ func (t *transfer) openLockedTemp() (*os.File, error) {
 		if fi, err := t.root.Lstat(t.tmpRel); err == nil && !fi.Mode().IsRegular() {
 			// Never write through a link or into something planted there.
 			if err := t.root.Remove(t.tmpRel); err != nil {
-				return nil, fmt.Errorf("cannot replace %s: %w", t.tmpPath, rootErr(err))
+				return nil, localError("cannot replace", t.tmpPath, err)
 			}
 		}
 		file, err := t.d.openTemp(t.root, t.tmpRel)
 		if err != nil {
-			return nil, fmt.Errorf("cannot create a temporary file for %s: %w", t.path, rootErr(err))
+			return nil, localError("cannot create its temporary file", t.path, err)
 		}
 		ok, err := t.claim(file)
 		if ok {
@@ -46,7 +46,7 @@ func (t *transfer) openLockedTemp() (*os.File, error) {
 			return nil, err
 		}
 	}
-	return nil, fmt.Errorf("%w: %s (its temporary file kept changing under us)", ErrBusy, t.path)
+	return nil, fmt.Errorf("%w (its temporary file kept changing): %s", ErrBusy, shortPath(t.path))
 }
 
 // claim locks file and checks it is a private file at tmpRel. It returns
@@ -54,13 +54,13 @@ func (t *transfer) openLockedTemp() (*os.File, error) {
 func (t *transfer) claim(file *os.File) (bool, error) {
 	if err := lockPartial(file); err != nil {
 		if errors.Is(err, errLocked) {
-			return false, fmt.Errorf("%w: %s (its temporary file %s is locked)", ErrBusy, t.path, shortPath(t.tmpPath))
+			return false, fmt.Errorf("%w (its temporary file is locked): %s", ErrBusy, shortPath(t.path))
 		}
-		return false, fmt.Errorf("cannot lock %s: %w", shortPath(t.tmpPath), rootErr(err))
+		return false, localError("cannot lock", t.tmpPath, err)
 	}
 	fi, err := file.Stat()
 	if err != nil {
-		return false, fmt.Errorf("cannot inspect %s: %w", shortPath(t.tmpPath), rootErr(err))
+		return false, localError("cannot inspect", t.tmpPath, err)
 	}
 	now, err := t.root.Lstat(t.tmpRel)
 	if err != nil || !os.SameFile(fi, now) {
@@ -70,14 +70,14 @@ func (t *transfer) claim(file *os.File) (bool, error) {
 	}
 	links, err := linkCount(file)
 	if err != nil {
-		return false, fmt.Errorf("cannot inspect %s: %w", shortPath(t.tmpPath), rootErr(err))
+		return false, localError("cannot inspect", t.tmpPath, err)
 	}
 	if links > 1 {
 		// A hard link planted at the temporary name: writing would change
 		// the other name's file, maybe outside the destination. Drop our
 		// name only; the other file is left as it was.
 		if err := t.root.Remove(t.tmpRel); err != nil {
-			return false, fmt.Errorf("cannot remove the hard link %s: %w", shortPath(t.tmpPath), rootErr(err))
+			return false, localError("cannot remove a hard link", t.tmpPath, err)
 		}
 		return false, nil
 	}

@@ -139,7 +139,7 @@ func LocalState(dest string, f File) (LocalStatus, error) {
 		return LocalMissing, nil
 	}
 	if err != nil {
-		return LocalMissing, fmt.Errorf("cannot open the destination folder: %w", err)
+		return LocalMissing, localError("cannot open the destination folder", dest, err)
 	}
 	defer root.Close()
 	rel := filepath.FromSlash(f.Name)
@@ -148,14 +148,14 @@ func LocalState(dest string, f File) (LocalStatus, error) {
 		return LocalMissing, nil
 	}
 	if err != nil {
-		return LocalMissing, fmt.Errorf("cannot inspect %s: %w", path, rootErr(err))
+		return LocalMissing, localError("cannot inspect", path, err)
 	}
 	if !fi.Mode().IsRegular() {
 		return LocalDifferent, nil
 	}
 	st, err := compareLocal(root, rel, fi, f)
 	if err != nil {
-		return LocalMissing, fmt.Errorf("cannot read %s: %w", path, rootErr(err))
+		return LocalMissing, localError("cannot read", path, err)
 	}
 	return st, nil
 }

@@ -104,7 +104,7 @@ func (t *transfer) finish() (DownloadStatus, int64, error) {
 		return NotDownloaded, 0, t.abandon(err)
 	case err != nil:
 		t.discard()
-		return NotDownloaded, 0, fmt.Errorf("cannot put %s in place: %w", t.path, rootErr(err))
+		return NotDownloaded, 0, localError("cannot put it in place", t.path, err)
 	}
 	err = t.file.Close()
 	t.file = nil
@@ -125,7 +125,7 @@ func (t *transfer) openTemp() error {
 	t.file, t.w, t.hash = file, t.d.wrapWriter(file), md5.New()
 	fi, err := file.Stat()
 	if err != nil {
-		return t.abandon(fmt.Errorf("cannot inspect %s: %w", t.tmpPath, rootErr(err)))
+		return t.abandon(localError("cannot inspect", t.tmpPath, err))
 	}
 	n := fi.Size()
 	if n == 0 {
@@ -135,7 +135,7 @@ func (t *transfer) openTemp() error {
 		return t.restart()
 	}
 	if err := hashPrefix(t.hash, file, n); err != nil {
-		return t.abandon(fmt.Errorf("cannot read %s: %w", t.tmpPath, rootErr(err)))
+		return t.abandon(localError("cannot read", t.tmpPath, err))
 	}
 	t.offset, t.flushed, t.resumed = n, n, true
 	return nil
@@ -165,25 +165,25 @@ var errDiskRead = errors.New("cannot read back")
 func (t *transfer) verify() error {
 	if t.f.MD5 != "" {
 		if got := md5Base64(t.hash.Sum(nil)); got != t.f.MD5 {
-			return fmt.Errorf("%w for %s: expected %s, got %s; the file was not put in place", ErrChecksum, t.path, t.f.MD5, got)
+			return fmt.Errorf("%w: expected %s, got %s; the file was not put in place: %s", ErrChecksum, t.f.MD5, got, shortPath(t.path))
 		}
 	}
 	fi, err := t.file.Stat()
 	if err != nil {
-		return fmt.Errorf("%w %s: %w", errDiskRead, t.tmpPath, rootErr(err))
+		return fmt.Errorf("%w: %w: %s", errDiskRead, rootErr(err), shortPath(t.tmpPath))
 	}
 	if fi.Size() != t.offset {
-		return fmt.Errorf("%w for %s: the temporary file holds %d bytes, %d were written; the file was not put in place", ErrChecksum, t.path, fi.Size(), t.offset)
+		return fmt.Errorf("%w: the temporary file holds %d bytes, %d were written; the file was not put in place: %s", ErrChecksum, fi.Size(), t.offset, shortPath(t.path))
 	}
 	if t.f.MD5 == "" || !t.resumed {
 		return nil
 	}
 	h := md5.New()
 	if err := hashPrefix(h, io.NewSectionReader(t.file, 0, t.offset), t.offset); err != nil {
-		return fmt.Errorf("%w %s: %w", errDiskRead, t.tmpPath, rootErr(err))
+		return fmt.Errorf("%w: %w: %s", errDiskRead, rootErr(err), shortPath(t.tmpPath))
 	}
 	if got := md5Base64(h.Sum(nil)); got != t.f.MD5 {
-		return fmt.Errorf("%w for %s: the bytes on disk have md5 %s, expected %s; the file was not put in place", ErrChecksum, t.path, got, t.f.MD5)
+		return fmt.Errorf("%w: the bytes on disk have md5 %s, expected %s; the file was not put in place: %s", ErrChecksum, got, t.f.MD5, shortPath(t.path))
 	}
 	return nil
 }
@@ -220,7 +220,7 @@ func (t *transfer) discard() {
 
 // writeError names the target in a local write failure.
 func (t *transfer) writeError(err error) error {
-	return fmt.Errorf("cannot write %s: %w", t.path, rootErr(err))
+	return localError("cannot write", t.path, err)
 }
 
 // progressForRetries is how much further into the file than ever before a
