@@ -41,11 +41,29 @@ func (p ExistingPolicy) String() string {
 	return "keep"
 }
 
-// Progress reports how far one file's download has come.
+// Progress reports how far one file's download has come, and whether it
+// is waiting to retry or has stalled.
 type Progress struct {
 	Name  string // the run's file name
 	Done  int64  // bytes of the file now on disk (including resumed bytes)
-	Total int64  // the file's size, or -1 when unknown
+	// Total is the file's size, or -1 when unknown. Done never exceeds
+	// it: a size the bytes outgrow was only the server's guess, and the
+	// call says -1 instead.
+	Total int64
+	// Retry is the try the download waits to make after a failure (2
+	// for the first retry), 0 when it is not waiting. The count starts
+	// afresh when a try got much further into the file than any before.
+	Retry int
+	// RetryOf is the most tries it makes (RetryPolicy.MaxAttempts); set
+	// with Retry.
+	RetryOf int
+	// Reason says briefly why it waits or stalled ("503 Service
+	// Unavailable", "connection reset by peer"): one printable line,
+	// never the key or a URL; "" otherwise.
+	Reason string
+	// Stalled reports that no byte came for the stall time: the try is
+	// being given up and another follows (a call with Retry set).
+	Stalled bool
 }
 
 // DefaultProgressInterval is the least time between two progress calls for
@@ -57,9 +75,10 @@ type DownloadOptions struct {
 	// Existing is the policy for a target that exists with other content.
 	Existing ExistingPolicy
 	// Progress, when set, is called at most once per ProgressInterval per
-	// file while bytes are written, plus one final call (Done == Total ==
-	// the file's size) when the file is in place or found up to date; none
-	// after a failure. Calls for one file come one after another, from the
+	// file while bytes are written, once before each wait for a retry and
+	// when a try stalls, plus one final call (Done == Total == the file's
+	// size) when the file is in place or found up to date; none after a
+	// failure. Calls for one file come one after another, from the
 	// goroutines of that download; DownloadAll makes calls for different
 	// files concurrently. It must return quickly (send on a channel, say).
 	Progress func(Progress)

@@ -1,8 +1,10 @@
 package wandb
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 )
 
 // statusError explains an HTTP error answer to what ("downloading",
@@ -50,4 +52,24 @@ func (e *downloadStatusError) Error() string {
 // cause off the screen. The cause stays matchable with errors.Is.
 func localError(action, path string, err error) error {
 	return fmt.Errorf("%s: %w: %s", action, rootErr(err), shortPath(path))
+}
+
+// maxReason bounds Progress.Reason.
+const maxReason = 60
+
+// shortReason names the cause of a failed try for Progress.Reason: the
+// status of an HTTP answer, else the innermost error's text, made one
+// printable line without the key.
+func (c *Client) shortReason(err error) string {
+	if err == nil {
+		return ""
+	}
+	var se *downloadStatusError
+	if errors.As(err, &se) {
+		return strconv.Itoa(se.Code) + " " + http.StatusText(se.Code)
+	}
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		err = u
+	}
+	return c.safeExcerpt(err.Error(), maxReason)
 }

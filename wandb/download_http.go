@@ -3,6 +3,7 @@ package wandb
 import (
 	"errors"
 	"net/http"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -43,35 +44,61 @@ func isNoSpace(err error) bool {
 }
 
 // progressTicker rate-limits progress calls for one file: a time check per
-// buffer read is all it costs when nothing is due.
+// buffer read is all it costs when nothing is due. Calls come from the
+// sink, the fetch loop and the stall timer; mu makes them one after
+// another.
 type progressTicker struct {
 	fn    func(Progress)
 	name  string
 	every time.Duration
-	last  time.Time
+	last  time.Time // the sink's last call
+
+	mu          sync.Mutex
+	done, total int64 // of the last call
 }
 
-// tick reports done of total when one interval has passed. A total that
-// done has passed was only the server's guess: the call says unknown (-1)
-// rather than "9 B / 5 B".
+// tick reports done of total when one interval has passed.
 func (p *progressTicker) tick(done, total int64) {
 	if p.fn == nil {
 		return
-	}
-	if total >= 0 && done > total {
-		total = -1
 	}
 	now := time.Now()
 	if now.Sub(p.last) < p.every {
 		return
 	}
 	p.last = now
-	p.fn(Progress{Name: p.name, Done: done, Total: total})
+	p.send(Progress{Done: done, Total: total})
+}
+
+// send makes one call, naming the file. A total that done has passed was
+// only the server's guess: the call says unknown (-1) rather than
+// "9 B / 5 B".
+func (p *progressTicker) send(pr Progress) {
+	if p.fn == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pr.Name = p.name
+	if pr.Total >= 0 && pr.Done > pr.Total {
+		pr.Total = -1
+	}
+	p.done, p.total = pr.Done, pr.Total
+	p.fn(pr)
+}
+
+// stalled reports a stalled try at the last reported position.
+func (p *progressTicker) stalled(reason string) {
+	if p.fn == nil {
+		return
+	}
+	p.mu.Lock()
+	pr := Progress{Done: p.done, Total: p.total, Stalled: true, Reason: reason}
+	p.mu.Unlock()
+	p.send(pr)
 }
 
 // final reports the finished file, whatever the rate limit says.
 func (p *progressTicker) final(size int64) {
-	if p.fn != nil {
-		p.fn(Progress{Name: p.name, Done: size, Total: size})
-	}
+	p.send(Progress{Done: size, Total: size})
 }

@@ -245,6 +245,7 @@ func (t *transfer) fetch(ctx context.Context) error {
 			if failures >= p.MaxAttempts || (p.MaxElapsed > 0 && time.Since(since)+wait > p.MaxElapsed) {
 				return fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
 			}
+			t.prog.send(Progress{Done: t.offset, Total: t.total, Retry: failures + 1, RetryOf: p.MaxAttempts, Reason: t.d.c.shortReason(lastErr)})
 			if err := sleepCtx(ctx, wait); err != nil {
 				return t.cancelled(ctx)
 			}
@@ -288,7 +289,10 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 	t.d.c.prepareDownload(req, t.withKey)
 	// The stall timer covers the wait for the headers too; the body copy
 	// pushes it back with every read.
-	stall := time.AfterFunc(t.d.stallTimeout, func() { cancel(errStalled) })
+	stall := time.AfterFunc(t.d.stallTimeout, func() {
+		cancel(errStalled)
+		t.prog.stalled(errStalled.Error())
+	})
 	defer stall.Stop()
 	resp, err := t.d.c.downloadHTTP(t.withKey).Do(req)
 	if err != nil {
