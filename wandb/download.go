@@ -44,8 +44,8 @@ func (p ExistingPolicy) String() string {
 // Progress reports how far one file's download has come, and whether it
 // is waiting to retry or has stalled.
 type Progress struct {
-	Name  string // the run's file name
-	Done  int64  // bytes of the file now on disk (including resumed bytes)
+	Name string // the run's file name
+	Done int64  // bytes of the file now on disk (including resumed bytes)
 	// Total is the file's size, or -1 when unknown. Done never exceeds
 	// it: a size the bytes outgrow was only the server's guess, and the
 	// call says -1 instead.
