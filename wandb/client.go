@@ -154,8 +154,8 @@ func (p RetryPolicy) normalized() RetryPolicy {
 // from the API origin never carries the key (net/http would keep it for a
 // subdomain).
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+	if err := checkHop(req, via); err != nil {
+		return err
 	}
 	c.authorize(req)
 	return nil

@@ -41,11 +41,29 @@ func (p ExistingPolicy) String() string {
 	return "keep"
 }
 
-// Progress reports how far one file's download has come.
+// Progress reports how far one file's download has come, and whether it
+// is waiting to retry or has stalled.
 type Progress struct {
-	Name  string // the run's file name
-	Done  int64  // bytes of the file now on disk (including resumed bytes)
-	Total int64  // the file's size, or -1 when unknown
+	Name string // the run's file name
+	Done int64  // bytes of the file now on disk (including resumed bytes)
+	// Total is the file's size, or -1 when unknown. Done never exceeds
+	// it: a size the bytes outgrow was only the server's guess, and the
+	// call says -1 instead.
+	Total int64
+	// Retry is the try the download waits to make after a failure (2
+	// for the first retry), 0 when it is not waiting. The count starts
+	// afresh when a try got much further into the file than any before.
+	Retry int
+	// RetryOf is the most tries it makes (RetryPolicy.MaxAttempts); set
+	// with Retry.
+	RetryOf int
+	// Reason says briefly why it waits or stalled ("503 Service
+	// Unavailable", "connection reset by peer"): one printable line,
+	// never the key or a URL; "" otherwise.
+	Reason string
+	// Stalled reports that no byte came for the stall time: the try is
+	// being given up and another follows (a call with Retry set).
+	Stalled bool
 }
 
 // DefaultProgressInterval is the least time between two progress calls for
@@ -57,9 +75,10 @@ type DownloadOptions struct {
 	// Existing is the policy for a target that exists with other content.
 	Existing ExistingPolicy
 	// Progress, when set, is called at most once per ProgressInterval per
-	// file while bytes are written, plus one final call (Done == Total ==
-	// the file's size) when the file is in place or found up to date; none
-	// after a failure. Calls for one file come one after another, from the
+	// file while bytes are written, once before each wait for a retry and
+	// when a try stalls, plus one final call (Done == Total == the file's
+	// size) when the file is in place or found up to date; none after a
+	// failure. Calls for one file come one after another, from the
 	// goroutines of that download; parallel downloads (wandb/runner) make
 	// calls for different files concurrently. It must return quickly (send
 	// on a channel, say).
@@ -178,7 +197,18 @@ const defaultStallTimeout = 60 * time.Second
 // temporary file to give the space back; any local error names the path.
 //
 // Two concurrent calls for the same target within one process are
-// serialised; the second then usually finds the file UpToDate.
+// serialised; the second then usually finds the file UpToDate. Across
+// processes, the temporary file is locked while in use (flock, LockFileEx)
+// and a download that finds it locked fails at once with ErrBusy. A
+// temporary file with other hard links is dropped, never written. Bytes
+// kept from an earlier attempt are read back from the disk and checked
+// against the md5 before the rename.
+//
+// Under KeepExisting the final rename never replaces a file (renameat2
+// RENAME_NOREPLACE on Linux, link and unlink elsewhere): a file that
+// appeared at the target during the download is kept and the download
+// fails with ErrExists, or is UpToDate when it has the run's md5. Under
+// Overwrite such a file with the run's md5 is left alone too.
 func (c *Client) Download(ctx context.Context, f File, dest string, opts DownloadOptions) (DownloadResult, error) {
 	return c.newDownloader(opts).download(ctx, f, dest)
 }
@@ -234,11 +264,11 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 	defer unlock()
 
 	if err := os.MkdirAll(dest, 0o755); err != nil {
-		return res, fmt.Errorf("cannot create the destination folder: %w", err)
+		return res, localError("cannot create the destination folder", dest, err)
 	}
 	root, err := os.OpenRoot(dest)
 	if err != nil {
-		return res, fmt.Errorf("cannot open the destination folder: %w", err)
+		return res, localError("cannot open the destination folder", dest, err)
 	}
 	defer root.Close()
 
@@ -249,7 +279,7 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 			if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
 				err = fmt.Errorf("a file is in the way: %w", err)
 			}
-			return res, fmt.Errorf("cannot create folder %s: %w", filepath.Join(dest, dir), err)
+			return res, localError("cannot create a folder", filepath.Join(dest, dir), err)
 		}
 	}
 
@@ -275,11 +305,11 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 		total:   f.SizeBytes,
 		prog:    progressTicker{fn: d.opts.Progress, name: f.Name, every: d.opts.ProgressInterval},
 	}
-	n, err := t.run(ctx)
+	st, n, err := t.run(ctx)
 	if err != nil {
 		return res, err
 	}
-	res.Status, res.Bytes, res.Resumed = Downloaded, n, t.resumed
+	res.Status, res.Bytes, res.Resumed = st, n, t.resumed && st == Downloaded
 	return res, nil
 }
 
@@ -310,13 +340,13 @@ func (d *downloader) checkExisting(root *os.Root, rel, path string, f File) (sam
 		return false, 0, nil
 	}
 	if err != nil {
-		return false, 0, fmt.Errorf("cannot inspect %s: %w", path, rootErr(err))
+		return false, 0, localError("cannot inspect", path, err)
 	}
 	status := LocalDifferent
 	if fi.Mode().IsRegular() {
 		status, err = compareLocal(root, rel, fi, f)
 		if err != nil {
-			return false, 0, fmt.Errorf("cannot read %s: %w", path, rootErr(err))
+			return false, 0, localError("cannot read", path, err)
 		}
 	}
 	if status == LocalSame {
@@ -324,14 +354,14 @@ func (d *downloader) checkExisting(root *os.Root, rel, path string, f File) (sam
 	}
 	if d.opts.Existing == Overwrite {
 		if fi.IsDir() {
-			return false, 0, fmt.Errorf("cannot overwrite %s: it is a folder", path)
+			return false, 0, fmt.Errorf("cannot overwrite: it is a folder: %s", shortPath(path))
 		}
 		return false, 0, nil
 	}
 	if status == LocalUnknown {
-		return false, 0, fmt.Errorf("%w: %s (the server gave no md5 to compare with; kept it; use Overwrite to replace it)", ErrExists, path)
+		return false, 0, fmt.Errorf("%w (the server gave no md5 to compare with; kept it; use Overwrite to replace it): %s", ErrExists, shortPath(path))
 	}
-	return false, 0, fmt.Errorf("%w: %s differs from the run's file (kept it; use Overwrite to replace it)", ErrExists, path)
+	return false, 0, fmt.Errorf("%w and differs from the run's file (kept it; use Overwrite to replace it): %s", ErrExists, shortPath(path))
 }
 
 // md5Base64 returns the digest the way W&B sends md5s.

@@ -110,15 +110,15 @@ func TestDownloadBackoffAndRetryAfter(t *testing.T) {
 	p := RetryPolicy{MaxAttempts: 10, MinWait: 100 * time.Millisecond, MaxWait: time.Second}
 	for failures, hi := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 400 * time.Millisecond, 9: time.Second} {
 		for range 20 {
-			if w := downloadBackoff(p, failures, 0); w < hi/2 || w > hi {
-				t.Errorf("backoff(%d) = %v, want in [%v, %v]", failures, w, hi/2, hi)
+			if w := p.wait(failures, 0); w < hi/2 || w > hi {
+				t.Errorf("wait(%d) = %v, want in [%v, %v]", failures, w, hi/2, hi)
 			}
 		}
 	}
-	if w := downloadBackoff(p, 1, 700*time.Millisecond); w != 700*time.Millisecond {
+	if w := p.wait(1, 700*time.Millisecond); w != 700*time.Millisecond {
 		t.Errorf("Retry-After not honoured: %v", w)
 	}
-	if w := downloadBackoff(p, 1, time.Hour); w != time.Second {
+	if w := p.wait(1, time.Hour); w != time.Second {
 		t.Errorf("Retry-After not capped: %v", w)
 	}
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -129,7 +129,7 @@ func TestDownloadBackoffAndRetryAfter(t *testing.T) {
 		"soon": 0,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
 	} {
-		if got := downloadRetryAfter(http.Header{"Retry-After": {v}}, now); got != want {
+		if got := retryAfter(&http.Response{Header: http.Header{"Retry-After": {v}}}, now); got != want {
 			t.Errorf("Retry-After %q = %v, want %v", v, got, want)
 		}
 	}
@@ -139,7 +139,8 @@ func TestParseContentRange(t *testing.T) {
 	for v, want := range map[string][2]int64{
 		"bytes 100-199/200": {100, 200},
 		"bytes 0-9/*":       {0, -1},
-		"bytes */200":       {-1, -1},
+		"bytes */200":       {-1, 200},
+		"bytes */x":         {-1, -1},
 		"items 1-2/3":       {-1, -1},
 		"":                  {-1, -1},
 	} {
@@ -233,5 +234,22 @@ func TestDownloadRetryNoElapsedBound(t *testing.T) {
 	}
 	if n := e.srv.Stats().GraphQLRequests - before; n != 4 {
 		t.Errorf("GraphQL: %d requests, want 4", n)
+	}
+}
+
+// TestDownloadErrorCauseFirst: under a destination with a very long path,
+// a local failure says what failed and why before the (shortened) path.
+func TestDownloadErrorCauseFirst(t *testing.T) {
+	e := newDLEnv(t, wandbtest.FileSpec{Name: "x.txt", Size: 100})
+	e.dest = filepath.Join(e.dest, strings.Repeat("L", 200), strings.Repeat("M", 200))
+	d := e.c.newDownloader(DownloadOptions{})
+	d.openTemp = func(root *os.Root, name string) (*os.File, error) {
+		return nil, &fs.PathError{Op: "openat", Path: name, Err: syscall.EACCES}
+	}
+	_, err := d.download(context.Background(), e.file("x.txt"), e.dest)
+	msg := err.Error()
+	if !errors.Is(err, fs.ErrPermission) || !strings.HasPrefix(msg, "cannot create its temporary file: permission denied: …") ||
+		!strings.HasSuffix(msg, "x.txt") || len([]rune(msg)) > 200 {
+		t.Errorf("err %q, want the cause first and a short path ending in the name", msg)
 	}
 }

@@ -1,17 +1,12 @@
 package wandb
 
 import (
-	"context"
 	"errors"
-	"math/rand/v2"
 	"net/http"
-	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
-
-// maxDownloadRedirects bounds a redirect chain, as net/http's default does.
-const maxDownloadRedirects = 10
 
 // prepareDownload sets the headers of a download request: the User-Agent,
 // and the API key only when withKey (the file's url, not its directUrl) and
@@ -34,65 +29,12 @@ func (c *Client) downloadHTTP(withKey bool) *http.Client {
 	return &http.Client{
 		Transport: c.transport,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxDownloadRedirects {
-				return errors.New("stopped after " + strconv.Itoa(maxDownloadRedirects) + " redirects")
+			if err := checkHop(req, via); err != nil {
+				return err
 			}
 			c.prepareDownload(req, withKey)
 			return nil
 		},
-	}
-}
-
-// downloadBackoff returns the wait before retry number failures: exponential
-// from MinWait with full jitter in its upper half, capped at MaxWait; a
-// Retry-After from the server wins, capped at MaxWait too.
-func downloadBackoff(p RetryPolicy, failures int, retryAfter time.Duration) time.Duration {
-	if retryAfter > 0 {
-		return min(retryAfter, p.MaxWait)
-	}
-	wait := p.MinWait
-	for i := 1; i < failures && wait < p.MaxWait; i++ {
-		wait *= 2
-	}
-	wait = min(wait, p.MaxWait)
-	if wait <= 1 {
-		return wait
-	}
-	half := wait / 2
-	return half + rand.N(wait-half)
-}
-
-// downloadRetryAfter reads a Retry-After header (seconds or an HTTP date);
-// 0 when absent or unusable.
-func downloadRetryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-// downloadSleep waits d or until ctx ends.
-func downloadSleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
@@ -102,14 +44,20 @@ func isNoSpace(err error) bool {
 }
 
 // progressTicker rate-limits progress calls for one file: a time check per
-// buffer read is all it costs when nothing is due.
+// buffer read is all it costs when nothing is due. Calls come from the
+// sink, the fetch loop and the stall timer; mu makes them one after
+// another.
 type progressTicker struct {
 	fn    func(Progress)
 	name  string
 	every time.Duration
-	last  time.Time
+	last  time.Time // the sink's last call
+
+	mu          sync.Mutex
+	done, total int64 // of the last call
 }
 
+// tick reports done of total when one interval has passed.
 func (p *progressTicker) tick(done, total int64) {
 	if p.fn == nil {
 		return
@@ -119,12 +67,38 @@ func (p *progressTicker) tick(done, total int64) {
 		return
 	}
 	p.last = now
-	p.fn(Progress{Name: p.name, Done: done, Total: total})
+	p.send(Progress{Done: done, Total: total})
+}
+
+// send makes one call, naming the file. A total that done has passed was
+// only the server's guess: the call says unknown (-1) rather than
+// "9 B / 5 B".
+func (p *progressTicker) send(pr Progress) {
+	if p.fn == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pr.Name = p.name
+	if pr.Total >= 0 && pr.Done > pr.Total {
+		pr.Total = -1
+	}
+	p.done, p.total = pr.Done, pr.Total
+	p.fn(pr)
+}
+
+// stalled reports a stalled try at the last reported position.
+func (p *progressTicker) stalled(reason string) {
+	if p.fn == nil {
+		return
+	}
+	p.mu.Lock()
+	pr := Progress{Done: p.done, Total: p.total, Stalled: true, Reason: reason}
+	p.mu.Unlock()
+	p.send(pr)
 }
 
 // final reports the finished file, whatever the rate limit says.
 func (p *progressTicker) final(size int64) {
-	if p.fn != nil {
-		p.fn(Progress{Name: p.name, Done: size, Total: size})
-	}
+	p.send(Progress{Done: size, Total: size})
 }

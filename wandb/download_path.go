@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unicode"
+	"unicode/utf8"
 )
 
 // LocalPath returns where Download puts the run's file name under dest:
@@ -19,9 +21,9 @@ import (
 // lead outside dest or is otherwise odd is refused with an error wrapping
 // ErrUnsafeName: empty, a leading "/", an absolute or volume path, empty,
 // "." or ".." segments, a backslash (hostile on every OS, since it is a
-// separator on Windows), a NUL or other control character, on Windows a
-// reserved name such as NUL or COM1, or a name ending in the engine's
-// temporary suffix (".wbfiles-partial").
+// separator on Windows), invalid UTF-8, a NUL or other control character
+// (C0, DEL or C1), on Windows a reserved name such as NUL or COM1, or a
+// name ending in the engine's temporary suffix (".wbfiles-partial").
 func LocalPath(dest, name string) (string, error) {
 	if err := checkFileName(name); err != nil {
 		return "", err
@@ -49,11 +51,12 @@ func nameProblem(name string) string {
 		return "it contains a backslash"
 	case strings.HasPrefix(name, "/"):
 		return "it is an absolute path"
+	case !utf8.ValidString(name):
+		return "it is not valid UTF-8"
 	}
-	for _, r := range name {
-		if r < 0x20 || r == 0x7f {
-			return "it contains a control character"
-		}
+	// C0, DEL and C1 (U+0080–U+009F): a terminal acts on the C1 ones too.
+	if strings.ContainsFunc(name, unicode.IsControl) {
+		return "it contains a control character"
 	}
 	for seg := range strings.SplitSeq(name, "/") {
 		switch seg {
@@ -136,7 +139,7 @@ func LocalState(dest string, f File) (LocalStatus, error) {
 		return LocalMissing, nil
 	}
 	if err != nil {
-		return LocalMissing, fmt.Errorf("cannot open the destination folder: %w", err)
+		return LocalMissing, localError("cannot open the destination folder", dest, err)
 	}
 	defer root.Close()
 	rel := filepath.FromSlash(f.Name)
@@ -145,14 +148,14 @@ func LocalState(dest string, f File) (LocalStatus, error) {
 		return LocalMissing, nil
 	}
 	if err != nil {
-		return LocalMissing, fmt.Errorf("cannot inspect %s: %w", path, rootErr(err))
+		return LocalMissing, localError("cannot inspect", path, err)
 	}
 	if !fi.Mode().IsRegular() {
 		return LocalDifferent, nil
 	}
 	st, err := compareLocal(root, rel, fi, f)
 	if err != nil {
-		return LocalMissing, fmt.Errorf("cannot read %s: %w", path, rootErr(err))
+		return LocalMissing, localError("cannot read", path, err)
 	}
 	return st, nil
 }
@@ -234,4 +237,25 @@ func lockTarget(ctx context.Context, path string) (unlock func(), err error) {
 		release()
 		return nil, ctx.Err()
 	}
+}
+
+// maxShownPath bounds a path in an error message, so that the cause, which
+// comes first, and the file's own name stay on screen.
+const maxShownPath = 120
+
+// shortPath returns p, or its end behind "…" when p is longer than
+// maxShownPath runes: the end names the file, the start only the folders.
+func shortPath(p string) string {
+	n := utf8.RuneCountInString(p)
+	if n <= maxShownPath {
+		return p
+	}
+	drop := n - (maxShownPath - 1)
+	for i := range p {
+		if drop == 0 {
+			return "…" + p[i:]
+		}
+		drop--
+	}
+	return p
 }

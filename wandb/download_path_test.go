@@ -29,6 +29,13 @@ var hostileNames = []struct{ name, why string }{
 	{"nul\x00byte", "control character"},
 	{"line\nbreak", "control character"},
 	{"esc\x1b[31m", "control character"},
+	{"del\x7f.txt", "control character"},
+	{"csi\u009b31m.txt", "control character"},
+	{"nel\u0085.txt", "control character"},
+	{"c1\u0080.txt", "control character"},
+	{"c1\u009f.txt", "control character"},
+	{"bad\xffutf8.txt", "UTF-8"},
+	{"half\xc3.txt", "UTF-8"},
 	{"x.bin" + partialSuffix, "reserved"},
 }
 

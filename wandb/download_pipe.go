@@ -2,6 +2,7 @@ package wandb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,7 +45,7 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 		}
 		close(toWrite)
 	}()
-	go func() { sinkDone <- t.sink(toWrite, free, &sinkFailed) }()
+	go func() { sinkDone <- t.sink(toWrite, free, &sinkFailed, resp.Request.URL.Host) }()
 
 	allocated := 0
 	var rerr error
@@ -84,9 +85,14 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 	case rerr == io.EOF:
 	case ctx.Err() != nil:
 		return attemptFatal, 0, t.cancelled(ctx)
+	case errors.Is(werr, errTooLong):
+		return attemptFatal, 0, werr
 	default:
 		if context.Cause(actx) == errStalled {
 			rerr = errStalled
+		}
+		if errors.Is(rerr, io.ErrUnexpectedEOF) && t.announced > t.offset {
+			return attemptRetry, 0, fmt.Errorf("downloading %s from %s: connection lost after %d of the %d bytes announced: %w", t.f.Name, resp.Request.URL.Host, t.offset, t.announced, rerr)
 		}
 		return attemptRetry, 0, fmt.Errorf("downloading %s from %s: connection lost after %d bytes: %w", t.f.Name, resp.Request.URL.Host, t.offset, rerr)
 	}
@@ -97,13 +103,19 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 	return attemptDone, 0, nil
 }
 
-// sink writes the hashed chunks in order and hands the buffers back. After
+// sink writes the hashed chunks in order and hands the buffers back; a
+// chunk that would take the file past sizeLimit is an error. After
 // a write error it only recycles buffers until hashed is closed; t.hash is
 // then ahead of t.offset, which does not matter since a write error ends
 // the download (a later one hashes the kept bytes afresh).
-func (t *transfer) sink(hashed <-chan chunk, free chan<- *[]byte, failed *atomic.Bool) error {
+func (t *transfer) sink(hashed <-chan chunk, free chan<- *[]byte, failed *atomic.Bool, host string) error {
 	var err error
+	limit := t.sizeLimit()
 	for c := range hashed {
+		if err == nil && limit >= 0 && t.offset+int64(c.n) > limit {
+			err = t.tooLong(host)
+			failed.Store(true)
+		}
 		if err == nil {
 			if _, werr := t.w.Write((*c.buf)[:c.n]); werr != nil {
 				err = t.writeError(werr)

@@ -3,6 +3,7 @@ package wandb
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -271,3 +272,38 @@ func TestDownloadProgressBounded(t *testing.T) {
 		t.Errorf("progress went backwards or ended at %+v", last)
 	}
 }
+
+// TestDownloadResumeChecksDisk damages the first bytes written after a
+// resume on their way to the disk: the stream's md5 is right, the file's
+// is not, so the engine must read the file back, find out, and start over
+// instead of putting a damaged file in place.
+func TestDownloadResumeChecksDisk(t *testing.T) {
+	spec := wandbtest.FileSpec{Name: "m.bin", Size: 900 << 10}
+	e := newDLEnv(t, spec)
+	e.writeTemp(spec.Name, prefixOf(t, spec, 400<<10))
+	d := e.c.newDownloader(DownloadOptions{})
+	damaged := false
+	d.wrapWriter = func(w io.Writer) io.Writer {
+		return writerFunc(func(b []byte) (int, error) {
+			if !damaged && len(b) > 0 {
+				damaged = true
+				bad := append([]byte(nil), b...)
+				bad[0] ^= 0xff
+				return w.Write(bad)
+			}
+			return w.Write(b)
+		})
+	}
+	if _, err := d.download(context.Background(), e.file(spec.Name), e.dest); err != nil {
+		t.Fatal(err)
+	}
+	e.checkFile(spec.Name)
+	if !damaged {
+		t.Fatal("the seam never damaged a write")
+	}
+}
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }

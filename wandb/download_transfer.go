@@ -33,8 +33,11 @@ type transfer struct {
 	offset  int64     // bytes in the temporary file
 	flushed int64     // bytes whose write-out was started (Linux)
 	total   int64     // the file's size, -1 while unknown
-	resumed bool      // bytes before offset came from an earlier attempt
-	prog    progressTicker
+	// announced is where the last body's Content-Length said it ends
+	// (offset + length), 0 when it gave none.
+	announced int64
+	resumed   bool // bytes before offset came from an earlier attempt
+	prog      progressTicker
 }
 
 // attemptOutcome says what the fetch loop does after one HTTP attempt.
@@ -50,67 +53,79 @@ const (
 // errStalled cancels an attempt whose body went quiet.
 var errStalled = errors.New("no data received for too long")
 
-// run downloads the file and returns its size.
-func (t *transfer) run(ctx context.Context) (int64, error) {
+// run downloads the file and returns what it did and the file's size.
+func (t *transfer) run(ctx context.Context) (DownloadStatus, int64, error) {
 	if err := t.openTemp(); err != nil {
-		return 0, err
+		return NotDownloaded, 0, err
 	}
 	retriedFromZero := false
 	for {
 		leftoverComplete := t.resumed && t.f.SizeKnown() && t.offset == t.f.SizeBytes
 		if !leftoverComplete {
 			if err := t.fetch(ctx); err != nil {
-				return 0, t.abandon(err)
+				return NotDownloaded, 0, t.abandon(err)
 			}
 		}
 		err := t.verify()
 		if err == nil {
 			break
 		}
+		if errors.Is(err, errDiskRead) {
+			return NotDownloaded, 0, t.abandon(err)
+		}
 		if t.resumed && !retriedFromZero {
 			// The kept bytes may be stale or damaged: one clean try.
 			retriedFromZero = true
 			if err := t.restart(); err != nil {
-				return 0, t.abandon(err)
+				return NotDownloaded, 0, t.abandon(err)
 			}
 			continue
 		}
 		t.discard()
-		return 0, err
+		return NotDownloaded, 0, err
 	}
 	if err := t.file.Sync(); err != nil {
-		return 0, t.abandon(t.writeError(err))
+		return NotDownloaded, 0, t.abandon(t.writeError(err))
 	}
-	err := t.file.Close()
-	t.file = nil
-	if err != nil {
-		return 0, t.abandon(t.writeError(err))
-	}
-	if err := t.root.Rename(t.tmpRel, t.rel); err != nil {
-		t.discard()
-		return 0, fmt.Errorf("cannot put %s in place: %w", t.path, rootErr(err))
-	}
-	t.prog.final(t.offset)
-	return t.offset, nil
+	return t.finish()
 }
 
-// openTemp opens the temporary file and takes over what a previous attempt
-// left in it when that can be verified later.
-func (t *transfer) openTemp() error {
-	if fi, err := t.root.Lstat(t.tmpRel); err == nil && !fi.Mode().IsRegular() {
-		// Never write through a link or into something planted there.
-		if err := t.root.Remove(t.tmpRel); err != nil {
-			return fmt.Errorf("cannot replace %s: %w", t.tmpPath, rootErr(err))
-		}
+// finish puts the verified, synced temporary file in place (see
+// putInPlace) and closes it, which releases its lock only now, so no other
+// download can take the name over before the rename.
+func (t *transfer) finish() (DownloadStatus, int64, error) {
+	same, err := t.putInPlace()
+	switch {
+	case same:
+		t.discard()
+		t.prog.final(t.offset)
+		return UpToDate, t.offset, nil
+	case errors.Is(err, ErrExists):
+		return NotDownloaded, 0, t.abandon(err)
+	case err != nil:
+		t.discard()
+		return NotDownloaded, 0, localError("cannot put it in place", t.path, err)
 	}
-	file, err := t.d.openTemp(t.root, t.tmpRel)
+	err = t.file.Close()
+	t.file = nil
 	if err != nil {
-		return fmt.Errorf("cannot create a temporary file for %s: %w", t.path, rootErr(err))
+		return NotDownloaded, 0, t.writeError(err)
+	}
+	t.prog.final(t.offset)
+	return Downloaded, t.offset, nil
+}
+
+// openTemp opens and locks the temporary file and takes over what a
+// previous attempt left in it when that can be verified later.
+func (t *transfer) openTemp() error {
+	file, err := t.openLockedTemp()
+	if err != nil {
+		return err
 	}
 	t.file, t.w, t.hash = file, t.d.wrapWriter(file), md5.New()
 	fi, err := file.Stat()
 	if err != nil {
-		return t.abandon(fmt.Errorf("cannot inspect %s: %w", t.tmpPath, rootErr(err)))
+		return t.abandon(localError("cannot inspect", t.tmpPath, err))
 	}
 	n := fi.Size()
 	if n == 0 {
@@ -120,7 +135,7 @@ func (t *transfer) openTemp() error {
 		return t.restart()
 	}
 	if err := hashPrefix(t.hash, file, n); err != nil {
-		return t.abandon(fmt.Errorf("cannot read %s: %w", t.tmpPath, rootErr(err)))
+		return t.abandon(localError("cannot read", t.tmpPath, err))
 	}
 	t.offset, t.flushed, t.resumed = n, n, true
 	return nil
@@ -139,26 +154,50 @@ func (t *transfer) restart() error {
 	return nil
 }
 
-// verify checks the md5 of the whole file when the server gave one.
+// errDiskRead marks a verify failure that is about reading the disk, not
+// about the bytes: fetching again would not help.
+var errDiskRead = errors.New("cannot read back")
+
+// verify checks the md5 of the whole file when the server gave one, and
+// what is on disk: its size always and, when bytes came from an earlier
+// attempt, its md5 read back from the disk, so a file changed under us
+// (another writer, a damaged leftover) never goes into place.
 func (t *transfer) verify() error {
-	if t.f.MD5 == "" {
+	if t.f.MD5 != "" {
+		if got := md5Base64(t.hash.Sum(nil)); got != t.f.MD5 {
+			return fmt.Errorf("%w: expected %s, got %s; the file was not put in place: %s", ErrChecksum, t.f.MD5, got, shortPath(t.path))
+		}
+	}
+	fi, err := t.file.Stat()
+	if err != nil {
+		return fmt.Errorf("%w: %w: %s", errDiskRead, rootErr(err), shortPath(t.tmpPath))
+	}
+	if fi.Size() != t.offset {
+		return fmt.Errorf("%w: the temporary file holds %d bytes, %d were written; the file was not put in place: %s", ErrChecksum, fi.Size(), t.offset, shortPath(t.path))
+	}
+	if t.f.MD5 == "" || !t.resumed {
 		return nil
 	}
-	if got := md5Base64(t.hash.Sum(nil)); got != t.f.MD5 {
-		return fmt.Errorf("%w for %s: expected %s, got %s; the file was not put in place", ErrChecksum, t.path, t.f.MD5, got)
+	h := md5.New()
+	if err := hashPrefix(h, io.NewSectionReader(t.file, 0, t.offset), t.offset); err != nil {
+		return fmt.Errorf("%w: %w: %s", errDiskRead, rootErr(err), shortPath(t.tmpPath))
+	}
+	if got := md5Base64(h.Sum(nil)); got != t.f.MD5 {
+		return fmt.Errorf("%w: the bytes on disk have md5 %s, expected %s; the file was not put in place: %s", ErrChecksum, got, t.f.MD5, shortPath(t.path))
 	}
 	return nil
 }
 
 // abandon closes the temporary file after a failure, keeps it when a later
 // call can resume and verify it, removes it otherwise (always on a full
-// disk, to give the space back), and returns err.
+// disk, to give the space back, and after a body longer than the file,
+// whose bytes are suspect), and returns err.
 func (t *transfer) abandon(err error) error {
 	if isNoSpace(err) {
 		t.discard()
 		return fmt.Errorf("%w (removed the temporary file to free the space)", err)
 	}
-	if t.offset > 0 && t.f.MD5 != "" {
+	if t.offset > 0 && t.f.MD5 != "" && !errors.Is(err, errTooLong) {
 		if t.file != nil {
 			t.file.Close()
 			t.file = nil
@@ -169,18 +208,19 @@ func (t *transfer) abandon(err error) error {
 	return err
 }
 
-// discard closes and removes the temporary file.
+// discard removes and closes the temporary file: removed first, while the
+// lock is held, so it can never remove another download's file.
 func (t *transfer) discard() {
+	t.root.Remove(t.tmpRel)
 	if t.file != nil {
 		t.file.Close()
 		t.file = nil
 	}
-	t.root.Remove(t.tmpRel)
 }
 
 // writeError names the target in a local write failure.
 func (t *transfer) writeError(err error) error {
-	return fmt.Errorf("cannot write %s: %w", t.path, rootErr(err))
+	return localError("cannot write", t.path, err)
 }
 
 // progressForRetries is how much further into the file than ever before a
@@ -205,7 +245,8 @@ func (t *transfer) fetch(ctx context.Context) error {
 			if failures >= p.MaxAttempts || (p.MaxElapsed > 0 && time.Since(since)+wait > p.MaxElapsed) {
 				return fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
 			}
-			if err := downloadSleep(ctx, wait); err != nil {
+			t.prog.send(Progress{Done: t.offset, Total: t.total, Retry: failures + 1, RetryOf: p.MaxAttempts, Reason: t.d.c.shortReason(lastErr)})
+			if err := sleepCtx(ctx, wait); err != nil {
 				return t.cancelled(ctx)
 			}
 		}
@@ -223,7 +264,7 @@ func (t *transfer) fetch(ctx context.Context) error {
 		}
 		failures++
 		lastErr = err
-		wait = downloadBackoff(p, failures, retryAfter)
+		wait = p.wait(failures, retryAfter)
 	}
 }
 
@@ -248,7 +289,10 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 	t.d.c.prepareDownload(req, t.withKey)
 	// The stall timer covers the wait for the headers too; the body copy
 	// pushes it back with every read.
-	stall := time.AfterFunc(t.d.stallTimeout, func() { cancel(errStalled) })
+	stall := time.AfterFunc(t.d.stallTimeout, func() {
+		cancel(errStalled)
+		t.prog.stalled(errStalled.Error())
+	})
 	defer stall.Stop()
 	resp, err := t.d.c.downloadHTTP(t.withKey).Do(req)
 	if err != nil {
@@ -257,6 +301,9 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		}
 		if context.Cause(actx) == errStalled {
 			err = errStalled
+		}
+		if !retryableError(err) {
+			return attemptFatal, 0, t.netError(err)
 		}
 		return attemptRetry, 0, t.netError(err)
 	}
@@ -284,21 +331,61 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		}
 		t.resumed = t.offset > 0 || t.resumed
 	case code == http.StatusRequestedRangeNotSatisfiable && t.offset > 0:
-		// Our bytes do not fit the file as it is now: start over.
-		if err := t.restart(); err != nil {
-			return attemptFatal, 0, err
-		}
-		return attemptRestart, 0, nil
-	case downloadRetryable(code):
+		return t.rangeRefused(resp)
+	case retryableStatus(code):
 		io.CopyN(io.Discard, resp.Body, 4<<10) // lets the connection be reused
-		return attemptRetry, downloadRetryAfter(resp.Header, time.Now()), t.statusError(resp)
+		return attemptRetry, retryAfter(resp, time.Now()), t.d.c.statusError("downloading", t.f.Name, resp)
 	default:
-		return attemptFatal, 0, t.statusError(resp)
+		return attemptFatal, 0, t.d.c.statusError("downloading", t.f.Name, resp)
 	}
-	if t.total < 0 && resp.ContentLength >= 0 {
-		t.total = t.offset + resp.ContentLength
+	t.announced = 0
+	if resp.ContentLength >= 0 {
+		t.announced = t.offset + resp.ContentLength
+		if t.total < 0 {
+			t.total = t.announced
+		}
 	}
 	return t.copyBody(ctx, actx, stall, resp)
+}
+
+// rangeRefused handles a 416 to a Range from offset. When the last body
+// ended short of its Content-Length and the server now says the file ends
+// where that body did, its Content-Length lied: retrying cannot help.
+// Otherwise our bytes do not fit the file as it is now: start over, which
+// counts as a failed attempt so a server that keeps doing this cannot
+// keep the download going for ever.
+func (t *transfer) rangeRefused(resp *http.Response) (attemptOutcome, time.Duration, error) {
+	host := resp.Request.URL.Host
+	if _, size := parseContentRange(resp.Header.Get("Content-Range")); size == t.offset && t.announced > t.offset {
+		return attemptFatal, 0, fmt.Errorf("%w: downloading %s from %s: the body ended after %d of the %d bytes its Content-Length announced, and the server has no more (HTTP 416)",
+			errShortBody, t.f.Name, host, t.offset, t.announced)
+	}
+	from := t.offset
+	if err := t.restart(); err != nil {
+		return attemptFatal, 0, err
+	}
+	return attemptRetry, 0, fmt.Errorf("downloading %s from %s: a Range from byte %d was refused (HTTP 416); starting over", t.f.Name, host, from)
+}
+
+// errShortBody marks a body that keeps ending before its Content-Length.
+var errShortBody = errors.New("the server's Content-Length is longer than its file")
+
+// errTooLong marks a body longer than the file's size from the listing.
+var errTooLong = errors.New("server sent more bytes than the file's size")
+
+// sizeLimit is the most bytes the file may have: its size from the
+// listing when an md5 is there to check the whole, else -1 (no limit: the
+// size alone is only a hint, and the bytes on disk are the truth).
+func (t *transfer) sizeLimit() int64 {
+	if t.f.MD5 != "" && t.f.SizeKnown() {
+		return t.f.SizeBytes
+	}
+	return -1
+}
+
+// tooLong explains a body longer than sizeLimit.
+func (t *transfer) tooLong(host string) error {
+	return fmt.Errorf("%w: downloading %s from %s: more than %d bytes", errTooLong, t.f.Name, host, t.f.SizeBytes)
 }
 
 // netError describes a failed request without echoing its URL, which may
@@ -324,50 +411,22 @@ func unwrapURLError(err error, fallback string) (string, error) {
 	return host, err
 }
 
-// statusError explains an HTTP error answer.
-func (t *transfer) statusError(resp *http.Response) error {
-	u := resp.Request.URL
-	api := t.d.c.sameOrigin(u)
-	code := resp.StatusCode
-	var why string
-	switch {
-	case code == http.StatusUnauthorized && api:
-		why = "the API key was rejected by " + u.Host
-	case (code == http.StatusUnauthorized || code == http.StatusForbidden) && !api:
-		why = "the signed URL was refused by " + u.Host + " (expired?)"
-	case code == http.StatusForbidden:
-		why = "permission denied by " + u.Host
-	case code == http.StatusNotFound:
-		why = "not found at " + u.Host
-	default:
-		why = u.Host + " answered " + http.StatusText(code)
-	}
-	return &downloadStatusError{name: t.f.Name, why: why, Code: code}
-}
-
-// downloadStatusError is an HTTP error answer to a download request.
-type downloadStatusError struct {
-	name, why string
-	Code      int
-}
-
-func (e *downloadStatusError) Error() string {
-	return fmt.Sprintf("downloading %s: %s (HTTP %d)", e.name, e.why, e.Code)
-}
-
-// downloadRetryable: 429 and 5xx except 501 Not Implemented.
-func downloadRetryable(code int) bool {
-	return code == http.StatusTooManyRequests || (code >= 500 && code != http.StatusNotImplemented)
-}
-
-// parseContentRange reads "bytes start-end/size" (size may be "*"); start
-// is -1 when the header is unusable, size -1 when unknown.
+// parseContentRange reads "bytes start-end/size" (size may be "*") or a
+// 416's "bytes */size"; start is -1 when the header is unusable or has
+// none, size -1 when unknown.
 func parseContentRange(v string) (start, size int64) {
 	spec, ok := strings.CutPrefix(strings.TrimSpace(v), "bytes ")
 	if !ok {
 		return -1, -1
 	}
 	rng, total, ok := strings.Cut(spec, "/")
+	if ok && rng == "*" {
+		// "bytes */size": the answer of a 416.
+		if size, err := strconv.ParseInt(total, 10, 64); err == nil && size >= 0 {
+			return -1, size
+		}
+		return -1, -1
+	}
 	first, _, ok2 := strings.Cut(rng, "-")
 	if !ok || !ok2 {
 		return -1, -1

@@ -2,16 +2,12 @@ package wandb
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -196,7 +192,7 @@ func (a *attempts) checkRetry(ctx context.Context, resp *http.Response, err erro
 	if !a.lastRetryable {
 		return false, err
 	}
-	a.wait = a.c.retry.backoff(a.tries-1, resp)
+	a.wait = a.c.retry.wait(a.tries, retryAfter(resp, time.Now()))
 	if p := a.c.retry; p.MaxElapsed > 0 && time.Since(a.start)+a.wait > p.MaxElapsed {
 		a.outOfTime = true
 		return false, errOutOfTime
@@ -254,83 +250,11 @@ func (c *Client) describe(err error) error {
 	return fmt.Errorf("request to %s failed: %w", c.Host(), err)
 }
 
-// retryable reports whether a try should be repeated: 429, 5xx but 501,
-// connection errors, timeouts and cut bodies; never another 4xx.
+// retryable reports whether a try should be repeated (see retry.go):
+// never for an answer too large or past the time limit.
 func retryable(resp *http.Response, err error) bool {
 	if err != nil {
-		if errors.Is(err, errTooLarge) || errors.Is(err, errOutOfTime) {
-			return false
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			var certErr *x509.UnknownAuthorityError
-			var hostErr x509.HostnameError
-			var invalidErr x509.CertificateInvalidError
-			if errors.As(ue.Err, &certErr) || errors.As(ue.Err, &hostErr) || errors.As(ue.Err, &invalidErr) {
-				return false
-			}
-			if strings.Contains(ue.Error(), "unsupported protocol scheme") || strings.Contains(ue.Error(), "stopped after") {
-				return false
-			}
-		}
-		return true
+		return !errors.Is(err, errTooLarge) && !errors.Is(err, errOutOfTime) && retryableError(err)
 	}
-	if resp == nil {
-		return false
-	}
-	return resp.StatusCode == http.StatusTooManyRequests ||
-		(resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented)
-}
-
-// backoff returns the wait before try attempt+2: exponential from MinWait
-// with equal jitter (half fixed, half random), at least MinWait, at most
-// MaxWait, and at least what a Retry-After header asks, capped at MaxWait.
-func (p RetryPolicy) backoff(attempt int, resp *http.Response) time.Duration {
-	d := p.MinWait
-	for i := 0; i < attempt && d < p.MaxWait; i++ {
-		d *= 2
-	}
-	if d > p.MaxWait || d <= 0 {
-		d = p.MaxWait
-	}
-	if d > 1 {
-		d = d/2 + rand.N(d/2+1)
-	}
-	if d < p.MinWait {
-		d = p.MinWait
-	}
-	if resp != nil {
-		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && ra > d {
-			d = ra
-		}
-	}
-	if d > p.MaxWait {
-		d = p.MaxWait
-	}
-	return d
-}
-
-// parseRetryAfter reads a Retry-After value: delay seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(24*time.Hour/time.Second) {
-			secs = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(secs) * time.Second, true
-	}
-	t, err := http.ParseTime(v)
-	if err != nil {
-		return 0, false
-	}
-	if d := t.Sub(now); d > 0 {
-		return d, true
-	}
-	return 0, true
+	return resp != nil && retryableStatus(resp.StatusCode)
 }

@@ -387,7 +387,7 @@ func TestBackoff(t *testing.T) {
 		}
 		lo := max(hi/2, p.MinWait)
 		for range 50 {
-			if d := p.backoff(attempt, nil); d < lo || d > hi {
+			if d := p.wait(attempt+1, 0); d < lo || d > hi {
 				t.Fatalf("attempt %d: wait %v outside [%v, %v]", attempt, d, lo, hi)
 			}
 		}
@@ -396,13 +396,13 @@ func TestBackoff(t *testing.T) {
 	resp := func(v string) *http.Response {
 		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}}
 	}
-	if d := p.backoff(0, resp("1")); d != time.Second {
+	if d := p.wait(1, retryAfter(resp("1"), now)); d != time.Second {
 		t.Errorf("Retry-After 1: wait %v", d)
 	}
-	if d := p.backoff(0, resp("3600")); d != p.MaxWait {
+	if d := p.wait(1, retryAfter(resp("3600"), now)); d != p.MaxWait {
 		t.Errorf("Retry-After 3600: wait %v, want the cap %v", d, p.MaxWait)
 	}
-	if d := p.backoff(0, resp(now.Add(time.Hour).UTC().Format(http.TimeFormat))); d != p.MaxWait {
+	if d := p.wait(1, retryAfter(resp(now.Add(time.Hour).UTC().Format(http.TimeFormat)), now)); d != p.MaxWait {
 		t.Errorf("Retry-After in an hour: wait %v, want the cap %v", d, p.MaxWait)
 	}
 	if d, ok := parseRetryAfter(now.Add(90*time.Second).UTC().Format(http.TimeFormat), now); !ok || d < 89*time.Second || d > 90*time.Second {

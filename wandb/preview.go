@@ -38,7 +38,7 @@ func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
-		return nil, false, fmt.Errorf("previewing %s: %s answered %s", f.Name, resp.Request.URL.Host, resp.Status)
+		return nil, false, c.statusError("previewing", f.Name, resp)
 	}
 	// One byte more than the limit tells a 200 answer's length apart.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))

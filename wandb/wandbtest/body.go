@@ -216,6 +216,9 @@ func (s *Server) serveBody(w http.ResponseWriter, r *http.Request, t Target, f *
 	h.Set("Content-Type", f.spec.mimetype())
 	h.Set("ETag", `"`+sum+`"`)
 	h.Set("X-Goog-Hash", "md5="+sum)
+	if s.serveBodyFault(w, r, t, f) {
+		return
+	}
 	bw := &bodyWriter{ResponseWriter: w, ctx: r.Context(), bps: faults.BytesPerSecond, cut: -1}
 	if r.Method == http.MethodGet {
 		if n, ok := s.cutPoint(t); ok {

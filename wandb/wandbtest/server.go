@@ -53,8 +53,9 @@ type Server struct {
 	runs     map[string]*runData     // by entity/project/id
 	projects map[string]*projectData // by entity/project
 
-	faults   [3]faultState
-	counters counters
+	faults     [3]faultState
+	bodyFaults bodyFaultSlots // faults_storage.go
+	counters   counters
 
 	pagingFaults atomic.Pointer[PagingFaults] // see faults_paging.go
 }
