@@ -24,7 +24,7 @@ type batchCheckedMsg struct {
 // UI goroutine (statfs can hang on a network mount).
 func checkBatch(dest string, files []wandb.File, fromSel bool) tea.Cmd {
 	return func() tea.Msg {
-		free, err := runner.FreeSpace(dest)
+		free, err := wandb.FreeSpace(dest)
 		if err != nil {
 			free = -1
 		}

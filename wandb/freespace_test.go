@@ -1,6 +1,7 @@
 package wandb
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -16,5 +17,12 @@ func TestFreeSpace(t *testing.T) {
 	missing, err := FreeSpace(filepath.Join(dir, "not", "yet"))
 	if err != nil || missing <= 0 {
 		t.Fatalf("FreeSpace of a missing folder = %d, %v", missing, err)
+	}
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FreeSpace(filepath.Join(file, "below")); err == nil {
+		t.Fatal("FreeSpace below a file gave no error")
 	}
 }

@@ -27,7 +27,7 @@ func Example() {
 	r := runner.New(c, runner.Options{Dest: dest, Parallel: 2})
 	defer r.Close()
 
-	free, err := runner.FreeSpace(dest)
+	free, err := wandb.FreeSpace(dest)
 	if err != nil {
 		free = -1
 	}

@@ -1,8 +1,6 @@
 package runner
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -79,17 +77,5 @@ func TestRunnerPlan(t *testing.T) {
 	p := r.Plan(append(e.files[1:], wandb.File{Name: "new", SizeBytes: 7}), 1<<40)
 	if len(p.Files) != 3 || p.Files[0].Name != e.files[2].Name || p.Pending != pending || p.Known != e.files[2].SizeBytes+e.files[3].SizeBytes+7 {
 		t.Fatalf("plan %+v; want the last two files and new, pending %d", p, pending)
-	}
-}
-
-func TestFreeSpace(t *testing.T) {
-	free, err := FreeSpace(filepath.Join(t.TempDir(), "not", "yet"))
-	if err != nil || free <= 0 {
-		t.Fatalf("free space of a folder to be: %d, %v", free, err)
-	}
-	file := filepath.Join(t.TempDir(), "f")
-	os.WriteFile(file, nil, 0o644)
-	if _, err := FreeSpace(filepath.Join(file, "below")); err == nil {
-		t.Fatal("free space below a file: no error")
 	}
 }
