@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/wbfiles/wbfiles/internal/termtext"
 )
 
 // Sentinel errors. Match them with errors.Is; the errors the client returns
@@ -196,36 +196,10 @@ func (c *Client) redact(s string) string {
 	return s
 }
 
-// oneLine collapses whitespace, drops control characters and invalid UTF-8
-// and cuts s to at most max runes, so a body cannot mangle a terminal.
-func oneLine(s string, max int) string {
-	var b strings.Builder
-	n := 0
-	space := false
-	for _, r := range s {
-		if n >= max {
-			b.WriteString("…")
-			break
-		}
-		switch {
-		case r == utf8.RuneError:
-			continue
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r):
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
-}
+// oneLine collapses white space, drops control characters and invalid
+// UTF-8 and cuts s to at most max cells, so a body cannot mangle a
+// terminal.
+func oneLine(s string, max int) string { return termtext.Fit(termtext.Line(termtext.Drop(s)), max) }
 
 // gqlErrorJSON is one entry of a GraphQL `errors` list.
 type gqlErrorJSON struct {

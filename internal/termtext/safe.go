@@ -85,3 +85,18 @@ func Block(s string) string {
 		return r
 	}, s)
 }
+
+// Drop removes control characters other than white space, and invalid
+// bytes, joining what stood around them: for text that is searched after
+// (an API key split by an escape sequence must still be found and masked).
+func Drop(s string) string {
+	if clean(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unsafeRune(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -85,3 +85,9 @@ func TestWords(t *testing.T) {
 		t.Error(got)
 	}
 }
+
+func TestDrop(t *testing.T) {
+	if got, want := Drop("key12\x1b\u009b34\xff56\tend\n"), "key123456\tend\n"; got != want {
+		t.Errorf("Drop = %q, want %q", got, want)
+	}
+}
