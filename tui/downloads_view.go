@@ -314,6 +314,10 @@ func (d jobsView) detailLine() string {
 			tail = " (resumed)"
 		}
 	default:
+		if r := retryText(j); r != "" {
+			// Cause first: a narrow line keeps it.
+			return d.styles.Error.Render(termtext.Fit(termtext.Line(r)+": "+termtext.Safe(j.File.Name), d.width))
+		}
 		name = termtext.Safe(j.File.Name)
 	}
 	// A long path is shortened in the middle, so the file name at its end

@@ -272,3 +272,41 @@ func TestDownloadsDetailLineKeepsFileName(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryingDownloadSaysSo checks that a download waiting to retry says
+// so, with its cause, in its rows (the list's STATE column and the
+// downloads view) and in the line under the downloads view, and that a
+// stalled one says it stalled: before, both read as a running 0%.
+func TestRetryingDownloadSaysSo(t *testing.T) {
+	s := newStepDL()
+	m := New(Options{Downloader: s, Dest: t.TempDir(), Parallel: 1})
+	t.Cleanup(m.Runner().Close)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	f := wandb.File{Name: "checkpoints/model.safetensors", SizeBytes: 1 << 20}
+	m.Runner().Add(f)
+	report := func(p wandb.Progress) {
+		a := stepAction{progress: &p, done: make(chan struct{})}
+		s.call(t, f.Name).steps <- a
+		<-a.done
+	}
+	report(wandb.Progress{Name: f.Name, Done: 1000, Total: 1 << 20, Retry: 2, RetryOf: 5, Reason: "503 Service Unavailable"})
+	row := m.dl.decorate(f)
+	if got := row.stateText(); got != "retry 2/5" {
+		t.Fatalf("state column %q", got)
+	}
+	if got := compactState(row); got != "retry" {
+		t.Fatalf("narrow state column %q", got)
+	}
+	m.Update(keyMsg("tab"))
+	scr := ansi.Strip(m.View().Content)
+	if !strings.Contains(scr, "retrying (2/5): 503 Service Unavailable: checkpoints/model.safetensors") {
+		t.Fatalf("the downloads view does not say why it waits:\n%s", scr)
+	}
+	if text := m.jobText(f.Name); !strings.Contains(text, "retrying (2/5): 503") {
+		t.Fatalf("detail line %q", text)
+	}
+	report(wandb.Progress{Name: f.Name, Done: 1000, Total: 1 << 20, Stalled: true, Reason: "no byte for 60s"})
+	if got := m.dl.decorate(f).stateText(); got != "stalled" {
+		t.Fatalf("stalled job's state column %q", got)
+	}
+}

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"fmt"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -153,14 +155,36 @@ func (d *jobsView) clampCursor() {
 	d.offset = max(min(d.offset, n-rows), 0)
 }
 
-// jobStateText is the short state of a job: its percentage while running,
-// else what its state says.
+// jobStateText is the short state of a job: while it runs, its
+// percentage, or that it waits to retry or stalled; else what its state
+// says.
 func jobStateText(j runner.Job) string {
 	if j.State != runner.Running {
 		return j.State.String()
+	}
+	switch p := j.Progress; {
+	case p.Retry > 0:
+		return fmt.Sprintf("retry %d/%d", p.Retry, p.RetryOf)
+	case p.Stalled:
+		return "stalled"
 	}
 	if f, ok := j.Fraction(); ok {
 		return humanize.FormatFloat("#.", f*100) + "%"
 	}
 	return termtext.Bytes(j.Done)
+}
+
+// retryText says why a running job waits to retry or stalled, for the
+// line under the downloads view and the detail view; "" when it does not.
+func retryText(j runner.Job) string {
+	p := j.Progress
+	switch {
+	case j.State != runner.Running:
+		return ""
+	case p.Retry > 0:
+		return fmt.Sprintf("retrying (%d/%d): %s", p.Retry, p.RetryOf, p.Reason)
+	case p.Stalled:
+		return "stalled: " + p.Reason
+	}
+	return ""
 }

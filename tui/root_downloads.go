@@ -123,6 +123,9 @@ func (m *Model) jobText(name string) string {
 	text := jobStateText(j)
 	if j.State == runner.Running {
 		text = "downloading, " + text
+		if r := retryText(j); r != "" {
+			text = "downloading, " + r
+		}
 	}
 	if r := j.Reason(); r != "" && (j.State == runner.Failed || j.State == runner.Cancelled) {
 		text += ": " + r

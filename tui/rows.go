@@ -197,6 +197,12 @@ func compactState(r fileRow) string {
 		}
 		return r.job.State.String()
 	}
+	switch {
+	case r.job.Progress.Retry > 0:
+		return "retry"
+	case r.job.Progress.Stalled:
+		return "stall"
+	}
 	s, w := jobStateText(r.job), compactStateWidth-1
 	if termtext.Width(s) <= w {
 		return s
