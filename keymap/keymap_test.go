@@ -114,11 +114,11 @@ func TestForView(t *testing.T) {
 // offered exactly when there is something for it to act on.
 func TestDownloadsViewKeys(t *testing.T) {
 	none := enabled(Default().ForView(DownloadsView, Features{Downloads: true}).FullHelp())
-	if want := []string{"tab", "?", "q", "ctrl+c"}; !slices.Equal(none, want) {
+	if want := []string{"tab", "?", "q", "ctrl+c", "ctrl+z"}; !slices.Equal(none, want) {
 		t.Errorf("downloads view without jobs: %v; want %v", none, want)
 	}
 	base := enabled(Default().ForView(DownloadsView, Features{Downloads: true, Jobs: Jobs{Several: true}}).FullHelp())
-	want := []string{"↑/k", "↓/j", "pgup/ctrl+u", "pgdn/ctrl+d", "g/home", "G/end", "tab", "?", "q", "ctrl+c"}
+	want := []string{"↑/k", "↓/j", "pgup/ctrl+u", "pgdn/ctrl+d", "g/home", "G/end", "tab", "?", "q", "ctrl+c", "ctrl+z"}
 	if !slices.Equal(base, want) {
 		t.Errorf("downloads view with jobs: %v; want %v", base, want)
 	}
@@ -138,7 +138,7 @@ func TestDownloadsViewKeys(t *testing.T) {
 		}
 	}
 	off := enabled(Default().ForView(DownloadsView, Features{Jobs: allJobs}).FullHelp())
-	if !slices.Equal(off, []string{"?", "q", "ctrl+c"}) {
+	if !slices.Equal(off, []string{"?", "q", "ctrl+c", "ctrl+z"}) {
 		t.Errorf("downloads view without the downloads feature offers %v", off)
 	}
 	short := enabled([][]key.Binding{Default().ForView(DownloadsView, everything(NoPrompt)).ShortHelp()})

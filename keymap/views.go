@@ -150,7 +150,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		return [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 			{k.CancelJob, k.CancelAll, k.RetryJob, k.RetryFailed},
-			{k.Downloads, k.Help, k.Quit, k.ForceQuit},
+			{k.Downloads, k.Help, k.Quit, k.ForceQuit, k.Suspend},
 		}
 	}
 	return [][]key.Binding{
@@ -158,6 +158,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Open, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
 		// General keys share the third column so all of it fits in 80
 		// columns.
-		{k.Select, k.SelectAll, k.SelectAllServer, k.ClearSelection, k.Download, k.Downloads, k.Help, k.Quit, k.ForceQuit},
+		{k.Select, k.SelectAll, k.SelectAllServer, k.ClearSelection, k.Download, k.Downloads, k.Help, k.Quit, k.ForceQuit, k.Suspend},
 	}
 }
