@@ -44,10 +44,9 @@ type transfer struct {
 type attemptOutcome int
 
 const (
-	attemptDone    attemptOutcome = iota // the whole body is in the file
-	attemptRetry                         // wait, then try again from offset
-	attemptRestart                       // try again at once, from offset (now 0)
-	attemptFatal                         // give up with the error
+	attemptDone  attemptOutcome = iota // the whole body is in the file
+	attemptRetry                       // wait, then try again from offset
+	attemptFatal                       // give up with the error
 )
 
 // run downloads the file and returns what it did and the file's size.
@@ -253,8 +252,6 @@ func (t *transfer) fetch(ctx context.Context) error {
 			return nil
 		case attemptFatal:
 			return err
-		case attemptRestart:
-			continue
 		}
 		if t.offset >= best+progressForRetries {
 			failures, since, best = 0, time.Now(), t.offset
