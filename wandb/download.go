@@ -154,10 +154,6 @@ const copyBufferSize = 256 << 10
 
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBufferSize); return &b }}
 
-// defaultStallTimeout aborts (and retries) an attempt whose body sends no
-// byte for this long, so a dead connection cannot hang a download forever.
-const defaultStallTimeout = 60 * time.Second
-
 // Download fetches the run's file f into dest/<f.Name>, creating dest and
 // the folders the name implies.
 //

@@ -31,7 +31,7 @@ type chunk struct {
 // arrives), so it must never wait for a write or for a handoff while a
 // chunk is queued: each stage runs at its own pace. All stop on the first
 // error.
-func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *http.Response) (attemptOutcome, time.Duration, error) {
+func (t *transfer) copyBody(ctx context.Context, stall *stallWatch, resp *http.Response) (attemptOutcome, time.Duration, error) {
 	// No send blocks: only pipelineDepth buffers exist.
 	toHash := make(chan chunk, pipelineDepth)
 	toWrite := make(chan chunk, pipelineDepth)
@@ -64,7 +64,7 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 		var n int
 		n, rerr = resp.Body.Read(*bp)
 		if n > 0 {
-			stall.Reset(t.d.stallTimeout)
+			stall.kick()
 			toHash <- chunk{bp, n}
 		} else {
 			free <- bp
@@ -88,9 +88,7 @@ func (t *transfer) copyBody(ctx, actx context.Context, stall *time.Timer, resp *
 	case errors.Is(werr, errTooLong):
 		return attemptFatal, 0, werr
 	default:
-		if context.Cause(actx) == errStalled {
-			rerr = errStalled
-		}
+		rerr = stall.explain(rerr)
 		if errors.Is(rerr, io.ErrUnexpectedEOF) && t.announced > t.offset {
 			return attemptRetry, 0, fmt.Errorf("downloading %s from %s: connection lost after %d of the %d bytes announced: %w", t.f.Name, resp.Request.URL.Host, t.offset, t.announced, rerr)
 		}

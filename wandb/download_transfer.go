@@ -44,14 +44,10 @@ type transfer struct {
 type attemptOutcome int
 
 const (
-	attemptDone    attemptOutcome = iota // the whole body is in the file
-	attemptRetry                         // wait, then try again from offset
-	attemptRestart                       // try again at once, from offset (now 0)
-	attemptFatal                         // give up with the error
+	attemptDone  attemptOutcome = iota // the whole body is in the file
+	attemptRetry                       // wait, then try again from offset
+	attemptFatal                       // give up with the error
 )
-
-// errStalled cancels an attempt whose body went quiet.
-var errStalled = errors.New("no data received for too long")
 
 // run downloads the file and returns what it did and the file's size.
 func (t *transfer) run(ctx context.Context) (DownloadStatus, int64, error) {
@@ -256,8 +252,6 @@ func (t *transfer) fetch(ctx context.Context) error {
 			return nil
 		case attemptFatal:
 			return err
-		case attemptRestart:
-			continue
 		}
 		if t.offset >= best+progressForRetries {
 			failures, since, best = 0, time.Now(), t.offset
@@ -274,9 +268,9 @@ func (t *transfer) cancelled(ctx context.Context) error {
 
 // attempt makes one request from offset and copies its body.
 func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, error) {
-	actx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, t.src.String(), nil)
+	stall := watchStall(ctx, t.d.stallTimeout, func() { t.prog.stalled(errStalled.Error()) })
+	defer stall.stop()
+	req, err := http.NewRequestWithContext(stall.ctx, http.MethodGet, t.src.String(), nil)
 	if err != nil {
 		return attemptFatal, 0, fmt.Errorf("cannot download %s: %w", t.f.Name, err)
 	}
@@ -287,21 +281,12 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 		req.Header.Set("Range", "bytes="+strconv.FormatInt(t.offset, 10)+"-")
 	}
 	t.d.c.prepareDownload(req, t.withKey)
-	// The stall timer covers the wait for the headers too; the body copy
-	// pushes it back with every read.
-	stall := time.AfterFunc(t.d.stallTimeout, func() {
-		cancel(errStalled)
-		t.prog.stalled(errStalled.Error())
-	})
-	defer stall.Stop()
 	resp, err := t.d.c.downloadHTTP(t.withKey).Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return attemptFatal, 0, t.cancelled(ctx)
 		}
-		if context.Cause(actx) == errStalled {
-			err = errStalled
-		}
+		err = stall.explain(err)
 		if !retryableError(err) {
 			return attemptFatal, 0, t.netError(err)
 		}
@@ -345,7 +330,7 @@ func (t *transfer) attempt(ctx context.Context) (attemptOutcome, time.Duration, 
 			t.total = t.announced
 		}
 	}
-	return t.copyBody(ctx, actx, stall, resp)
+	return t.copyBody(ctx, stall, resp)
 }
 
 // rangeRefused handles a 416 to a Range from offset. When the last body

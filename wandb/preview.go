@@ -13,8 +13,16 @@ import (
 // comes from the same source as a download (f.URL with the key only on the
 // API host, else f.DirectURL without credentials) with a Range request;
 // a server that ignores Range is read only up to limit. There is no retry:
-// a preview is cheap to ask for again.
+// a preview is cheap to ask for again. It ends when ctx does, and fails
+// (wrapping no error sentinel, saying "no data received for too long")
+// when the answer sends no byte for the downloads' stall time.
 func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool, error) {
+	return c.newDownloader(DownloadOptions{}).preview(ctx, f, limit)
+}
+
+// preview is Preview with the downloader's stall timeout.
+func (d *downloader) preview(ctx context.Context, f File, limit int64) ([]byte, bool, error) {
+	c := d.c
 	if limit <= 0 {
 		return nil, f.SizeBytes != 0, nil
 	}
@@ -22,7 +30,9 @@ func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool
 	if err != nil {
 		return nil, false, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	stall := watchStall(ctx, d.stallTimeout, nil)
+	defer stall.stop()
+	req, err := http.NewRequestWithContext(stall.ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, false, fmt.Errorf("previewing %s: %w", f.Name, err)
 	}
@@ -34,17 +44,17 @@ func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool
 		// Name only the host: the *url.Error's message holds the whole
 		// URL, which for storage is signed.
 		host, cause := unwrapURLError(err, u.Host)
-		return nil, false, fmt.Errorf("previewing %s from %s: %w", f.Name, host, cause)
+		return nil, false, fmt.Errorf("previewing %s from %s: %w", f.Name, host, stall.explain(cause))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusPartialContent {
 		return nil, false, c.statusError("previewing", f.Name, resp)
 	}
 	// One byte more than the limit tells a 200 answer's length apart.
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	body, err := io.ReadAll(io.LimitReader(stall.reader(resp.Body), limit+1))
 	if err != nil {
 		host, cause := unwrapURLError(err, resp.Request.URL.Host)
-		return nil, false, fmt.Errorf("previewing %s from %s: %w", f.Name, host, cause)
+		return nil, false, fmt.Errorf("previewing %s from %s: %w", f.Name, host, stall.explain(cause))
 	}
 	truncated := int64(len(body)) > limit
 	if truncated {
