@@ -147,4 +147,3 @@ func TestCauseOf(t *testing.T) {
 		}
 	}
 }
-
