@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -64,35 +63,6 @@ func dlRun(id string, n int) wandbtest.RunSpec {
 		})
 	}
 	return r
-}
-
-// concurrencyProbe wraps the real engine and records how many downloads
-// ran inside it at once.
-type concurrencyProbe struct {
-	Downloader
-	mu        sync.Mutex
-	now, peak int
-	calls     int
-}
-
-func (p *concurrencyProbe) Download(ctx context.Context, f wandb.File, dest string, opts wandb.DownloadOptions) (wandb.DownloadResult, error) {
-	p.mu.Lock()
-	p.now++
-	p.calls++
-	p.peak = max(p.peak, p.now)
-	p.mu.Unlock()
-	defer func() {
-		p.mu.Lock()
-		p.now--
-		p.mu.Unlock()
-	}()
-	return p.Downloader.Download(ctx, f, dest, opts)
-}
-
-func (p *concurrencyProbe) stats() (peak, calls int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.peak, p.calls
 }
 
 // checkOnDisk fails unless dest/<name> holds exactly spec's content.
