@@ -310,3 +310,34 @@ func TestRetryingDownloadSaysSo(t *testing.T) {
 		t.Fatalf("stalled job's state column %q", got)
 	}
 }
+
+// TestQuietFrameDrawsNothing checks that a frame tick that finds the
+// runner as it was does not draw the frame again, and that one that finds
+// a change does.
+func TestQuietFrameDrawsNothing(t *testing.T) {
+	s := newStepDL()
+	m := New(Options{Downloader: s, Dest: t.TempDir(), Parallel: 1})
+	t.Cleanup(m.Runner().Close)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	f := wandb.File{Name: "a.bin", SizeBytes: 1000}
+	m.Update(filesRefreshedMsg{files: []wandb.File{f}})
+	s.progress(t, f.Name, 100, 1000)
+	m.Update(frameMsg{})
+	before := m.View().Content
+	if !strings.Contains(ansi.Strip(before), "10%") {
+		t.Fatalf("the frame after progress:\n%s", ansi.Strip(before))
+	}
+	// Nothing changed since: the frame is the one already drawn, even if
+	// something the frame shows moved without a message (it never does
+	// in the program; here it proves nothing was drawn).
+	m.status = "not drawn"
+	m.Update(frameMsg{})
+	if got := m.View().Content; got != before {
+		t.Fatal("a quiet frame tick drew the frame again")
+	}
+	s.progress(t, f.Name, 500, 1000)
+	m.Update(frameMsg{})
+	if got := ansi.Strip(m.View().Content); !strings.Contains(got, "50%") {
+		t.Fatalf("a frame tick after progress did not draw it:\n%s", got)
+	}
+}

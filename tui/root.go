@@ -39,6 +39,11 @@ type Model struct {
 	status   string // a one-line message under the list
 	features keymap.Features
 	quitting bool
+	// drawn is the last frame drawn, "" when a message may have changed
+	// it; quiet is set by a frame tick that found nothing new, whose
+	// frame is then not drawn again.
+	drawn string
+	quiet bool
 }
 
 // New returns the root model for opts.
@@ -91,8 +96,12 @@ func (m *Model) Browser() *model.Browser { return m.browser }
 // Update routes msg and then lets a question that opened on its own take
 // keys only where the user is not typing for something else.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.quiet = false
 	cmd := m.route(msg)
 	m.asks.hold(m.state != stateList && m.state != stateDownloads)
+	if !m.quiet {
+		m.drawn = ""
+	}
 	return m, cmd
 }
 

@@ -17,6 +17,7 @@ func (m *Model) downloadsMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		if changed {
 			m.refreshDetailJob()
 		}
+		m.quiet = !changed
 		if m.dl.quitWhenDone && !m.dl.active() {
 			m.quitting = true // the downloads it waited for are done
 		}

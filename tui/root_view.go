@@ -10,10 +10,14 @@ import (
 	"charm.land/lipgloss/v2"
 )
 
-// View draws the whole frame for the active state. Only the root returns
+// View draws the whole frame for the active state; a frame tick that
+// found nothing new draws nothing again. Only the root returns
 // a tea.View; the alt screen and the window title are fields of it.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.frame())
+	if m.drawn == "" {
+		m.drawn = m.frame()
+	}
+	v := tea.NewView(m.drawn)
 	v.AltScreen = true
 	v.WindowTitle = "wbfiles · " + m.browser.Run.Ref.String()
 	return v
