@@ -23,9 +23,11 @@ type pageFetchedMsg struct {
 	err  error
 }
 
-// previewFetchedMsg carries the first bytes of the file with key.
+// previewFetchedMsg carries the first bytes of the file with key, fetched
+// for the detail view opened as number gen.
 type previewFetchedMsg struct {
 	key       string
+	gen       int
 	body      []byte
 	truncated bool
 	err       error
@@ -83,12 +85,12 @@ func awaitPage(events chan tea.Msg) tea.Cmd {
 
 // fetchPreview fetches up to previewMax bytes of f until ctx ends (the
 // detail view was left).
-func fetchPreview(ctx context.Context, src Source, f wandb.File, key string) tea.Cmd {
+func fetchPreview(ctx context.Context, src Source, f wandb.File, key string, gen int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 		defer cancel()
 		body, truncated, err := src.Preview(ctx, f, previewMax)
-		return previewFetchedMsg{key: key, body: body, truncated: truncated, err: err}
+		return previewFetchedMsg{key: key, gen: gen, body: body, truncated: truncated, err: err}
 	}
 }
 

@@ -33,8 +33,10 @@ type detailView struct {
 	// per frame, and any viewport on each new content).
 	wrapped []string
 	wrapW   int
-	// cancel stops the preview's fetch when the view is left.
+	// cancel stops the preview's fetch when the view is left; gen numbers
+	// the view (see newDetailView).
 	cancel context.CancelFunc
+	gen    int
 	closed bool
 	status string // a one-line message (the URL was copied)
 }
@@ -55,16 +57,18 @@ func (m *Model) openDetail() tea.Cmd {
 		return nil
 	}
 	var cmd tea.Cmd
-	m.detail, cmd = newDetailView(m.common, f, m.dest, m.jobText(f.Name), m.previews, m.src)
+	m.detail, cmd = newDetailView(m.common, f, m.dest, m.jobText(f.Name), m.previews, m.src, m.detail.gen+1)
 	m.state = stateDetail
 	return cmd
 }
 
 // newDetailView returns the detail view of f and the commands that fetch
 // its preview (unless cached) and check its local copy.
-func newDetailView(c common, f wandb.File, dest, job string, cache *previewCache, src Source) (detailView, tea.Cmd) {
+// gen numbers the views opened, so a preview fetched for an earlier one
+// (cancelled when it was left) is not shown in this one.
+func newDetailView(c common, f wandb.File, dest, job string, cache *previewCache, src Source, gen int) (detailView, tea.Cmd) {
 	k := fileKey(f)
-	d := detailView{file: f, key: k, dest: dest, job: job}
+	d := detailView{file: f, key: k, dest: dest, job: job, gen: gen}
 	var cmds []tea.Cmd
 	switch p, cached := cache.get(k); {
 	case cached:
@@ -75,7 +79,7 @@ func newDetailView(c common, f wandb.File, dest, job string, cache *previewCache
 		d.preview = "loading preview…"
 		var ctx context.Context
 		ctx, d.cancel = context.WithCancel(context.Background())
-		cmds = append(cmds, fetchPreview(ctx, src, f, k))
+		cmds = append(cmds, fetchPreview(ctx, src, f, k, gen))
 	}
 	cmds = append(cmds, checkLocalState(dest, f, k))
 	d.setCommon(c)
@@ -146,7 +150,7 @@ func (d detailView) Closed() bool { return d.closed }
 func (d detailView) Status() string { return d.status }
 
 func (d *detailView) previewFetched(msg previewFetchedMsg) {
-	if msg.key != d.key || d.closed {
+	if msg.key != d.key || msg.gen != d.gen || d.closed {
 		return
 	}
 	d.cancel = nil

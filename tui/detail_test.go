@@ -31,7 +31,7 @@ func bigLog(n int) []byte {
 // and hands it body as its fetched preview.
 func detailWithPreview(m *Model, body []byte) *Model {
 	m.openDetail()
-	m.Update(previewFetchedMsg{key: m.detail.key, body: body, truncated: true})
+	m.Update(previewFetchedMsg{key: m.detail.key, gen: m.detail.gen, body: body, truncated: true})
 	return m
 }
 
@@ -151,7 +151,7 @@ func TestLeavingDetailCancelsPreview(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	f := wandb.File{Name: "dir0/file00000.txt", URL: srv.URL() + "/files/ent/proj/r1/dir0/file00000.txt", Mimetype: "text/plain", SizeBytes: 17}
 	srv.SetFaults(wandbtest.AllTargets, wandbtest.Faults{Latency: 30 * time.Second})
-	d, cmd := newDetailView(m.common, f, t.TempDir(), "", m.previews, c)
+	d, cmd := newDetailView(m.common, f, t.TempDir(), "", m.previews, c, 1)
 	answers := make(chan tea.Msg, 8)
 	go func() { collect(cmd, answers) }()
 	d, _ = d.Update(keyMsg("esc"))

@@ -32,7 +32,8 @@ type downloads struct {
 
 	listing      selectListing // select-all's listing, while it runs
 	status       string        // a one-line message: a refusal, what a key did
-	quitWhenDone bool
+	quitWhenDone bool          // quit once nothing is active (the quit question's w)
+	quitting     bool          // a command to quit went out
 	// seen is the runner's version the screen last showed; ticking says a
 	// frame tick is on its way.
 	seen    uint64
@@ -86,7 +87,8 @@ func (d *downloads) requestSelected(cursor wandb.File, onRow bool) tea.Cmd {
 }
 
 // batchChecked plans a batch with the free space measured: a batch that
-// cannot fit is refused, a large one asked about, others queued at once.
+// cannot fit is refused, a large one asked about (unless a batch question
+// waits already: d pressed twice asks once), others queued at once.
 func (d *downloads) batchChecked(msg batchCheckedMsg, qs *questions) tea.Cmd {
 	plan := d.run.Plan(msg.files, msg.free)
 	switch {
@@ -94,6 +96,9 @@ func (d *downloads) batchChecked(msg batchCheckedMsg, qs *questions) tea.Cmd {
 		return nil
 	case !plan.Fits():
 		d.status = "refused: " + plan.Refusal() + " in " + d.dest
+		return nil
+	case plan.NeedsConfirm() && qs.has(askBatch):
+		d.status = "download not started: answer the open question first"
 		return nil
 	case plan.NeedsConfirm():
 		qs.ask(question{kind: askBatch, own: true, plan: plan, fromSel: msg.fromSel})
@@ -106,6 +111,8 @@ func (d *downloads) batchChecked(msg batchCheckedMsg, qs *questions) tea.Cmd {
 func (d *downloads) enqueue(files []wandb.File, fromSel bool) tea.Cmd {
 	if n := d.run.Add(files...); n > 0 {
 		d.status = "queued " + termtext.Count(n, "file")
+	} else if len(files) > 0 {
+		d.status = "already downloading"
 	}
 	if fromSel {
 		d.sel.Clear()
@@ -148,16 +155,22 @@ func (d *downloads) tick() tea.Cmd {
 }
 
 // frame handles a tick: changed reports whether the runner moved on since
-// the last frame; the ticks go on while downloads are active, and the
-// program quits when it was told to wait for them.
+// the last frame. The ticks go on while a download is active or still
+// inside the engine (a cancelled one may yet finish and end Done), so the
+// last change is always drawn; the program quits when it was told to wait
+// for the downloads.
 func (d *downloads) frame() (changed bool, cmd tea.Cmd) {
 	d.ticking = false
+	// Totals before Version: a change between the two reads is then seen
+	// by the next frame, not lost.
+	t := d.run.Totals()
 	v := d.run.Version()
 	changed, d.seen = v != d.seen, v
-	if d.run.Totals().Active() {
+	switch {
+	case t.Active() || t.Busy > 0:
 		return changed, d.tick()
-	}
-	if d.quitWhenDone {
+	case d.quitWhenDone:
+		d.quitting = true
 		return changed, tea.Quit
 	}
 	return changed, nil
@@ -176,14 +189,18 @@ func (d *downloads) answered(msg answeredMsg) tea.Cmd {
 		d.status = termtext.Comma(int64(n)) + " more selected · " + selectionText(d.sel)
 	case q.kind == askQuit && msg.a == answerYes:
 		d.cancelAll()
+		d.quitting = true
 		return tea.Quit
 	case q.kind == askQuit && msg.a == answerWait:
 		if !d.active() {
+			d.quitting = true
 			return tea.Quit
 		}
 		d.quitWhenDone = true
-		d.status = "quitting when the downloads finish"
 		return d.tick()
+	case q.kind == askQuit:
+		// Keep going: also after an earlier w.
+		d.quitWhenDone = false
 	}
 	return nil
 }
@@ -246,12 +263,18 @@ func (d *downloads) matchingFetched(msg matchingFetchedMsg, qs *questions) {
 	}
 }
 
-// statusText is the one-line message: the last one, or the listing's.
+// statusText is the one-line message: the last one, else the listing's,
+// else that the program quits when the downloads finish.
 func (d *downloads) statusText() string {
-	if d.status == "" && d.listing.cancel != nil {
+	switch {
+	case d.status != "":
+		return d.status
+	case d.listing.cancel != nil:
 		return "listing every file " + d.listing.what + "… (esc cancels)"
+	case d.quitWhenDone:
+		return "quitting when the downloads finish (q asks again)"
 	}
-	return d.status
+	return ""
 }
 
 // summary is what the downloads came to, for the normal screen after the

@@ -43,7 +43,8 @@ type question struct {
 	what  string
 }
 
-// answeredMsg reports the answer to q; the root acts on it.
+// answeredMsg is the answer a to question q; the root acts on it at once
+// (as a command's message a later answer could overtake it).
 type answeredMsg struct {
 	q question
 	a answer
@@ -61,6 +62,8 @@ type questions struct {
 	held bool
 	// unfinished counts the active downloads, for the quit question.
 	unfinished func() int
+	// answered is the answer the last key gave, until Answered takes it.
+	answered *answeredMsg
 }
 
 // ask queues q; the quit question goes first, as it is the one the user
@@ -127,8 +130,8 @@ func (qs questions) Keys() keymap.KeyMap {
 	return k
 }
 
-// Update answers the front question on its keys; the answer comes back as
-// an answeredMsg for the root to act on. Other keys do nothing: an open
+// Update answers the front question on its keys; the root takes the
+// answer with Answered right after. Other keys do nothing: an open
 // question takes every key until it is answered.
 func (qs questions) Update(msg tea.Msg) (questions, tea.Cmd) {
 	kp, ok := msg.(tea.KeyPressMsg)
@@ -150,7 +153,18 @@ func (qs questions) Update(msg tea.Msg) (questions, tea.Cmd) {
 		return qs, nil
 	}
 	qs.drop()
-	return qs, func() tea.Msg { return answeredMsg{q: q, a: a} }
+	qs.answered = &answeredMsg{q: q, a: a}
+	return qs, nil
+}
+
+// Answered returns the answer the last Update gave, once.
+func (qs *questions) Answered() (answeredMsg, bool) {
+	if qs.answered == nil {
+		return answeredMsg{}, false
+	}
+	a := *qs.answered
+	qs.answered = nil
+	return a, true
 }
 
 // View is the front question in the longest wording that fits the width,

@@ -24,14 +24,10 @@ func answerKey(t *testing.T, qs *questions, k string) (answeredMsg, bool) {
 	t.Helper()
 	var cmd tea.Cmd
 	*qs, cmd = qs.Update(keyMsg(k))
-	if cmd == nil {
-		return answeredMsg{}, false
+	if cmd != nil {
+		t.Fatalf("key %s gave a command", k)
 	}
-	a, ok := cmd().(answeredMsg)
-	if !ok {
-		t.Fatalf("key %s gave a command that is no answer", k)
-	}
-	return a, true
+	return qs.Answered()
 }
 
 // bigPlan is a batch large enough to be asked about.
@@ -183,19 +179,14 @@ func (r *msgRoot) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// press sends key k and, when it answered a question, delivers the answer;
-// it returns the message of any other command it gave.
+// press sends key k (an answer is acted on at once) and returns the
+// message of the command it gave, if any.
 func (r *msgRoot) press(k string) tea.Msg {
 	cmd := r.update(keyMsg(k))
 	if cmd == nil {
 		return nil
 	}
-	msg := cmd()
-	if a, ok := msg.(answeredMsg); ok {
-		r.update(a)
-		return nil
-	}
-	return msg
+	return cmd()
 }
 
 // screen is the frame without ANSI sequences.

@@ -171,6 +171,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		var cmd tea.Cmd
 		m.asks, cmd = m.asks.Update(msg)
+		if a, ok := m.asks.Answered(); ok {
+			return tea.Batch(cmd, m.answered(a))
+		}
 		return cmd
 	}
 	switch {

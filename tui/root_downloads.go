@@ -18,9 +18,10 @@ func (m *Model) downloadsMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 			m.refreshDetailJob()
 		}
 		m.quiet = !changed
-		if m.dl.quitWhenDone && !m.dl.active() {
-			m.quitting = true // the downloads it waited for are done
+		if !m.dl.active() {
+			m.dropQuitQuestion()
 		}
+		m.quitting = m.dl.quitting
 		return cmd, true
 	case batchCheckedMsg:
 		return m.dl.batchChecked(msg, &m.asks), true
@@ -31,12 +32,6 @@ func (m *Model) downloadsMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 		return nil, true
 	case retryMsg:
 		return m.dl.retry(msg.files), true
-	case answeredMsg:
-		cmd := m.dl.answered(msg)
-		if msg.q.kind == askQuit && (msg.a == answerYes || msg.a == answerWait && !m.dl.active()) {
-			m.quitting = true
-		}
-		return cmd, true
 	}
 	return nil, false
 }
@@ -67,6 +62,23 @@ func (m *Model) unfinished() int {
 	}
 	t := m.dl.run.Totals()
 	return t.Queued + t.Running
+}
+
+// answered acts on the answer to a question.
+func (m *Model) answered(a answeredMsg) tea.Cmd {
+	cmd := m.dl.answered(a)
+	m.quitting = m.dl.quitting
+	return cmd
+}
+
+// dropQuitQuestion drops an open quit question once no download is left
+// to ask about: what it offered (cancel, wait, keep going) means nothing
+// then, and q quits at once.
+func (m *Model) dropQuitQuestion() {
+	if q, ok := m.asks.front(); ok && q.kind == askQuit {
+		m.asks.drop()
+		m.dl.status = "the downloads finished: q quits"
+	}
 }
 
 // quit is the quit key: at once when nothing downloads, otherwise a
@@ -105,7 +117,7 @@ func (m *Model) toggleDownloads() {
 // refreshDetailJob updates the detail view's download line when the job of
 // its file changed; the viewport content is rebuilt only then.
 func (m *Model) refreshDetailJob() {
-	if m.detail.key == "" {
+	if m.detail.key == "" || m.detail.Closed() {
 		return
 	}
 	if text := m.jobText(m.detail.file.Name); text != m.detail.job {

@@ -109,7 +109,7 @@ func TestServerTextSanitized(t *testing.T) {
 	noControls(t, "the downloads view on a failed job", frame)
 	r.press("down")
 	noControls(t, "the downloads view on a running job", r.m.View().Content)
-	dv, _ := newDetailView(testCommon(120, 30), wandb.File{Name: evilText}, "/tmp", r.m.jobText(evilText), newPreviewCache(), nil)
+	dv, _ := newDetailView(testCommon(120, 30), wandb.File{Name: evilText}, "/tmp", r.m.jobText(evilText), newPreviewCache(), nil, 1)
 	if v := ansi.Strip(dv.view()); !strings.Contains(v, "download   failed: x?[2J?y") {
 		t.Fatalf("the detail view lacks the failure:\n%s", v)
 	}

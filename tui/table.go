@@ -6,7 +6,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/keymap"
@@ -68,8 +67,8 @@ type Table[R any] struct {
 	width  int
 	styles Styles
 	keys   keymap.KeyMap
-	// marker draws a '>' at the start of the cursor row, for terminals
-	// that show no reverse video (TERM=dumb).
+	// marker draws a '>' before the cursor row, in a cell of its own, for
+	// terminals that show no reverse video (TERM=dumb).
 	marker bool
 }
 
@@ -108,9 +107,25 @@ func (t *Table[R]) layout() {
 		used += c.Width
 		t.shown = append(t.shown, c)
 	}
+	if t.marker && len(t.shown) > 0 && t.shown[0].Width >= 2 {
+		// The marker takes the first cell of the first column.
+		t.shown[0].Width--
+	}
 	if flex >= 0 {
 		t.shown[flex].Width = max(t.width-used, 8)
 	}
+}
+
+// markerCell is the cell the marker takes before every row: '>' on the
+// cursor row, a blank on the others; "" without a marker.
+func (t Table[R]) markerCell(atCursor bool) string {
+	switch {
+	case !t.marker:
+		return ""
+	case atCursor:
+		return ">"
+	}
+	return " "
 }
 
 // Update moves the cursor on the movement keys; other messages change
@@ -141,6 +156,7 @@ func (t Table[R]) Update(msg tea.Msg) (Table[R], tea.Cmd) {
 // HeaderView is the line of column titles.
 func (t Table[R]) HeaderView() string {
 	var b strings.Builder
+	b.WriteString(t.markerCell(false))
 	for _, c := range t.shown {
 		b.WriteString(strings.Repeat(" ", c.Lead))
 		b.WriteString(cellText(c, c.Title))
@@ -168,6 +184,7 @@ func (t Table[R]) View() string {
 func (t Table[R]) RowView(r R, atCursor bool) string {
 	var b strings.Builder
 	b.Grow(t.width + 64)
+	b.WriteString(t.markerCell(atCursor))
 	// Plain cells are written without a Render call, runs of them styled
 	// once on the cursor row: styling costs more than everything else in
 	// a frame.
@@ -195,9 +212,6 @@ func (t Table[R]) RowView(r R, atCursor bool) string {
 		plain.WriteString(cellText(c, c.Text(r)))
 	}
 	flush()
-	if atCursor && t.marker {
-		return ">" + ansi.TruncateLeft(b.String(), 1, "")
-	}
 	return b.String()
 }
 

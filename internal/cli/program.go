@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"syscall"
 	"time"
 
@@ -90,7 +91,16 @@ func programOptions(cfg Config, env Env) []tea.ProgramOption {
 		opts = append(opts, tea.WithWindowSize(env.Width, env.Height))
 	}
 	if cfg.NoColor || env.Getenv("NO_COLOR") != "" {
-		opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+		// Colours go, text attributes stay, but never more than the
+		// terminal has: TERM=dumb stays NoTTY (no attributes at all, so
+		// the cursor row keeps its '>' marker).
+		environ := env.Environ
+		if environ == nil {
+			environ = os.Environ()
+		}
+		if colorprofile.Env(environ) > colorprofile.Ascii {
+			opts = append(opts, tea.WithColorProfile(colorprofile.Ascii))
+		}
 	}
 	return opts
 }

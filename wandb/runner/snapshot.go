@@ -14,7 +14,9 @@ func (r *Runner) Changed() <-chan struct{} { return r.changed }
 func (r *Runner) Totals() Totals {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.q.totals()
+	t := r.q.totals()
+	t.Busy = r.busy
+	return t
 }
 
 // Len returns the number of jobs.

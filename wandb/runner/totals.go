@@ -47,6 +47,10 @@ type Totals struct {
 	// when an active job's size or the speed is unknown.
 	Speed float64
 	ETA   time.Duration
+	// Busy counts downloads still inside the engine, cancelled ones that
+	// have not returned yet included: until it is 0 a job can still
+	// change (a cancelled download that finished anyway ends Done).
+	Busy int
 }
 
 // totals returns the overall figures in O(1).
