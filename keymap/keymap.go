@@ -47,7 +47,7 @@ type KeyMap struct {
 	CancelJob   key.Binding // cancel the queued or running job under the cursor
 	CancelAll   key.Binding // cancel every queued and running job
 	RetryJob    key.Binding // retry the failed or cancelled job under the cursor
-	RetryFailed key.Binding // retry every failed job
+	RetryFailed key.Binding // retry every failed or cancelled job
 
 	// The downloads' questions (a large batch, select all on the server,
 	// quit while downloading). An open question takes every key, so these
@@ -103,7 +103,7 @@ func Default() KeyMap {
 		CancelJob:   key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "cancel job")),
 		CancelAll:   key.NewBinding(key.WithKeys("X"), key.WithHelp("X", "cancel all")),
 		RetryJob:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry job")),
-		RetryFailed: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry all failed")),
+		RetryFailed: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "retry failed/cancelled")),
 
 		Confirm: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "yes")),
 		Wait:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "wait, then quit")),

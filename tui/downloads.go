@@ -186,7 +186,7 @@ func (d *downloads) answered(msg answeredMsg) tea.Cmd {
 		d.status = "download not started"
 	case q.kind == askSelect && msg.a == answerYes:
 		n := d.sel.Add(q.files...)
-		d.status = termtext.Comma(int64(n)) + " more selected · " + selectionText(d.sel)
+		d.status = "selected " + termtext.Comma(int64(n)) + " more (every file " + q.what + ") · " + selectionText(d.sel)
 	case q.kind == askQuit && msg.a == answerYes:
 		d.cancelAll()
 		d.quitting = true

@@ -133,8 +133,9 @@ func (d jobsView) emptyHint(rows int) []string {
 }
 
 func (d jobsView) titleLine(t runner.Totals) string {
+	// On disk out of all, so cancelled and failed jobs never read as done.
 	parts := []string{
-		fmt.Sprintf("%s of %s finished", humanize.Comma(int64(t.Finished())), humanize.Comma(int64(t.Files))),
+		fmt.Sprintf("%s of %s done", humanize.Comma(int64(t.Done+t.UpToDate)), humanize.Comma(int64(t.Files))),
 	}
 	if t.Running > 0 {
 		parts = append(parts, fmt.Sprintf("%d running", t.Running))

@@ -68,7 +68,7 @@ func (d jobsView) keyFeatures() keymap.Features {
 			CursorActive:    ok && j.State.Active(),
 			CursorRetryable: ok && (j.State == runner.Failed || j.State == runner.Cancelled),
 			AnyActive:       t.Active(),
-			AnyFailed:       t.Failed > 0,
+			AnyFailed:       t.Failed+t.Cancelled > 0,
 		},
 	}
 }
@@ -121,7 +121,7 @@ func (d jobsView) Update(msg tea.Msg) (jobsView, tea.Cmd) {
 	case key.Matches(kp, k.RetryFailed):
 		var files []wandb.File
 		for _, j := range d.run.Jobs(0, n) {
-			if j.State == runner.Failed {
+			if j.State == runner.Failed || j.State == runner.Cancelled {
 				files = append(files, j.File)
 			}
 		}

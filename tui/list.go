@@ -191,7 +191,7 @@ func (l listView) downloadsText() string {
 func (l listView) countText() string {
 	n := humanize.Comma(int64(l.b.Loaded()))
 	if total := l.b.Total(); total >= 0 {
-		return fmt.Sprintf("%s of %s files loaded", n, humanize.Comma(int64(total)))
+		return fmt.Sprintf("%s of %s loaded", n, termtext.Count(total, "file"))
 	}
 	return n + " files loaded (total unknown)"
 }

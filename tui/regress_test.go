@@ -259,7 +259,7 @@ func TestCancelledThenDoneNotDrawn(t *testing.T) {
 	if _, cmd := m.Update(frameMsg{}); cmd != nil {
 		t.Error("the ticks go on with nothing left in the engine")
 	}
-	if s := ansi.Strip(m.View().Content); !strings.Contains(s, "1 of 1 finished") || strings.Contains(s, "cancelled") {
+	if s := ansi.Strip(m.View().Content); !strings.Contains(s, "1 of 1 done") || strings.Contains(s, "cancelled") {
 		t.Errorf("the job is Done in the runner, but the screen still says:\n%s", s)
 	}
 }

@@ -248,7 +248,7 @@ func TestRootSelectAllOnServerAsksWithCount(t *testing.T) {
 	r.until("the question again", 10*time.Second, func() bool { return r.m.asks.Open() })
 	r.press("y")
 	r.settle()
-	if n := r.m.Selection().Len(); n != 75 || !strings.Contains(r.screen(), "74 more selected · 75 selected · "+termtext.Size(known, 0)) {
+	if n := r.m.Selection().Len(); n != 75 || !strings.Contains(r.screen(), "selected 74 more (every file matching pattern \"part0/%\") · 75 selected · "+termtext.Size(known, 0)) {
 		t.Fatalf("confirmed: %d selected:\n%s", n, r.screen())
 	}
 
@@ -377,7 +377,7 @@ func TestRootDownloadsViewTab(t *testing.T) {
 	r.until("the download", 10*time.Second, func() bool { return r.jobState(run.Files[0].Name) == "done" })
 	r.press("tab")
 	scr := r.screen()
-	if !strings.Contains(scr, "1 of 1 finished") || !strings.Contains(scr, run.Files[0].Name) {
+	if !strings.Contains(scr, "1 of 1 done") || !strings.Contains(scr, run.Files[0].Name) {
 		t.Fatalf("downloads view:\n%s", scr)
 	}
 	if n := len(strings.Split(scr, "\n")); n != 30 {
@@ -607,7 +607,7 @@ func TestRootCancelAllInDownloadsView(t *testing.T) {
 	}
 	r.settle()
 	noFinalFile(t, dest, "a/big.bin")
-	if f := lastLine(r.screen()); strings.Contains(f, "cancel") {
+	if f := lastLine(r.screen()); strings.Contains(f, "cancel job") || strings.Contains(f, "cancel all") {
 		t.Fatalf("footer with nothing active = %q", f)
 	}
 }
@@ -639,7 +639,7 @@ func TestRootRetryListsTheFileAnew(t *testing.T) {
 	for _, b := range r.m.downloadsHelpKeys().ShortHelp() {
 		offered[b.Help().Desc] = b.Enabled()
 	}
-	if !offered["retry job"] || !offered["retry all failed"] || offered["cancel job"] {
+	if !offered["retry job"] || !offered["retry failed/cancelled"] || offered["cancel job"] {
 		t.Fatalf("help on a failed job offers %v", offered)
 	}
 	if f := lastLine(scr); !strings.Contains(f, "r retry job") || strings.Contains(f, "cancel job") {
@@ -687,7 +687,7 @@ func TestRootRetryFailedInDownloadsView(t *testing.T) {
 		t.Fatalf("disabled retry acted: totals %+v", r.totals())
 	}
 	for _, b := range r.m.downloadsHelpKeys().ShortHelp() {
-		if b.Enabled() && (b.Help().Desc == "retry job" || b.Help().Desc == "retry all failed" || b.Help().Desc == "cancel job") {
+		if b.Enabled() && (b.Help().Desc == "retry job" || b.Help().Desc == "retry failed/cancelled" || b.Help().Desc == "cancel job") {
 			t.Fatalf("help offers %q with nothing to do", b.Help().Desc)
 		}
 	}

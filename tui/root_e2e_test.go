@@ -24,7 +24,7 @@ func TestProgramSelectAndDownload(t *testing.T) {
 	scr.waitFor(t, tm, "downloads 2/2 (tab)")
 	scr.waitFor(t, tm, "done")
 	press(tm, "tab")
-	scr.waitFor(t, tm, "2 of 2 finished")
+	scr.waitFor(t, tm, "2 of 2 done")
 	press(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	final := tm.FinalModel(t).(*Model)

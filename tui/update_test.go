@@ -184,7 +184,7 @@ func TestFilterNarrowsThenAppliesOnServer(t *testing.T) {
 	if d.m.browser.Len() != 1 || d.m.browser.Row(0).Name != "media/100% done_ü.txt" {
 		t.Fatalf("filtered rows: %d; want exactly the literal %% _ ü name", d.m.browser.Len())
 	}
-	if !strings.Contains(d.screen(), `filter "100% done_ü"`) || !strings.Contains(d.screen(), "1 of 1 files loaded") {
+	if !strings.Contains(d.screen(), `filter "100% done_ü"`) || !strings.Contains(d.screen(), "1 of 1 file loaded") {
 		t.Fatalf("header lacks the filter:\n%s", d.screen())
 	}
 	d.press("/")

@@ -355,9 +355,9 @@ func (d *downloader) checkExisting(root *os.Root, rel, path string, f File) (sam
 		return false, 0, nil
 	}
 	if status == LocalUnknown {
-		return false, 0, fmt.Errorf("%w (the server gave no md5 to compare with; kept it; use Overwrite to replace it): %s", ErrExists, shortPath(path))
+		return false, 0, fmt.Errorf("%w (the server gave no md5 to compare with; kept it; --overwrite replaces it): %s", ErrExists, shortPath(path))
 	}
-	return false, 0, fmt.Errorf("%w and differs from the run's file (kept it; use Overwrite to replace it): %s", ErrExists, shortPath(path))
+	return false, 0, fmt.Errorf("%w and differs from the run's file (kept it; --overwrite replaces it): %s", ErrExists, shortPath(path))
 }
 
 // md5Base64 returns the digest the way W&B sends md5s.

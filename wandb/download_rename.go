@@ -27,7 +27,7 @@ func (t *transfer) putInPlace() (same bool, err error) {
 	if t.sameAtTarget() {
 		return true, nil
 	}
-	return false, fmt.Errorf("%w: it appeared while being downloaded (kept it; use Overwrite to replace it): %s", ErrExists, shortPath(t.path))
+	return false, fmt.Errorf("%w: it appeared while being downloaded (kept it; --overwrite replaces it): %s", ErrExists, shortPath(t.path))
 }
 
 // sameAtTarget reports whether a regular file with the run's md5 is at the

@@ -93,12 +93,13 @@ func TestStartupErrors(t *testing.T) {
 		{"not a terminal", []string{"ent/proj/run1"}, good, 1, "must be a terminal"},
 		{"demo not a terminal", []string{"--demo"}, nil, 1, "must be a terminal"},
 		{"not a terminal, checked before the network", []string{"--base-url", "http://127.0.0.1:1", "ent/proj/run1"}, good, 1, "must be a terminal"},
+		{"bad run, not a terminal: still a usage error", []string{"not a run"}, good, 2, "invalid run reference"},
 		{"demo with base url", []string{"--demo", "--base-url", "http://127.0.0.1:1"}, nil, 2, "--demo runs its own server"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env, stderr := testEnv(t, tt.vars)
-			if strings.Contains(tt.want, "must be a terminal") {
+			if strings.Contains(tt.want, "must be a terminal") || strings.Contains(tt.name, "not a terminal") {
 				env.IsTerminal = func(uintptr) bool { return false }
 			}
 			code := Main(tt.args, env)

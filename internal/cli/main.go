@@ -56,6 +56,12 @@ func Main(args []string, env Env) int {
 		fmt.Fprintln(env.Stdout, "wbfiles", wandb.Version)
 		return exitOK
 	}
+	// A malformed RUN is a usage error whatever the terminal (exit 2).
+	if cfg.Run != "" {
+		if _, err := wandb.ParseRunRef(cfg.Run, env.Getenv("WANDB_ENTITY")); err != nil && errors.Is(err, wandb.ErrInvalidRunRef) {
+			return fail(env, exitUsage, err)
+		}
+	}
 	// Before any network: `wbfiles RUN | less` should not wait on a slow
 	// host to learn that it needs a terminal.
 	if !env.IsTerminal(env.Stdin.Fd()) || !env.IsTerminal(env.Stdout.Fd()) {
