@@ -144,3 +144,27 @@ func BenchmarkServerPage(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "files/s")
 }
+
+// BenchmarkBuildDemo measures building and indexing the demo data, what
+// the first StartDemo of a process pays (later ones reuse it).
+func BenchmarkBuildDemo(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range demoSpecs() {
+			newRunData(r)
+		}
+	}
+}
+
+// BenchmarkStartDemo measures StartDemo once the data is built: listening
+// and adding the indexed runs.
+func BenchmarkStartDemo(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := StartDemo()
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}

@@ -67,10 +67,15 @@ var (
 )
 
 func buildDemo() {
-	demoRuns = []RunSpec{mainRun(), sweepRun(), emptyRun(), crashedRun(), runningRun()}
+	demoRuns = demoSpecs()
 	for _, r := range demoRuns {
 		demoIndex = append(demoIndex, newRunData(r))
 	}
+}
+
+// demoSpecs builds the demo runs.
+func demoSpecs() []RunSpec {
+	return []RunSpec{mainRun(), sweepRun(), emptyRun(), crashedRun(), runningRun()}
 }
 
 // StartDemo starts a server with DemoAPIKey and DemoRuns. The viewer is

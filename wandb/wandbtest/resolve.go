@@ -168,7 +168,7 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 		}
 		return null, nil
 	case "user":
-		return vObject(&userObj{name: r.Entity}), nil
+		return vObject(&userObj{name: rd.user()}), nil
 	}
 	return null, unknownField("Run", name)
 }

@@ -73,7 +73,8 @@ type runData struct {
 	spec   RunSpec // Files cleared; the files live below
 	files  []*fileData
 	byName map[string]int
-	total  int64 // sum of sizes
+	total  int64     // sum of sizes
+	ended  time.Time // heartbeatAt when not running (runmeta.go)
 }
 
 // fileData is one served file with its cached derived values.
@@ -253,6 +254,7 @@ func newRunData(r RunSpec) *runData {
 		f.updated = f.spec.updatedAt()
 		rd.total += f.spec.Size
 	}
+	rd.ended = rd.endTime()
 	return rd
 }
 
