@@ -73,9 +73,13 @@ func buildDemo() {
 	}
 }
 
-// demoSpecs builds the demo runs.
+// demoSpecs builds the demo runs: the demo entity's five, then the team's
+// (created over the 150 days before the demo's last run).
 func demoSpecs() []RunSpec {
-	return []RunSpec{mainRun(), sweepRun(), emptyRun(), crashedRun(), runningRun()}
+	runs := []RunSpec{mainRun(), sweepRun(), emptyRun(), crashedRun(), runningRun()}
+	end := demoEpoch.Add(60 * time.Hour)
+	runs = append(runs, teamRuns(DemoTeamProject, DemoTeamRuns, 0x7eab, end, 150*24*time.Hour)...)
+	return append(runs, teamRuns(DemoTeamSmallProject, DemoTeamSmallRuns, 0xda7a, end, 30*24*time.Hour)...)
 }
 
 // StartDemo starts a server with DemoAPIKey and DemoRuns. The viewer is
@@ -86,9 +90,7 @@ func StartDemo() (*Server, error) {
 		return nil, err
 	}
 	demoOnce.Do(buildDemo)
-	for _, rd := range demoIndex {
-		s.addRunData(rd)
-	}
+	s.addRunData(demoIndex...)
 	return s, nil
 }
 
