@@ -12,8 +12,10 @@ import (
 // of Project.runs and runCount. Operators: $and $or $nor of documents;
 // $eq $ne $gt $gte $lt $lte $in $nin $exists $regex (RE2) on a key; a plain
 // value means $eq, and an array field (tags) matches when an element does.
-// Keys: name, displayName (display_name), state, group, host, jobType,
-// username, tags, createdAt (created_at), heartbeatAt (heartbeat_at),
+// $regex is case-sensitive unless the pattern starts with (?i) (SOURCE.md:
+// whether W&B folds case is not confirmed). Keys: name (the run id),
+// displayName (display_name), state, group, host, jobType, username (the
+// run's user: RunSpec.User, else the entity), tags, createdAt (created_at), heartbeatAt (heartbeat_at),
 // duration (seconds), config.<key> (the value of a {"value": v} entry; a
 // trailing .value is accepted) and summary_metrics.<key>.
 
