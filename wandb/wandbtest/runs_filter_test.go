@@ -19,7 +19,7 @@ import (
 // checkQuery fails unless q validates against Schema().
 func checkQuery(t *testing.T, q string) {
 	t.Helper()
-	if _, err := gqlparser.LoadQuery(Schema(), q); err != nil {
+	if _, err := gqlparser.LoadQueryWithRules(Schema(), q, nil); err != nil {
 		t.Fatalf("query does not validate against Schema(): %v", err)
 	}
 }
@@ -212,4 +212,18 @@ func TestRunsOrder(t *testing.T) {
 		{`{"tags": {"$in": ["baseline"]}}`, "-createdAt", []string{"dddd0004", "aaaa0001"}},
 		{`{"username": "alice"}`, "-heartbeatAt", []string{"dddd0004", "aaaa0001"}},
 	})
+}
+
+// TestCheckQueryValidates: checkQuery's validation is real: an unknown
+// field, an unknown argument and a wrong argument type do not pass.
+func TestCheckQueryValidates(t *testing.T) {
+	for _, q := range []string{
+		`{ project(name: "p") { nope } }`,
+		`{ project(name: "p") { runs(username: "alice") { totalCount } } }`,
+		`{ project(name: "p") { runs(first: "ten") { totalCount } } }`,
+	} {
+		if _, err := gqlparser.LoadQueryWithRules(Schema(), q, nil); err == nil {
+			t.Errorf("%s validates", q)
+		}
+	}
 }
