@@ -168,3 +168,22 @@ func BenchmarkStartDemo(b *testing.B) {
 		s.Close()
 	}
 }
+
+// BenchmarkRunsSearch measures a picker's search: runCount and the first
+// page of the demo team project's 300 runs matching a name or id regexp,
+// newest heartbeat first, over HTTP.
+func BenchmarkRunsSearch(b *testing.B) {
+	s, err := StartDemo()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	vars := map[string]any{"project": DemoTeamProject, "entity": DemoTeam, "perPage": 50, "order": "-heartbeat_at",
+		"filters": `{"$or": [{"displayName": {"$regex": "(?i)ri"}}, {"name": {"$regex": "(?i)ri"}}]}`}
+	b.ReportAllocs()
+	for b.Loop() {
+		if st, body := gql(b, s, sdkRunsQuery, vars); st != 200 || len(body) < 1000 {
+			b.Fatalf("%d: %s", st, body)
+		}
+	}
+}
