@@ -45,6 +45,24 @@ func TestDemoViewerTeams(t *testing.T) {
 	if dig(v, "entity") != DemoEntity || !slices.Equal(teams, []string{DemoEntity, DemoTeam}) {
 		t.Fatalf("viewer %v; want teams [%s %s]", v, DemoEntity, DemoTeam)
 	}
+	const paged = `query Teams($after: String) { viewer { teams(first: 1, after: $after) {
+		edges { cursor node { name } } pageInfo { endCursor hasNextPage } } } }`
+	checkQuery(t, paged)
+	var onePerPage []string
+	vars := map[string]any{}
+	for range 5 {
+		c := dig(sdkGQL(t, s, paged, vars)["viewer"], "teams")
+		for _, e := range asList(dig(c, "edges")) {
+			onePerPage = append(onePerPage, dig(e, "node", "name").(string))
+		}
+		if dig(c, "pageInfo", "hasNextPage") != true {
+			break
+		}
+		vars["after"] = dig(c, "pageInfo", "endCursor")
+	}
+	if !slices.Equal(onePerPage, teams) {
+		t.Errorf("teams one per page: %v, want %v", onePerPage, teams)
+	}
 	const pq = `query Projects($entity: String, $after: String) { models(entityName: $entity, first: 1, after: $after) {
 		edges { cursor node { name entityName } } pageInfo { endCursor hasNextPage } } }`
 	checkQuery(t, pq)
