@@ -131,6 +131,10 @@ func TestRunsFilterIn(t *testing.T) {
 		{`{"tags": "baseline"}`, "", []string{"aaaa0001", "dddd0004"}},
 		{`{"state": {"$in": ["crashed", "failed", "killed"]}}`, "", []string{"bbbb0002", "cccc0003", "eeee0005"}},
 		{`{"username": {"$in": ["alice", "dana"]}}`, "", []string{"aaaa0001", "dddd0004", "eeee0005"}},
+		{`{"name": {"$in": ["cccc0003", "aaaa0001"]}}`, "", []string{"aaaa0001", "cccc0003"}},
+		// The id is "name": an unknown key such as "id" matches nothing
+		// and is no error, as on W&B (wandb/wandb#5122).
+		{`{"id": {"$in": ["cccc0003"]}}`, "", nil},
 	})
 }
 
