@@ -144,3 +144,46 @@ func BenchmarkServerPage(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*1000)/b.Elapsed().Seconds(), "files/s")
 }
+
+// BenchmarkBuildDemo measures building and indexing the demo data, what
+// the first StartDemo of a process pays (later ones reuse it).
+func BenchmarkBuildDemo(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range demoSpecs() {
+			newRunData(r)
+		}
+	}
+}
+
+// BenchmarkStartDemo measures StartDemo once the data is built: listening
+// and adding the indexed runs.
+func BenchmarkStartDemo(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := StartDemo()
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
+
+// BenchmarkRunsSearch measures a picker's search: runCount and the first
+// page of the demo team project's 300 runs matching a name or id regexp,
+// newest heartbeat first, over HTTP.
+func BenchmarkRunsSearch(b *testing.B) {
+	s, err := StartDemo()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	vars := map[string]any{"project": DemoTeamProject, "entity": DemoTeam, "perPage": 50, "order": "-heartbeat_at",
+		"filters": `{"$or": [{"displayName": {"$regex": "(?i)ri"}}, {"name": {"$regex": "(?i)ri"}}]}`}
+	b.ReportAllocs()
+	for b.Loop() {
+		if st, body := gql(b, s, sdkRunsQuery, vars); st != 200 || len(body) < 1000 {
+			b.Fatalf("%d: %s", st, body)
+		}
+	}
+}

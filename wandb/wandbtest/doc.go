@@ -40,10 +40,16 @@
 // HEAD and ETag. FileSpec and RunSpec knobs send the nulls real servers
 // send now and then (NullsRun gathers them in one run); SetFaults adds
 // latency, 429s, 5xx, cut bodies, wrong md5s, slow bodies or ignored Range
-// per endpoint; Stats counts what was seen.
+// per endpoint; SetPagingFaults echoes or sticks cursors, or adds errors
+// beside the data, of files, runs and projects connections; Stats counts
+// what was seen.
 //
-// StartDemo serves DemoRuns: a fine-tuning run (DemoRun), a sweep run with
-// 20,000+ files, an empty, a crashed and a running run. They send no null
-// the W&B SDK fails on (a null fileCount, edge node or File.url), so the
-// SDK can read every one of them.
+// StartDemo serves DemoRuns: in the demo user's entity, a fine-tuning run
+// (DemoRun), a sweep run with 20,000+ files, an empty, a crashed and a
+// running run; in DemoTeam, a team the viewer belongs to, a project of
+// DemoTeamRuns generated runs (demo_team.go: varied names, ids, tags,
+// users, states and dates, three small files each) for a run picker to
+// search, and a small second project. They send no null the W&B SDK fails
+// on (a null fileCount, edge node or File.url), so the SDK can read every
+// one of them.
 package wandbtest

@@ -12,49 +12,58 @@ import (
 // of Project.runs and runCount. Operators: $and $or $nor of documents;
 // $eq $ne $gt $gte $lt $lte $in $nin $exists $regex (RE2) on a key; a plain
 // value means $eq, and an array field (tags) matches when an element does.
-// Keys: name, displayName (display_name), state, group, host, jobType,
-// username, tags, createdAt (created_at), heartbeatAt (heartbeat_at),
+// $regex is case-sensitive unless the pattern starts with (?i) (SOURCE.md:
+// whether W&B folds case is not confirmed). Keys: name (the run id),
+// displayName (display_name), state, group, host, jobType, username (the
+// run's user: RunSpec.User, else the entity), tags, createdAt (created_at), heartbeatAt (heartbeat_at),
 // duration (seconds), config.<key> (the value of a {"value": v} entry; a
 // trailing .value is accepted) and summary_metrics.<key>.
 
-// runFilter is a parsed filter document.
-type runFilter map[string]any
+// runFilter is a parsed filter document with its compiled regexps.
+type runFilter struct {
+	doc map[string]any
+	res map[string]*regexp.Regexp // by pattern
+}
 
 // parseRunFilter parses the filters argument; "" and null mean none.
-func parseRunFilter(text string) (runFilter, error) {
+func parseRunFilter(text string) (*runFilter, error) {
+	f := &runFilter{res: map[string]*regexp.Regexp{}}
 	if strings.TrimSpace(text) == "" {
-		return runFilter{}, nil
+		return f, nil
 	}
-	var f runFilter
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
-	if err := dec.Decode(&f); err != nil {
+	if err := dec.Decode(&f.doc); err != nil {
 		return nil, fmt.Errorf("filters is not a JSON object: %v", err)
 	}
-	// Check operators and regexps once, on an empty run.
+	// Check operators and compile regexps once, on an empty run.
 	if _, err := f.match(func(string) (any, bool) { return nil, false }); err != nil {
 		return nil, err
 	}
 	return f, nil
 }
 
-// match reports whether the run whose fields get returns matches f. It
-// evaluates every condition, so that a bad one is an error whatever the
-// run.
-func (f runFilter) match(get func(key string) (any, bool)) (bool, error) {
+// match reports whether the run whose fields get returns matches f.
+func (f *runFilter) match(get func(key string) (any, bool)) (bool, error) {
+	return f.matchDoc(f.doc, get)
+}
+
+// matchDoc evaluates one document. It evaluates every condition, so that
+// a bad one is an error whatever the run.
+func (f *runFilter) matchDoc(doc map[string]any, get func(key string) (any, bool)) (bool, error) {
 	all := true
-	for key, cond := range f {
+	for key, cond := range doc {
 		var ok bool
 		var err error
 		switch key {
 		case "$and", "$or", "$nor":
-			ok, err = matchLogic(key, cond, get)
+			ok, err = f.matchLogic(key, cond, get)
 		default:
 			if strings.HasPrefix(key, "$") {
 				return false, fmt.Errorf("unknown filter operator %s", key)
 			}
 			v, has := get(key)
-			ok, err = matchField(v, has, cond)
+			ok, err = f.matchField(v, has, cond)
 		}
 		if err != nil {
 			return false, err
@@ -65,7 +74,7 @@ func (f runFilter) match(get func(key string) (any, bool)) (bool, error) {
 }
 
 // matchLogic evaluates $and, $or or $nor over a list of documents.
-func matchLogic(op string, cond any, get func(string) (any, bool)) (bool, error) {
+func (f *runFilter) matchLogic(op string, cond any, get func(string) (any, bool)) (bool, error) {
 	list, ok := cond.([]any)
 	if !ok {
 		return false, fmt.Errorf("%s takes a list of filters", op)
@@ -76,7 +85,7 @@ func matchLogic(op string, cond any, get func(string) (any, bool)) (bool, error)
 		if !ok {
 			return false, fmt.Errorf("%s takes a list of filters", op)
 		}
-		m, err := runFilter(doc).match(get)
+		m, err := f.matchDoc(doc, get)
 		if err != nil {
 			return false, err
 		}
@@ -93,7 +102,7 @@ func matchLogic(op string, cond any, get func(string) (any, bool)) (bool, error)
 
 // matchField evaluates a condition on one field: a value, or a document
 // of operators.
-func matchField(v any, has bool, cond any) (bool, error) {
+func (f *runFilter) matchField(v any, has bool, cond any) (bool, error) {
 	ops, isOps := cond.(map[string]any)
 	if isOps {
 		for k := range ops {
@@ -105,7 +114,7 @@ func matchField(v any, has bool, cond any) (bool, error) {
 	}
 	all := true
 	for op, arg := range ops {
-		ok, err := matchOp(op, arg, v, has)
+		ok, err := f.matchOp(op, arg, v, has)
 		if err != nil {
 			return false, err
 		}
@@ -115,7 +124,7 @@ func matchField(v any, has bool, cond any) (bool, error) {
 }
 
 // matchOp evaluates one operator.
-func matchOp(op string, arg, v any, has bool) (bool, error) {
+func (f *runFilter) matchOp(op string, arg, v any, has bool) (bool, error) {
 	cmp := func(want func(int) bool) bool {
 		return has && matchEach(v, func(x any) bool { c := compare(x, arg); return c != noOrder && want(c) })
 	}
@@ -154,9 +163,13 @@ func matchOp(op string, arg, v any, has bool) (bool, error) {
 		if !ok {
 			return false, fmt.Errorf("$regex takes a string")
 		}
-		re, err := regexp.Compile(pat)
-		if err != nil {
-			return false, fmt.Errorf("bad $regex %q: %v", pat, err)
+		re := f.res[pat]
+		if re == nil {
+			var err error
+			if re, err = regexp.Compile(pat); err != nil {
+				return false, fmt.Errorf("bad $regex %q: %v", pat, err)
+			}
+			f.res[pat] = re
 		}
 		return has && matchEach(v, func(x any) bool { s, ok := x.(string); return ok && re.MatchString(s) }), nil
 	}

@@ -32,7 +32,7 @@ func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (value, e
 	case "viewer":
 		return vObject(&userObj{name: ec.s.viewer}), nil
 	case "models", "projects":
-		return ec.s.projectsPage(args)
+		return ec.s.projectsWithFaults(ec, args)
 	case "serverInfo":
 		return vObject(serverInfo{}), nil
 	}
@@ -87,7 +87,7 @@ func (p *projectData) resolve(ec *execCtx, name string, args map[string]any) (va
 		}
 		return vInt(int64(len(runs))), nil
 	case "runs":
-		return ec.s.runsPage(p, args, ec.now)
+		return ec.s.runsWithFaults(ec, p, args, ec.now)
 	case "entity":
 		return vObject(entityObj(p.entity)), nil
 	case "isBenchmark":
@@ -168,7 +168,7 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 		}
 		return null, nil
 	case "user":
-		return vObject(&userObj{name: r.Entity}), nil
+		return vObject(&userObj{name: rd.user()}), nil
 	}
 	return null, unknownField("Run", name)
 }

@@ -42,6 +42,13 @@ func (rd *runData) heartbeat(now time.Time) time.Time {
 		}
 		return created
 	}
+	return rd.ended
+}
+
+// endTime returns when a run that is not running last beat (computed once,
+// by newRunData: sorting and filtering by heartbeat ask for it often).
+func (rd *runData) endTime() time.Time {
+	created := rd.spec.CreatedAt
 	var s struct {
 		Runtime *float64 `json:"_runtime"`
 	}

@@ -123,9 +123,19 @@ func sortRuns(runs []*runData, order string, now time.Time) {
 	if key == "" {
 		key = "createdAt"
 	}
+	// Each run's key once, not once per comparison.
+	type keyed struct {
+		v   any
+		has bool
+	}
+	keys := make(map[*runData]keyed, len(runs))
+	for _, rd := range runs {
+		v, has := rd.field(key, now)
+		keys[rd] = keyed{v, has}
+	}
 	sort.SliceStable(runs, func(i, j int) bool {
-		a, hasA := runs[i].field(key, now)
-		b, hasB := runs[j].field(key, now)
+		ka, kb := keys[runs[i]], keys[runs[j]]
+		a, hasA, b, hasB := ka.v, ka.has, kb.v, kb.has
 		c := 0
 		switch {
 		case !hasA && hasB:
@@ -150,6 +160,14 @@ func sortRuns(runs []*runData, order string, now time.Time) {
 	})
 }
 
+// user returns the username of the run's user.
+func (rd *runData) user() string {
+	if rd.spec.User != "" {
+		return rd.spec.User
+	}
+	return rd.spec.Entity
+}
+
 // field returns the value of a filter or order key for the run, as of
 // now, and whether the run has it.
 func (rd *runData) field(key string, now time.Time) (any, bool) {
@@ -169,7 +187,7 @@ func (rd *runData) field(key string, now time.Time) (any, bool) {
 	case "jobType", "job_type":
 		return str(r.JobType)
 	case "username":
-		return r.Entity, true
+		return rd.user(), true
 	case "tags":
 		tags := make([]any, len(r.Tags))
 		for i, t := range r.Tags {

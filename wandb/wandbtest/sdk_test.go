@@ -76,7 +76,11 @@ func TestSDKRunQuery(t *testing.T) {
 		} else if _, ok := hk["keys"].(map[string]any); !ok {
 			t.Errorf("%s: historyKeys.keys = %#v, want an object", r.Ref(), hk["keys"])
 		}
-		if u, _ := run["user"].(map[string]any); u == nil || u["username"] != r.Entity {
+		user := r.User
+		if user == "" {
+			user = r.Entity
+		}
+		if u, _ := run["user"].(map[string]any); u == nil || u["username"] != user {
 			t.Errorf("%s: user = %v", r.Ref(), run["user"])
 		}
 	}

@@ -73,7 +73,8 @@ type runData struct {
 	spec   RunSpec // Files cleared; the files live below
 	files  []*fileData
 	byName map[string]int
-	total  int64 // sum of sizes
+	total  int64     // sum of sizes
+	ended  time.Time // heartbeatAt when not running (runmeta.go)
 }
 
 // fileData is one served file with its cached derived values.
@@ -204,10 +205,17 @@ func (s *Server) AddRun(r RunSpec) {
 
 // addRunData adds an indexed run. runData is immutable but for caches that
 // are safe to share, so several servers may hold the same one.
-func (s *Server) addRunData(rd *runData) {
-	r := rd.spec
+func (s *Server) addRunData(rds ...*runData) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, rd := range rds {
+		s.addLocked(rd)
+	}
+}
+
+// addLocked adds an indexed run; s.mu is held.
+func (s *Server) addLocked(rd *runData) {
+	r := &rd.spec
 	key := r.Ref()
 	pkey := r.Entity + "/" + r.Project
 	p := s.projects[pkey]
@@ -253,6 +261,7 @@ func newRunData(r RunSpec) *runData {
 		f.updated = f.spec.updatedAt()
 		rd.total += f.spec.Size
 	}
+	rd.ended = rd.endTime()
 	return rd
 }
 

@@ -157,6 +157,9 @@ type RunSpec struct {
 	Host           string
 	SweepName      string
 	Commit         string
+	// User is the username of who ran it (Run.user, the username filter
+	// key); "" means the user named like the entity.
+	User string
 }
 
 // Ref returns entity/project/id.

@@ -3,6 +3,8 @@ package wandbtest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 )
@@ -26,7 +28,7 @@ func (u *userObj) resolve(ec *execCtx, name string, args map[string]any) (value,
 	case "flags":
 		return vString("{}"), nil
 	case "teams":
-		return vObject(ec.s.teams(u.name)), nil
+		return ec.s.teams(u.name).page(args)
 	case "admin":
 		return vBool(false), nil
 	case "deletedAt":
@@ -57,8 +59,39 @@ func (s *Server) teams(user string) *entityConn {
 	return c
 }
 
-// entityConn is an EntityConnection of one page holding every entity.
-type entityConn struct{ names []string }
+// entityConn is an EntityConnection: entities by name, one page of them.
+type entityConn struct {
+	names            []string
+	hasNext, hasPrev bool
+}
+
+// page applies teams(first, after): first defaults to 50, at most 1000.
+func (c *entityConn) page(args map[string]any) (value, error) {
+	first := int64(defaultPageSize)
+	if v, ok := args["first"]; ok && v != nil {
+		var err error
+		if first, err = toInt(v); err != nil {
+			return null, err
+		}
+	}
+	if first < 0 || first > maxPageSize {
+		return null, fmt.Errorf("first must be between 0 and %d, got %d", maxPageSize, first)
+	}
+	start := 0
+	if after, _ := argString(args, "after"); after != "" {
+		name, err := decodeCursor(after)
+		if err != nil {
+			return null, err
+		}
+		start = sort.SearchStrings(c.names, name)
+		if start == len(c.names) || c.names[start] != name {
+			return null, errors.New("invalid cursor: its entity is not in this listing")
+		}
+		start++
+	}
+	end := min(start+int(first), len(c.names))
+	return vObject(&entityConn{names: c.names[start:end], hasNext: end < len(c.names), hasPrev: start > 0}), nil
+}
 
 func (c *entityConn) Len() int       { return len(c.names) }
 func (c *entityConn) At(i int) value { return vObject(entityObj(c.names[i])) }
@@ -68,7 +101,7 @@ func (c *entityConn) resolve(ec *execCtx, name string, args map[string]any) (val
 	case "edges":
 		return vList(c), nil
 	case "pageInfo":
-		pi := &pageInfo{}
+		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
 		if n := len(c.names); n > 0 {
 			pi.start, pi.end = encodeCursor(c.names[0]), encodeCursor(c.names[n-1])
 		}
