@@ -1,7 +1,6 @@
 package wandbtest
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -66,33 +65,10 @@ func (s *Server) projectsPage(args map[string]any) (value, error) {
 	if err := sortProjects(ps, order); err != nil {
 		return null, err
 	}
-	first := int64(defaultPageSize)
-	if v, ok := args["first"]; ok && v != nil {
-		var err error
-		if first, err = toInt(v); err != nil {
-			return null, err
-		}
+	start, end, err := pageBounds(args, len(ps), func(i int) string { return ps[i].name }, "project")
+	if err != nil {
+		return null, err
 	}
-	if first < 0 || first > maxPageSize {
-		return null, fmt.Errorf("first must be between 0 and %d, got %d", maxPageSize, first)
-	}
-	start := 0
-	if after, _ := argString(args, "after"); after != "" {
-		name, err := decodeCursor(after)
-		if err != nil {
-			return null, err
-		}
-		start = -1
-		for i, p := range ps {
-			if p.name == name {
-				start = i + 1
-			}
-		}
-		if start < 0 {
-			return null, errors.New("invalid cursor: its project is not in this listing")
-		}
-	}
-	end := min(start+int(first), len(ps))
 	return vObject(&projectConn{projects: ps[start:end], hasNext: end < len(ps), hasPrev: start > 0}), nil
 }
 

@@ -2,8 +2,6 @@ package wandbtest
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -86,32 +84,10 @@ func (s *Server) runsPage(p *projectData, args map[string]any, now time.Time) (v
 	}
 	order, _ := argString(args, "order")
 	sortRuns(runs, order, now)
-	first := int64(defaultPageSize)
-	if v, ok := args["first"]; ok && v != nil {
-		if first, err = toInt(v); err != nil {
-			return null, err
-		}
+	start, end, err := pageBounds(args, len(runs), func(i int) string { return runs[i].spec.ID }, "run")
+	if err != nil {
+		return null, err
 	}
-	if first < 0 || first > maxPageSize {
-		return null, fmt.Errorf("first must be between 0 and %d, got %d", maxPageSize, first)
-	}
-	start := 0
-	if after, _ := argString(args, "after"); after != "" {
-		id, err := decodeCursor(after)
-		if err != nil {
-			return null, err
-		}
-		start = -1
-		for i, rd := range runs {
-			if rd.spec.ID == id {
-				start = i + 1
-			}
-		}
-		if start < 0 {
-			return null, errors.New("invalid cursor: its run is not in this listing")
-		}
-	}
-	end := min(start+int(first), len(runs))
 	return vObject(&runConn{runs: runs[start:end], total: len(runs), hasNext: end < len(runs), hasPrev: start > 0}), nil
 }
 

@@ -3,8 +3,6 @@ package wandbtest
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
-	"fmt"
 	"sort"
 	"strings"
 )
@@ -67,29 +65,10 @@ type entityConn struct {
 
 // page applies teams(first, after): first defaults to 50, at most 1000.
 func (c *entityConn) page(args map[string]any) (value, error) {
-	first := int64(defaultPageSize)
-	if v, ok := args["first"]; ok && v != nil {
-		var err error
-		if first, err = toInt(v); err != nil {
-			return null, err
-		}
+	start, end, err := pageBounds(args, len(c.names), func(i int) string { return c.names[i] }, "entity")
+	if err != nil {
+		return null, err
 	}
-	if first < 0 || first > maxPageSize {
-		return null, fmt.Errorf("first must be between 0 and %d, got %d", maxPageSize, first)
-	}
-	start := 0
-	if after, _ := argString(args, "after"); after != "" {
-		name, err := decodeCursor(after)
-		if err != nil {
-			return null, err
-		}
-		start = sort.SearchStrings(c.names, name)
-		if start == len(c.names) || c.names[start] != name {
-			return null, errors.New("invalid cursor: its entity is not in this listing")
-		}
-		start++
-	}
-	end := min(start+int(first), len(c.names))
 	return vObject(&entityConn{names: c.names[start:end], hasNext: end < len(c.names), hasPrev: start > 0}), nil
 }
 
