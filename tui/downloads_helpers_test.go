@@ -1,10 +1,7 @@
 package tui
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,55 +52,14 @@ func dlListAll(t testing.TB, c *wandb.Client, ref wandb.RunRef) []wandb.File {
 
 // dlRun is a run of n small generated files of varied sizes.
 func dlRun(id string, n int) wandbtest.RunSpec {
-	r := wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: id, State: "finished"}
-	for i := range n {
-		r.Files = append(r.Files, wandbtest.FileSpec{
-			Name: fmt.Sprintf("part%d/file%04d.bin", i%4, i),
-			Size: int64(1 + (i*977)%6000),
-		})
-	}
-	return r
+	return wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: id, State: "finished", Files: wandbtest.SmallFiles(n)}
 }
 
 // checkOnDisk fails unless dest/<name> holds exactly spec's content.
 func checkOnDisk(t testing.TB, dest string, spec wandbtest.FileSpec) {
 	t.Helper()
-	got, err := os.Open(filepath.Join(dest, filepath.FromSlash(spec.Name)))
-	if err != nil {
-		t.Fatalf("%s: %v", spec.Name, err)
-	}
-	defer got.Close()
-	if err := sameReaders(got, spec.Open()); err != nil {
+	if err := spec.SameAs(filepath.Join(dest, filepath.FromSlash(spec.Name))); err != nil {
 		t.Fatalf("%s on disk: %v", spec.Name, err)
-	}
-}
-
-// sameReaders compares two streams chunk by chunk, so large files cost no
-// memory.
-func sameReaders(a, b io.Reader) error {
-	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
-	var off int64
-	for {
-		na, errA := io.ReadFull(a, bufA)
-		nb, errB := io.ReadFull(b, bufB)
-		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
-			return fmt.Errorf("content differs in the %d bytes from offset %d (%d vs %d bytes read)", max(na, nb), off, na, nb)
-		}
-		off += int64(na)
-		endA := errA == io.EOF || errA == io.ErrUnexpectedEOF
-		endB := errB == io.EOF || errB == io.ErrUnexpectedEOF
-		if endA && endB {
-			return nil
-		}
-		if endA != endB {
-			return fmt.Errorf("lengths differ after %d bytes", off)
-		}
-		if errA != nil && !endA {
-			return errA
-		}
-		if errB != nil && !endB {
-			return errB
-		}
 	}
 }
 

@@ -1,10 +1,7 @@
 package runner
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -65,14 +62,7 @@ func (e *env) list(t testing.TB) []wandb.File {
 
 // manyRun is a run of n small files (1 B to 6 KB) in four folders.
 func manyRun(id string, n int) wandbtest.RunSpec {
-	r := wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: id, State: "finished"}
-	for i := range n {
-		r.Files = append(r.Files, wandbtest.FileSpec{
-			Name: fmt.Sprintf("part%d/file%04d.bin", i%4, i),
-			Size: int64(1 + (i*977)%6000),
-		})
-	}
-	return r
+	return wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: id, State: "finished", Files: wandbtest.SmallFiles(n)}
 }
 
 // waitIdle waits for r to have nothing active, failing the test after 60 s.
@@ -112,13 +102,8 @@ func mustJob(t testing.TB, r *Runner, name string) Job {
 // checkOnDisk asserts dest holds exactly the spec's content.
 func checkOnDisk(t testing.TB, dest string, spec wandbtest.FileSpec) {
 	t.Helper()
-	got, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(spec.Name)))
-	if err != nil {
-		t.Fatalf("%s: %v", spec.Name, err)
-	}
-	want, _ := io.ReadAll(spec.Open())
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s on disk: %d bytes differ from the server's %d", spec.Name, len(got), len(want))
+	if err := spec.SameAs(filepath.Join(dest, filepath.FromSlash(spec.Name))); err != nil {
+		t.Fatalf("%s on disk: %v", spec.Name, err)
 	}
 }
 

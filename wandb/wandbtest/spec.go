@@ -8,7 +8,9 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
 	"sync"
@@ -266,4 +268,48 @@ func (g *genReader) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 	return total, nil
+}
+
+// SameAs reports, as an error, how the file at path differs from f's
+// content (nil when it holds exactly that), comparing chunk by chunk so a
+// large file costs no memory. Tests use it to check a download on disk.
+func (f FileSpec) SameAs(path string) error {
+	got, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer got.Close()
+	a, b := io.Reader(got), f.Open()
+	bufA, bufB := make([]byte, 64<<10), make([]byte, 64<<10)
+	var off int64
+	for {
+		na, errA := io.ReadFull(a, bufA)
+		nb, errB := io.ReadFull(b, bufB)
+		if na != nb || !bytes.Equal(bufA[:na], bufB[:nb]) {
+			return fmt.Errorf("content differs in the %d bytes from offset %d (%d vs %d bytes read)", max(na, nb), off, na, nb)
+		}
+		off += int64(na)
+		endA := errA == io.EOF || errA == io.ErrUnexpectedEOF
+		endB := errB == io.EOF || errB == io.ErrUnexpectedEOF
+		switch {
+		case endA && endB:
+			return nil
+		case endA != endB:
+			return fmt.Errorf("lengths differ after %d bytes", off)
+		case errA != nil && !endA:
+			return errA
+		case errB != nil && !endB:
+			return errB
+		}
+	}
+}
+
+// SmallFiles is n generated files of 1 B to 6 KB in four folders
+// (part0/file0000.bin …), for tests of many downloads.
+func SmallFiles(n int) []FileSpec {
+	files := make([]FileSpec, n)
+	for i := range files {
+		files[i] = FileSpec{Name: fmt.Sprintf("part%d/file%04d.bin", i%4, i), Size: int64(1 + (i*977)%6000)}
+	}
+	return files
 }
