@@ -191,18 +191,30 @@ func (d *detailView) refresh() {
 	// Long URLs and lines stay readable: everything is wrapped to the
 	// width, the fields on each refresh (they are short), the preview
 	// only when it or the width changes.
-	head := strings.Split(wrapText(d.fields(), w), "\n")
+	head := strings.Split(wrapText(d.fields(w), w), "\n")
 	head = append(head, d.styles.Header.Render(ansi.Truncate("── preview "+strings.Repeat("─", d.width), d.width, "")))
 	d.vp.setLines(head, d.wrapped)
 }
 
-// fields lists every field of the file.
-func (d *detailView) fields() string {
+// detailLabelWidth is the width of the field names' column, its gap
+// included.
+const detailLabelWidth = 11
+
+// fields lists every field of the file, each value wrapped within its
+// column of a width-cell line (at spaces and URL separators where it can),
+// its continuation lines indented under it.
+func (d *detailView) fields(width int) string {
 	f := d.file
 	s := d.styles
 	var b strings.Builder
+	valueW := max(width-detailLabelWidth, 8)
+	indent := strings.Repeat(" ", detailLabelWidth)
 	row := func(label, value string) {
-		fmt.Fprintf(&b, "%s %s\n", s.Label.Render(termtext.Pad(label, 10)), termtext.Safe(value))
+		lines := strings.Split(ansi.Wrap(termtext.Safe(value), valueW, " /?&"), "\n")
+		fmt.Fprintf(&b, "%s %s\n", s.Label.Render(termtext.Pad(label, detailLabelWidth-1)), lines[0])
+		for _, l := range lines[1:] {
+			b.WriteString(indent + l + "\n")
+		}
 	}
 	row("name", f.Name)
 	if f.SizeKnown() {
