@@ -248,7 +248,7 @@ shot selected
 keys d
 wait_for "downloads 5/5"
 keys Tab
-wait_for "5 of 5 finished"
+wait_for "5 of 5 done"
 shot downloads
 
 for name in list filter detail help selected downloads; do
