@@ -1,6 +1,6 @@
 // Package runner runs the downloads of a batch of W&B run files, with no
-// screen: the TUI's downloads view and a headless `wbfiles get` drive the
-// same Runner.
+// screen: the TUI drives it today, and a headless command (the planned
+// `wbfiles get`) can drive the same Runner as it is (see the example).
 //
 // A Runner holds the download queue, one Job per file name in the order
 // the files were first added, and starts at most Options.Parallel
