@@ -79,8 +79,8 @@ func TestQueueFailureCancelRetry(t *testing.T) {
 		t.Fatalf("cancel of a queued job: %v", c.State)
 	}
 	tot := q.totals()
-	if tot.Failed != 1 || tot.Cancelled != 2 || tot.Queued != 1 || tot.BytesTotal != 200 {
-		t.Fatalf("totals %+v (cancelled jobs leave the byte totals)", tot)
+	if tot.Failed != 1 || tot.Cancelled != 2 || tot.Queued != 1 || tot.BytesTotal != 400 || tot.BytesRemaining != 100 {
+		t.Fatalf("totals %+v (cancelled and failed jobs stay in the bar's total, out of what remains)", tot)
 	}
 
 	// Queued again, f000 and f001 start after f003, which waited; the
@@ -221,7 +221,8 @@ func TestQueueUnknownAndAbsurdSizes(t *testing.T) {
 }
 
 // Byte sums never wrap: 10,000 files of MaxFileSize saturate them, and
-// removing the files gives the exact sums back.
+// taking the files out of what remains (cancelling them) gives the exact
+// sum back.
 func TestQueueSumsSaturate(t *testing.T) {
 	q := newQueue()
 	for i := range 10_000 {
@@ -233,8 +234,8 @@ func TestQueueSumsSaturate(t *testing.T) {
 	q.add(wandb.File{Name: "small", SizeBytes: 5}, t0)
 	q.cancelAll(t0)
 	q.add(wandb.File{Name: "small", SizeBytes: 5}, t0)
-	if tot := q.totals(); tot.BytesTotal != 5 || tot.BytesRemaining != 5 {
-		t.Fatalf("totals after cancelling the huge files %+v, want 5 bytes", tot)
+	if tot := q.totals(); tot.BytesTotal != 1<<63-1 || tot.BytesRemaining != 5 {
+		t.Fatalf("totals after cancelling the huge files %+v, want the total saturated and 5 bytes remaining", tot)
 	}
 }
 

@@ -5,8 +5,8 @@ import "time"
 // byteTotals are the byte sums of the overall bar. Sums are wide, so no
 // number of files of absurd (but plausible) size overflows them.
 type byteTotals struct {
-	done, total wideSum // over the jobs that are not cancelled
-	unknown     int     // jobs not cancelled whose size is unknown
+	done, total wideSum // over every job: a cancelled or failed one keeps the bar short of full
+	unknown     int     // jobs whose size is unknown
 	remaining   wideSum // known bytes still to fetch by active jobs
 	// unknownActive counts active jobs of unknown size: while there are
 	// any, the overall ETA cannot be told.
@@ -14,9 +14,6 @@ type byteTotals struct {
 }
 
 func (b *byteTotals) add(j *job, sign int64) {
-	if j.State == Cancelled {
-		return
-	}
 	b.done.add(sign * j.Done)
 	if j.Total < 0 {
 		b.unknown += int(sign)
@@ -35,9 +32,9 @@ func (b *byteTotals) add(j *job, sign int64) {
 type Totals struct {
 	Files                                              int // every job
 	Queued, Running, Done, UpToDate, Failed, Cancelled int
-	// BytesDone and BytesTotal sum the jobs that are not cancelled;
-	// UnknownSize counts those of them whose size is unknown (not in
-	// BytesTotal). BytesRemaining is the known bytes that queued and
+	// BytesDone and BytesTotal sum every job, so a cancelled or failed
+	// one keeps the bar short of full; UnknownSize counts the jobs whose
+	// size is unknown (not in BytesTotal). BytesRemaining is the known bytes that queued and
 	// running jobs still have to fetch. Sums saturate at MaxInt64.
 	BytesDone, BytesTotal, BytesRemaining int64
 	UnknownSize                           int
