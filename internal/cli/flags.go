@@ -2,8 +2,9 @@
 // that must fail on the normal screen with one clear line (the API host
 // and key, the run, the download folder), the launch of the terminal UI,
 // and its end: the signals that stop it cleanly, the downloads stopped
-// and waited for, the summary, the exit status (exit.go). main only calls
-// Main.
+// and waited for, the summary, the exit status (exit.go); and the headless
+// commands `ls` and `get` (verb.go, ls.go, get.go), which use the same
+// client, page walker and download runner. main only calls Main.
 package cli
 
 import (
@@ -37,6 +38,8 @@ const usageText = `wbfiles browses and downloads the files of a Weights & Biases
 Usage:
   wbfiles [flags] RUN
   wbfiles --demo [RUN]
+  wbfiles ls  [flags] RUN [GLOB...]    (headless; see wbfiles ls --help)
+  wbfiles get [flags] RUN [GLOB...]    (headless; see wbfiles get --help)
 
 RUN is entity/project/run_id, entity/project/runs/run_id, entity/project:run_id,
 project/run_id (entity from WANDB_ENTITY) or a run URL copied from the W&B app.

@@ -45,6 +45,9 @@ func OSEnv() Env {
 // exit code. Every problem found before the UI starts is one line on
 // stderr.
 func Main(args []string, env Env) int {
+	if len(args) > 0 && (args[0] == "ls" || args[0] == "get") {
+		return runVerb(args[0], args[1:], env)
+	}
 	cfg, err := parseFlags(args, env.Stdout)
 	if errors.Is(err, errHelp) {
 		return exitOK

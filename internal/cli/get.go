@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/wbfiles/wbfiles/internal/termtext"
+	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/runner"
+)
+
+// getTotalsEvery is how often `wbfiles get` prints a totals line.
+const getTotalsEvery = 5 * time.Second
+
+// finished is one download's outcome, as the reporting Downloader saw it.
+type finished struct {
+	f   wandb.File
+	res wandb.DownloadResult
+	err error
+}
+
+// reporter is the runner's Downloader for `wbfiles get`: the client's
+// Download, each outcome also sent to done for a line of its own.
+type reporter struct {
+	dl   runner.Downloader
+	done chan finished
+}
+
+func (r reporter) Download(ctx context.Context, f wandb.File, dest string, opts wandb.DownloadOptions) (wandb.DownloadResult, error) {
+	res, err := r.dl.Download(ctx, f, dest, opts)
+	r.done <- finished{f, res, err}
+	return res, err
+}
+
+// runGet downloads the matching files with the runner the UI uses.
+func runGet(c verbConfig, env Env, client *wandb.Client, pages func(context.Context) iter.Seq2[wandb.FilesPage, error]) int {
+	dest, err := prepareDest(c.Dest, env.Home)
+	if err != nil {
+		return fail(env, verbStartup, err)
+	}
+	var files []wandb.File
+	for page, err := range pages(context.Background()) {
+		if err != nil {
+			return fail(env, verbFailed, err)
+		}
+		files = append(files, page.Files...)
+	}
+	existing := wandb.KeepExisting
+	if c.Override {
+		existing = wandb.Overwrite
+	}
+	if c.DryRun {
+		return dryRun(env, dest, files, existing)
+	}
+	free, err := wandb.FreeSpace(dest)
+	if err != nil {
+		free = -1
+	}
+	if plan := runner.PlanBatch(files, free, 0); !plan.Fits() {
+		return fail(env, verbFailed, fmt.Errorf("refused: %s in %s", plan.Refusal(), dest))
+	}
+	rep := reporter{dl: client, done: make(chan finished, c.Parallel)}
+	run := runner.New(rep, runner.Options{Dest: dest, Parallel: c.Parallel, Download: wandb.DownloadOptions{Existing: existing}})
+	defer run.Close()
+	run.Add(files...)
+	interrupted := follow(env, run, rep.done)
+	s := run.Summary()
+	if text := s.String(); text != "" {
+		fmt.Fprintln(env.Stderr, text)
+	}
+	switch {
+	case interrupted:
+		return verbInterrupted
+	case len(s.Failed) > 0 || s.Cancelled > 0 || s.Unfinished > 0:
+		return verbFailed
+	}
+	return exitOK
+}
+
+// follow prints a line per finished or failed file and a totals line every
+// few seconds until nothing is active. The first SIGINT or SIGTERM stops
+// starting new files (the running ones finish), the second cancels those;
+// it reports whether a signal came.
+func follow(env Env, run *runner.Runner, done <-chan finished) (interrupted bool) {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	idle := make(chan struct{})
+	go func() {
+		run.Wait(context.Background())
+		close(idle)
+	}()
+	totals := time.NewTicker(getTotalsEvery)
+	defer totals.Stop()
+	for {
+		select {
+		case f := <-done:
+			reportOne(env.Stderr, f)
+		case <-totals.C:
+			reportTotals(env.Stderr, run.Totals())
+		case <-sigs:
+			if interrupted {
+				run.CancelAll()
+				fmt.Fprintln(env.Stderr, "wbfiles: cancelling the running downloads (partial files are kept)")
+				continue
+			}
+			interrupted = true
+			n := dropQueued(run)
+			fmt.Fprintf(env.Stderr, "wbfiles: interrupted: %s not started; the running ones finish (again to cancel them)\n", termtext.Count(n, "file"))
+		case <-idle:
+			// Cancelled downloads still inside the engine report when
+			// they return.
+			for run.Totals().Busy > 0 || len(done) > 0 {
+				select {
+				case f := <-done:
+					reportOne(env.Stderr, f)
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+			return interrupted
+		}
+	}
+}
+
+// dropQueued cancels the jobs that have not started and returns how many.
+func dropQueued(run *runner.Runner) int {
+	n := 0
+	for _, j := range run.Jobs(0, run.Len()) {
+		if j.State == runner.Queued && run.Cancel(j.Name) {
+			n++
+		}
+	}
+	return n
+}
+
+// reportOne is the line of one finished download.
+func reportOne(w io.Writer, f finished) {
+	name := termtext.Safe(f.f.Name)
+	switch {
+	case errors.Is(f.err, context.Canceled):
+		fmt.Fprintf(w, "cancelled  %s\n", name)
+	case f.err != nil:
+		fmt.Fprintf(w, "failed     %s: %s\n", name, termtext.Line(f.err.Error()))
+	case f.res.Status == wandb.UpToDate:
+		fmt.Fprintf(w, "up to date %s\n", name)
+	default:
+		fmt.Fprintf(w, "done       %s (%s)\n", name, termtext.Bytes(f.res.Bytes))
+	}
+}
+
+// reportTotals is the periodic totals line.
+func reportTotals(w io.Writer, t runner.Totals) {
+	fmt.Fprintf(w, "%s of %s done, %s, %s of %s", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Count(t.Files, "file"),
+		termtext.Count(t.Failed, "failure"), termtext.Bytes(t.BytesDone), termtext.Size(t.BytesTotal, t.UnknownSize))
+	if t.Speed > 0 {
+		fmt.Fprintf(w, ", %s", termtext.Speed(t.Speed))
+	}
+	if t.ETA > 0 {
+		fmt.Fprintf(w, ", %s left", termtext.Duration(t.ETA))
+	}
+	fmt.Fprintln(w)
+}
+
+// dryRun says, for each file, what get would do, and the totals; it writes
+// nothing.
+func dryRun(env Env, dest string, files []wandb.File, existing wandb.ExistingPolicy) int {
+	var get, same, kept int
+	var bytes int64
+	for _, f := range files {
+		st, err := wandb.LocalState(dest, f)
+		name := termtext.Safe(f.Name)
+		switch {
+		case err != nil:
+			fmt.Fprintf(env.Stdout, "refuse     %s: %s\n", name, termtext.Line(err.Error()))
+		case st == wandb.LocalSame:
+			same++
+			fmt.Fprintf(env.Stdout, "up to date %s\n", name)
+		case st == wandb.LocalDifferent && existing == wandb.KeepExisting:
+			kept++
+			fmt.Fprintf(env.Stdout, "keep       %s (a different file is there; --overwrite replaces it)\n", name)
+		default:
+			get++
+			bytes += max(f.SizeBytes, 0)
+			fmt.Fprintf(env.Stdout, "download   %s (%s)\n", name, sizeOf(f))
+		}
+	}
+	fmt.Fprintf(env.Stdout, "would download %s (%s), skip %d up to date, keep %d\n", termtext.Count(get, "file"), termtext.Bytes(bytes), same, kept)
+	return exitOK
+}
