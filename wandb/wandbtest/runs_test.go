@@ -20,23 +20,7 @@ fragment LightweightRunFragment on Run {
 // perPage at a time, and returns the ids and the runCount.
 func runIDs(t *testing.T, s *Server, filters, order string, perPage int) ([]string, float64) {
 	t.Helper()
-	vars := map[string]any{"project": DemoProject, "entity": DemoEntity, "filters": filters, "order": order, "perPage": perPage}
-	var ids []string
-	var count float64
-	for pages := 0; ; pages++ {
-		p := sdkGQL(t, s, sdkRunsQuery, vars)["project"].(map[string]any)
-		count = p["runCount"].(float64)
-		if total := dig(p, "runs", "totalCount"); total != count {
-			t.Errorf("totalCount %v, runCount %v", total, count)
-		}
-		for _, e := range asList(dig(p, "runs", "edges")) {
-			ids = append(ids, dig(e, "node", "name").(string))
-		}
-		if dig(p, "runs", "pageInfo", "hasNextPage") != true || pages > 10 {
-			return ids, count
-		}
-		vars["cursor"] = dig(p, "runs", "pageInfo", "endCursor")
-	}
+	return listRuns(t, s, DemoEntity, DemoProject, filters, order, perPage)
 }
 
 // TestSDKRunsQuery: api.runs() lists the demo runs with the SDK's filters
