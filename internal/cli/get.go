@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"os"
 	"os/signal"
@@ -16,8 +15,12 @@ import (
 	"github.com/wbfiles/wbfiles/wandb/runner"
 )
 
-// getTotalsEvery is how often `wbfiles get` prints a totals line.
-const getTotalsEvery = 5 * time.Second
+// How often `wbfiles get` prints a totals line (stderr not a terminal)
+// and redraws its live block (a terminal).
+const (
+	getTotalsEvery = 5 * time.Second
+	getBlockEvery  = 200 * time.Millisecond
+)
 
 // finished is one download's outcome, as the reporting Downloader saw it.
 type finished struct {
@@ -84,10 +87,12 @@ func runGet(c verbConfig, env Env, client *wandb.Client, pages func(context.Cont
 	return exitOK
 }
 
-// follow prints a line per finished or failed file and a totals line every
-// few seconds until nothing is active. The first SIGINT or SIGTERM stops
-// starting new files (the running ones finish), the second cancels those;
-// it reports whether a signal came.
+// follow shows the downloads until nothing is active: on a terminal a live
+// block (totals, a bar, the files in flight) with failures printed above
+// it, elsewhere a line per finished or failed file and a totals line every
+// few seconds. The first SIGINT or SIGTERM stops starting new files (the
+// running ones finish), the second cancels those; it reports whether a
+// signal came.
 func follow(env Env, run *runner.Runner, done <-chan finished) (interrupted bool) {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
@@ -97,33 +102,50 @@ func follow(env Env, run *runner.Runner, done <-chan finished) (interrupted bool
 		run.Wait(context.Background())
 		close(idle)
 	}()
-	totals := time.NewTicker(getTotalsEvery)
-	defer totals.Stop()
+	live, width := stderrTerminal(env)
+	block := &liveBlock{w: env.Stderr, width: width}
+	say := func(line string) { fmt.Fprintln(env.Stderr, line) }
+	every := getTotalsEvery
+	if live {
+		say, every = block.above, getBlockEvery
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	report := func(f finished) {
+		if line := reportLine(f); line != "" && (!live || f.err != nil && !errors.Is(f.err, context.Canceled)) {
+			say(line)
+		}
+	}
 	for {
 		select {
 		case f := <-done:
-			reportOne(env.Stderr, f)
-		case <-totals.C:
-			reportTotals(env.Stderr, run.Totals())
+			report(f)
+		case <-tick.C:
+			if live {
+				block.draw(run)
+			} else {
+				say(totalsLine(run.Totals()))
+			}
 		case <-sigs:
 			if interrupted {
 				run.CancelAll()
-				fmt.Fprintln(env.Stderr, "wbfiles: cancelling the running downloads (partial files are kept)")
+				say("wbfiles: cancelling the running downloads (partial files are kept)")
 				continue
 			}
 			interrupted = true
 			n := dropQueued(run)
-			fmt.Fprintf(env.Stderr, "wbfiles: interrupted: %s not started; the running ones finish (again to cancel them)\n", termtext.Count(n, "file"))
+			say(fmt.Sprintf("wbfiles: interrupted: %s not started; the running ones finish (again to cancel them)", termtext.Count(n, "file")))
 		case <-idle:
 			// Cancelled downloads still inside the engine report when
 			// they return.
 			for run.Totals().Busy > 0 || len(done) > 0 {
 				select {
 				case f := <-done:
-					reportOne(env.Stderr, f)
+					report(f)
 				case <-time.After(10 * time.Millisecond):
 				}
 			}
+			block.clear()
 			return interrupted
 		}
 	}
@@ -140,32 +162,31 @@ func dropQueued(run *runner.Runner) int {
 	return n
 }
 
-// reportOne is the line of one finished download.
-func reportOne(w io.Writer, f finished) {
+// reportLine is the line of one finished download.
+func reportLine(f finished) string {
 	name := termtext.Safe(f.f.Name)
 	switch {
 	case errors.Is(f.err, context.Canceled):
-		fmt.Fprintf(w, "cancelled  %s\n", name)
+		return "cancelled  " + name
 	case f.err != nil:
-		fmt.Fprintf(w, "failed     %s: %s\n", name, termtext.Line(f.err.Error()))
+		return "failed     " + name + ": " + termtext.Line(f.err.Error())
 	case f.res.Status == wandb.UpToDate:
-		fmt.Fprintf(w, "up to date %s\n", name)
-	default:
-		fmt.Fprintf(w, "done       %s (%s)\n", name, termtext.Bytes(f.res.Bytes))
+		return "up to date " + name
 	}
+	return "done       " + name + " (" + termtext.Bytes(f.res.Bytes) + ")"
 }
 
-// reportTotals is the periodic totals line.
-func reportTotals(w io.Writer, t runner.Totals) {
-	fmt.Fprintf(w, "%s of %s done, %s, %s of %s", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Count(t.Files, "file"),
+// totalsLine is the periodic totals line.
+func totalsLine(t runner.Totals) string {
+	line := fmt.Sprintf("%s of %s done, %s, %s of %s", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Count(t.Files, "file"),
 		termtext.Count(t.Failed, "failure"), termtext.Bytes(t.BytesDone), termtext.Size(t.BytesTotal, t.UnknownSize))
 	if t.Speed > 0 {
-		fmt.Fprintf(w, ", %s", termtext.Speed(t.Speed))
+		line += ", " + termtext.Speed(t.Speed)
 	}
 	if t.ETA > 0 {
-		fmt.Fprintf(w, ", %s left", termtext.Duration(t.ETA))
+		line += ", " + termtext.Duration(t.ETA) + " left"
 	}
-	fmt.Fprintln(w)
+	return line
 }
 
 // dryRun says, for each file, what get would do, and the totals; it writes

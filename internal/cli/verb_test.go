@@ -197,3 +197,35 @@ func TestGetInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// TestGetLiveBlock: on a terminal, get redraws one compact block (totals,
+// a bar, the files in flight) instead of a line per file, clears it at the
+// end and leaves the summary.
+func TestGetLiveBlock(t *testing.T) {
+	srv, _, vars := verbServer(t)
+	srv.SetFaults(wandbtest.AllTargets&^wandbtest.GraphQL, wandbtest.Faults{BytesPerSecond: 100_000})
+	env, _ := testEnv(t, vars)
+	errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Stderr, env.Width = errFile, 80
+	dest := t.TempDir()
+	if code := Main([]string{"get", "--dest", dest, "ent/proj/run1", "eval/*.json"}, env); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	b, _ := os.ReadFile(errFile.Name())
+	out := string(b)
+	if !strings.Contains(out, "of 2 files done") || !strings.Contains(out, "░") || !strings.Contains(out, "eval/b.json") {
+		t.Fatalf("no live block: %q", out)
+	}
+	if !strings.Contains(out, "\x1b[3A\x1b[J") && !strings.Contains(out, "\x1b[4A\x1b[J") {
+		t.Fatalf("the block is not redrawn in place: %q", out)
+	}
+	if strings.Contains(out, "done       eval/") {
+		t.Fatalf("a line per file on a terminal: %q", out)
+	}
+	if !strings.HasSuffix(out, "\x1b[J2 files downloaded (71 KiB).\n") {
+		t.Fatalf("the block is not cleared before the summary: %q", out[max(len(out)-120, 0):])
+	}
+}
