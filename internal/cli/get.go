@@ -55,6 +55,10 @@ func runGet(c verbConfig, env Env, client *wandb.Client, pages func(context.Cont
 		}
 		files = append(files, page.Files...)
 	}
+	if len(files) == 0 {
+		// A script that asked for files and got none should hear of it.
+		return fail(env, verbFailed, errors.New("no file of the run matches: nothing to download"))
+	}
 	existing := wandb.KeepExisting
 	if c.Override {
 		existing = wandb.Overwrite

@@ -107,6 +107,9 @@ func TestGet(t *testing.T) {
 	if b, _ := os.ReadFile(mine); code != verbFailed || string(b) != "my own" || !strings.Contains(errs, "failed     eval/a.json") {
 		t.Fatalf("a different local file: exit %d, content %q, stderr %q", code, b, errs)
 	}
+	if code, _, errs = runMain(t, vars, "get", "--dest", dest, "ent/proj/run1", "nothing/*"); code != verbFailed || !strings.Contains(errs, "no file of the run matches") {
+		t.Fatalf("a glob that matches nothing: exit %d, stderr %q", code, errs)
+	}
 	code, _, _ = runMain(t, vars, "get", "--dest", dest, "--overwrite", "ent/proj/run1", "eval/a.json")
 	if err := run.Files[1].SameAs(mine); code != 0 || err != nil {
 		t.Fatalf("--overwrite: exit %d, %v", code, err)
