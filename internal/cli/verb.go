@@ -54,8 +54,8 @@ line every few seconds on stderr, then the summary. ctrl+c once stops
 starting new files and lets the running ones finish; twice cancels them
 (their partial files are kept for the next run to resume).
 
-Exit status: 0 done (or up to date), 1 some files failed or were cancelled,
-2 usage or start-up error, 130 interrupted.
+Exit status: 0 done (or up to date), 1 no file matched, or some failed or
+were cancelled, 2 usage or start-up error, 130 interrupted.
 
 Flags:
 `
