@@ -212,11 +212,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // activeKeys returns the bindings of the active view, with those that do not
 // apply disabled.
-func (m *Model) activeKeys() keymap.KeyMap {
+func (m *Model) activeKeys() keymap.KeyMap { return m.keysFor(m.state) }
+
+// keysFor returns the bindings of view state s as they apply now.
+func (m *Model) keysFor(s viewState) keymap.KeyMap {
 	f := m.features
 	f.Retry = m.browser.Err() != nil
 	f.Filtered = m.browser.Filtered()
-	return m.keys.ForView(m.state.keymapView(), f)
+	return m.keys.ForView(s.keymapView(), f)
 }
 
 // resize hands the new size to every child.

@@ -149,7 +149,5 @@ func (m *Model) jobText(name string) string {
 // downloadsHelpKeys returns the help of the downloads view: its own keys
 // and the root's for this view.
 func (m *Model) downloadsHelpKeys() help.KeyMap {
-	from := *m
-	from.state = stateDownloads
-	return m.jobs.HelpKeys(from.activeKeys())
+	return m.jobs.HelpKeys(m.keysFor(stateDownloads))
 }

@@ -110,9 +110,7 @@ func (m *Model) jobsStatus() string {
 // helpView is the full help of the view the overlay was opened from, with
 // the run line above it.
 func (m *Model) helpView() string {
-	from := *m
-	from.state = m.helpFrom
-	keys := from.activeKeys()
+	keys := m.keysFor(m.helpFrom)
 	keys.Help.SetEnabled(true)
 	var b strings.Builder
 	b.WriteString(m.styles.Title.Render(termtext.Fit("wbfiles · keys", m.width)))
