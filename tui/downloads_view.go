@@ -11,7 +11,6 @@ import (
 	"charm.land/bubbles/v2/progress"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/dustin/go-humanize"
 
 	"github.com/wbfiles/wbfiles/model"
 )
@@ -101,7 +100,7 @@ func (d jobsView) View(status string) string {
 	for len(lines) < d.height-downloadsFootLines {
 		lines = append(lines, "")
 	}
-	lines = append(lines, d.detailLine(), d.styles.Status.Render(ansi.Truncate(status, d.width, "…")))
+	lines = append(lines, d.detailLine(), d.styles.Status.Render(termtext.Fit(status, d.width)))
 	if len(lines) > d.height {
 		lines = lines[:max(d.height, 1)]
 	}
@@ -127,7 +126,7 @@ func (d jobsView) emptyHint(rows int) []string {
 	for i, l := range lines {
 		// Wrap cuts a word longer than w (a long key name) in pieces,
 		// but a piece may still end in a space.
-		lines[i] = indent + ansi.Truncate(strings.TrimRight(l, " "), w, "…")
+		lines[i] = indent + termtext.Fit(strings.TrimRight(l, " "), w)
 	}
 	return lines
 }
@@ -135,23 +134,23 @@ func (d jobsView) emptyHint(rows int) []string {
 func (d jobsView) titleLine(t runner.Totals) string {
 	// On disk out of all, so cancelled and failed jobs never read as done.
 	parts := []string{
-		fmt.Sprintf("%s of %s done", humanize.Comma(int64(t.Done+t.UpToDate)), humanize.Comma(int64(t.Files))),
+		fmt.Sprintf("%s of %s done", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Comma(int64(t.Files))),
 	}
 	if t.Running > 0 {
 		parts = append(parts, fmt.Sprintf("%d running", t.Running))
 	}
 	if t.Queued > 0 {
-		parts = append(parts, humanize.Comma(int64(t.Queued))+" queued")
+		parts = append(parts, termtext.Comma(int64(t.Queued))+" queued")
 	}
 	if t.Failed > 0 {
-		parts = append(parts, d.styles.Error.Render(humanize.Comma(int64(t.Failed))+" failed"))
+		parts = append(parts, d.styles.Error.Render(termtext.Comma(int64(t.Failed))+" failed"))
 	}
 	if t.Cancelled > 0 {
-		parts = append(parts, humanize.Comma(int64(t.Cancelled))+" cancelled")
+		parts = append(parts, termtext.Comma(int64(t.Cancelled))+" cancelled")
 	}
 	line := d.styles.Title.Render("Downloads") + "  " + strings.Join(parts, " · ") +
 		d.styles.Subtle.Render("  → "+d.dest)
-	return ansi.Truncate(line, d.width, "…")
+	return termtext.Fit(line, d.width)
 }
 
 // overallLine is the bar of all jobs with the bytes, speed and time left.
@@ -182,7 +181,7 @@ func (d jobsView) overallLine(t runner.Totals) string {
 			return d.bars.view(barWidth, t.Fraction()) + text
 		}
 	}
-	return ansi.Truncate(texts[len(texts)-1], d.width, "…")
+	return termtext.Fit(texts[len(texts)-1], d.width)
 }
 
 func (c dlColumns) header() string {
@@ -327,7 +326,7 @@ func (d jobsView) detailLine() string {
 	if room < termtext.Width(name) && room >= 8 {
 		name = termtext.Middle(name, room)
 	}
-	return d.styles.Subtle.Render(ansi.Truncate(head+name+tail, d.width, "…"))
+	return d.styles.Subtle.Render(termtext.Fit(head+name+tail, d.width))
 }
 
 // dlBars renders progress bars (bubbles/progress) and the few styled

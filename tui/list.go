@@ -8,8 +8,6 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-	"github.com/dustin/go-humanize"
 
 	"github.com/wbfiles/wbfiles/model"
 )
@@ -146,7 +144,7 @@ func (l listView) headerView() string {
 			verb = "match" // a glob covers the whole name
 		}
 		parts = append(parts, fmt.Sprintf("%s of %s loaded %s %q",
-			humanize.Comma(int64(l.b.Len())), humanize.Comma(int64(l.b.Loaded())), verb, n))
+			termtext.Comma(int64(l.b.Len())), termtext.Comma(int64(l.b.Loaded())), verb, n))
 	}
 	if l.dl.on() && l.dl.sel.Len() > 0 {
 		parts = append(parts, selectionText(l.dl.sel))
@@ -158,7 +156,7 @@ func (l listView) headerView() string {
 		}
 		parts = append(parts, sorted)
 	}
-	return ansi.Truncate(title, l.width, "…") + "\n" +
+	return termtext.Fit(title, l.width) + "\n" +
 		termtext.Fit(strings.Join(parts, " · "), l.width) + "\n" +
 		s.Subtle.Render(termtext.Fit(l.downloadsText()+"download to "+l.dest, l.width)) + "\n"
 }
@@ -174,22 +172,22 @@ func (l listView) downloadsText() string {
 		return ""
 	}
 	// On disk out of all, so cancelled and failed jobs never read as done.
-	parts := []string{fmt.Sprintf("downloads %s/%s", humanize.Comma(int64(t.Done+t.UpToDate)), humanize.Comma(int64(t.Files)))}
+	parts := []string{fmt.Sprintf("downloads %s/%s", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Comma(int64(t.Files)))}
 	if t.Running > 0 {
 		parts[0] += fmt.Sprintf(" %.0f%%", t.Fraction()*100)
 	}
 	if t.Failed > 0 {
-		parts = append(parts, humanize.Comma(int64(t.Failed))+" failed")
+		parts = append(parts, termtext.Comma(int64(t.Failed))+" failed")
 	}
 	if t.Cancelled > 0 {
-		parts = append(parts, humanize.Comma(int64(t.Cancelled))+" cancelled")
+		parts = append(parts, termtext.Comma(int64(t.Cancelled))+" cancelled")
 	}
 	return strings.Join(parts, ", ") + " (tab) · "
 }
 
 // countText is "N of M files loaded", or "N loaded (total unknown)".
 func (l listView) countText() string {
-	n := humanize.Comma(int64(l.b.Loaded()))
+	n := termtext.Comma(int64(l.b.Loaded()))
 	if total := l.b.Total(); total >= 0 {
 		return fmt.Sprintf("%s of %s loaded", n, termtext.Count(total, "file"))
 	}

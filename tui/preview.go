@@ -13,8 +13,6 @@ import (
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
 
-	"github.com/dustin/go-humanize"
-
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
@@ -64,11 +62,11 @@ func renderPreview(f wandb.File, p previewFetchedMsg) string {
 		}
 	}
 	text := termtext.Block(string(body))
-	note := fmt.Sprintf("(whole file, %s)", humanize.IBytes(uint64(len(p.body))))
+	note := fmt.Sprintf("(whole file, %s)", termtext.Bytes(int64(len(p.body))))
 	if p.truncated {
-		note = fmt.Sprintf("(first %s", humanize.IBytes(uint64(len(p.body))))
+		note = fmt.Sprintf("(first %s", termtext.Bytes(int64(len(p.body))))
 		if f.SizeKnown() {
-			note += " of " + humanize.IBytes(uint64(f.SizeBytes))
+			note += " of " + termtext.Bytes(f.SizeBytes)
 		}
 		note += ")"
 	}
