@@ -7,6 +7,7 @@ import (
 	"iter"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -128,7 +129,7 @@ func follow(env Env, run *runner.Runner, done <-chan finished) (interrupted bool
 			if live {
 				block.draw(run)
 			} else {
-				say(totalsLine(run.Totals()))
+				say(totalsText(run.Totals(), ", "))
 			}
 		case <-sigs:
 			if interrupted {
@@ -180,17 +181,21 @@ func reportLine(f finished) string {
 	return "done       " + name + " (" + termtext.Bytes(f.res.Bytes) + ")"
 }
 
-// totalsLine is the periodic totals line.
-func totalsLine(t runner.Totals) string {
-	line := fmt.Sprintf("%s of %s done, %s, %s of %s", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Count(t.Files, "file"),
-		termtext.Count(t.Failed, "failure"), termtext.Bytes(t.BytesDone), termtext.Size(t.BytesTotal, t.UnknownSize))
+// totalsText words the totals, its parts joined by sep: the periodic line
+// when stderr is no terminal, the head of the live block on one.
+func totalsText(t runner.Totals, sep string) string {
+	parts := []string{fmt.Sprintf("%s of %s done", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Count(t.Files, "file"))}
+	if t.Failed > 0 {
+		parts = append(parts, termtext.Comma(int64(t.Failed))+" failed")
+	}
+	parts = append(parts, termtext.Bytes(t.BytesDone)+" / "+termtext.Size(t.BytesTotal, t.UnknownSize))
 	if t.Speed > 0 {
-		line += ", " + termtext.Speed(t.Speed)
+		parts = append(parts, termtext.Speed(t.Speed))
 	}
 	if t.ETA > 0 {
-		line += ", " + termtext.Duration(t.ETA) + " left"
+		parts = append(parts, termtext.Duration(t.ETA)+" left")
 	}
-	return line
+	return strings.Join(parts, sep)
 }
 
 // dryRun says, for each file, what get would do, and the totals; it writes

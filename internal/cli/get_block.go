@@ -57,7 +57,7 @@ func (b *liveBlock) above(line string) {
 
 // draw replaces the block with the runner's state now.
 func (b *liveBlock) draw(run *runner.Runner) {
-	lines := blockLines(run.Totals(), inFlight(run), b.width)
+	lines := blockLines(run.Totals(), run.Running(blockInFlight), b.width)
 	b.clear()
 	for _, l := range lines {
 		fmt.Fprintln(b.w, l)
@@ -65,34 +65,10 @@ func (b *liveBlock) draw(run *runner.Runner) {
 	b.lines = len(lines)
 }
 
-// inFlight returns up to blockInFlight running jobs.
-func inFlight(run *runner.Runner) []runner.Job {
-	var jobs []runner.Job
-	for _, j := range run.Jobs(0, run.Len()) {
-		if j.State == runner.Running {
-			jobs = append(jobs, j)
-			if len(jobs) == blockInFlight {
-				break
-			}
-		}
-	}
-	return jobs
-}
-
 // blockLines are the block's lines, each at most width cells: the totals,
 // a bar, then one line per file in flight.
 func blockLines(t runner.Totals, running []runner.Job, width int) []string {
-	head := fmt.Sprintf("%s of %s done", termtext.Comma(int64(t.Done+t.UpToDate)), termtext.Count(t.Files, "file"))
-	if t.Failed > 0 {
-		head += fmt.Sprintf(" · %d failed", t.Failed)
-	}
-	head += " · " + termtext.Bytes(t.BytesDone) + " / " + termtext.Size(t.BytesTotal, t.UnknownSize)
-	if t.Speed > 0 {
-		head += " · " + termtext.Speed(t.Speed)
-	}
-	if t.ETA > 0 {
-		head += " · " + termtext.Duration(t.ETA) + " left"
-	}
+	head := totalsText(t, " · ")
 	barW := max(min(width, 60), 10)
 	filled := int(math.Round(t.Fraction() * float64(barW)))
 	filled = max(min(filled, barW), 0)

@@ -1,5 +1,7 @@
 package runner
 
+import "slices"
+
 // Version returns a number that changes on every change of any job or of
 // the Totals: a reader that saw the same number has nothing to redraw.
 func (r *Runner) Version() uint64 { return r.version.Load() }
@@ -56,4 +58,18 @@ func (r *Runner) Lookup(name string) (Job, bool) {
 		return Job{}, false
 	}
 	return j.snapshot(), true
+}
+
+// Running returns copies of at most n running jobs, in list order. It
+// walks the running jobs only (at most Parallel), whatever the number of
+// jobs.
+func (r *Runner) Running(n int) []Job {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Job, 0, min(n, len(r.q.running)))
+	for j := range r.q.running {
+		out = append(out, j.snapshot())
+	}
+	slices.SortFunc(out, func(a, b Job) int { return a.Index - b.Index })
+	return out[:min(n, len(out))]
 }
