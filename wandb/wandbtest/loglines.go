@@ -125,11 +125,7 @@ func (c *logConn) resolve(ec *execCtx, name string, args map[string]any) (value,
 	case "edges":
 		return vList(c), nil
 	case "pageInfo":
-		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
-		if n := len(c.lines); n > 0 {
-			pi.start, pi.end = lineCursor(c.lines[0].number), lineCursor(c.lines[n-1].number)
-		}
-		return vObject(pi), nil
+		return pageInfoOf(c.hasNext, c.hasPrev, len(c.lines), func(i int) string { return lineCursor(c.lines[i].number) }), nil
 	}
 	return null, unknownField("LogLineConnection", name)
 }

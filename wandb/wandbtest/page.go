@@ -46,11 +46,7 @@ func (c *fileConn) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "edges":
 		return vList(c), nil
 	case "pageInfo":
-		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
-		if n := len(c.files); n > 0 {
-			pi.start, pi.end = c.files[0].cursor, c.files[n-1].cursor
-		}
-		return vObject(pi), nil
+		return pageInfoOf(c.hasNext, c.hasPrev, len(c.files), func(i int) string { return c.files[i].cursor }), nil
 	case "uploadHeaders":
 		return vList(noStrings), nil
 	}

@@ -37,3 +37,14 @@ func pageBounds(args map[string]any, n int, keyAt func(i int) string, what strin
 	}
 	return start, min(start+int(first), n), nil
 }
+
+// pageInfoOf is the pageInfo of a page of n items whose cursors are
+// cursorAt(i): the first and last cursors, and whether pages follow or
+// come before.
+func pageInfoOf(hasNext, hasPrev bool, n int, cursorAt func(i int) string) value {
+	pi := &pageInfo{hasNext: hasNext, hasPrev: hasPrev}
+	if n > 0 {
+		pi.start, pi.end = cursorAt(0), cursorAt(n-1)
+	}
+	return vObject(pi)
+}

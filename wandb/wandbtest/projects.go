@@ -25,11 +25,7 @@ func (c *projectConn) resolve(ec *execCtx, name string, args map[string]any) (va
 	case "edges":
 		return vList(c), nil
 	case "pageInfo":
-		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
-		if n := len(c.projects); n > 0 {
-			pi.start, pi.end = encodeCursor(c.projects[0].name), encodeCursor(c.projects[n-1].name)
-		}
-		return vObject(pi), nil
+		return pageInfoOf(c.hasNext, c.hasPrev, len(c.projects), func(i int) string { return encodeCursor(c.projects[i].name) }), nil
 	}
 	return null, unknownField("ProjectConnection", name)
 }

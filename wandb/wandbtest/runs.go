@@ -28,11 +28,7 @@ func (c *runConn) resolve(ec *execCtx, name string, args map[string]any) (value,
 	case "edges":
 		return vList(c), nil
 	case "pageInfo":
-		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
-		if n := len(c.runs); n > 0 {
-			pi.start, pi.end = encodeCursor(c.runs[0].spec.ID), encodeCursor(c.runs[n-1].spec.ID)
-		}
-		return vObject(pi), nil
+		return pageInfoOf(c.hasNext, c.hasPrev, len(c.runs), func(i int) string { return encodeCursor(c.runs[i].spec.ID) }), nil
 	case "totalCount":
 		return vInt(int64(c.total)), nil
 	}

@@ -80,11 +80,7 @@ func (c *entityConn) resolve(ec *execCtx, name string, args map[string]any) (val
 	case "edges":
 		return vList(c), nil
 	case "pageInfo":
-		pi := &pageInfo{hasNext: c.hasNext, hasPrev: c.hasPrev}
-		if n := len(c.names); n > 0 {
-			pi.start, pi.end = encodeCursor(c.names[0]), encodeCursor(c.names[n-1])
-		}
-		return vObject(pi), nil
+		return pageInfoOf(c.hasNext, c.hasPrev, len(c.names), func(i int) string { return encodeCursor(c.names[i]) }), nil
 	}
 	return null, unknownField("EntityConnection", name)
 }
