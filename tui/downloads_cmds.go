@@ -49,9 +49,8 @@ func refreshFiles(src Source, run wandb.RunRef, files []wandb.File) tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		var fresh []wandb.File
-		for start := 0; start < len(names); start += wandb.MaxPageSize {
-			chunk := names[start:min(start+wandb.MaxPageSize, len(names))]
-			page, err := src.Files(ctx, run, wandb.FilesQuery{First: wandb.MaxPageSize, Names: chunk})
+		for _, q := range wandb.NameQueries(names) {
+			page, err := src.Files(ctx, run, q)
 			if err != nil {
 				return filesRefreshedMsg{files: files}
 			}

@@ -93,3 +93,14 @@ func DropSeen(files []File, seen map[string]struct{}) []File {
 	}
 	return kept
 }
+
+// NameQueries splits names into queries of at most MaxPageSize exact names
+// each (the most one request may carry), each of them one page.
+func NameQueries(names []string) []FilesQuery {
+	var qs []FilesQuery
+	for start := 0; start < len(names); start += MaxPageSize {
+		chunk := names[start:min(start+MaxPageSize, len(names))]
+		qs = append(qs, FilesQuery{First: MaxPageSize, Names: chunk})
+	}
+	return qs
+}

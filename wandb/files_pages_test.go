@@ -3,6 +3,7 @@ package wandb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -124,5 +125,19 @@ func TestFilePagesStops(t *testing.T) {
 	}
 	if n := srv.Stats().GraphQLRequests; n != 1 {
 		t.Errorf("cancelled after the first page: %d requests, want 1", n)
+	}
+}
+
+func TestNameQueries(t *testing.T) {
+	names := make([]string, 2*MaxPageSize+1)
+	for i := range names {
+		names[i] = fmt.Sprint(i)
+	}
+	qs := NameQueries(names)
+	if len(qs) != 3 || len(qs[0].Names) != MaxPageSize || len(qs[2].Names) != 1 || qs[2].Names[0] != names[2*MaxPageSize] || qs[1].First != MaxPageSize {
+		t.Fatalf("NameQueries: %d queries", len(qs))
+	}
+	if NameQueries(nil) != nil {
+		t.Fatal("no names, yet queries")
 	}
 }

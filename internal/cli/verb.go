@@ -155,10 +155,9 @@ func globQueries(globs []string, perPage int) []wandb.FilesQuery {
 			names = append(names, g)
 		}
 	}
-	for len(names) > 0 {
-		n := min(len(names), wandb.MaxPageSize)
-		qs = append(qs, wandb.FilesQuery{First: perPage, Names: names[:n]})
-		names = names[n:]
+	for _, q := range wandb.NameQueries(names) {
+		q.First = perPage
+		qs = append(qs, q)
 	}
 	if len(qs) == 0 {
 		qs = append(qs, wandb.FilesQuery{First: perPage})
