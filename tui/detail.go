@@ -143,6 +143,15 @@ func (d *detailView) close() {
 	d.closed = true
 }
 
+// setJob shows text as the file's download line; the view is rebuilt
+// only when it changed, not on every progress frame.
+func (d *detailView) setJob(text string) {
+	if text != d.job {
+		d.job = text
+		d.refresh()
+	}
+}
+
 // Closed reports whether the user left the view.
 func (d detailView) Closed() bool { return d.closed }
 

@@ -120,10 +120,7 @@ func (m *Model) refreshDetailJob() {
 	if m.detail.key == "" || m.detail.Closed() {
 		return
 	}
-	if text := m.jobText(m.detail.file.Name); text != m.detail.job {
-		m.detail.job = text
-		m.detail.refresh()
-	}
+	m.detail.setJob(m.jobText(m.detail.file.Name))
 }
 
 // jobText is the detail view's download line for the file called name:
