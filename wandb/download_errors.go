@@ -54,12 +54,10 @@ func localError(action, path string, err error) error {
 	return fmt.Errorf("%s: %w: %s", action, rootErr(err), shortPath(path))
 }
 
-// maxReason bounds Progress.Reason.
-const maxReason = 60
-
 // shortReason names the cause of a failed try for Progress.Reason: the
-// status of an HTTP answer, else the innermost error's text, made one
-// printable line without the key.
+// status of an HTTP answer in words, else the cause GraphQL retries give
+// (retryCause: a well-known network failure, or the innermost error's
+// text, one printable line without the key).
 func (c *Client) shortReason(err error) string {
 	if err == nil {
 		return ""
@@ -68,8 +66,5 @@ func (c *Client) shortReason(err error) string {
 	if errors.As(err, &se) {
 		return strconv.Itoa(se.Code) + " " + http.StatusText(se.Code)
 	}
-	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-		err = u
-	}
-	return c.safeExcerpt(err.Error(), maxReason)
+	return c.retryCause(nil, err)
 }
