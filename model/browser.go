@@ -59,7 +59,7 @@ func (b *Browser) WantPage() (PageRequest, bool) {
 // generation) are ignored and reported as false. A failed page (see
 // Paging.Done) adds no rows, and no name is added twice (see List.Append).
 func (b *Browser) Receive(gen int, page wandb.FilesPage, err error) bool {
-	if !b.Done(gen, page, err) {
+	if !b.Done(gen, page.Info(), err) {
 		return false
 	}
 	if b.Err() == nil {

@@ -76,7 +76,7 @@ func (p *Paging) Retry() (PageRequest, bool) {
 // false, changing nothing, when the answer is stale. A page whose end
 // cursor was sent before is recorded as a failure wrapping
 // wandb.ErrCursorStuck; check Err before using the page.
-func (p *Paging) Done(gen int, page wandb.FilesPage, err error) bool {
+func (p *Paging) Done(gen int, page wandb.PageInfo, err error) bool {
 	if gen != p.gen || !p.inFlight {
 		return false
 	}

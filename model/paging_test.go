@@ -16,14 +16,14 @@ func TestPagingOneRequestAtATime(t *testing.T) {
 	if _, ok := p.Next(); ok {
 		t.Fatal("a second request was allowed while one is in flight")
 	}
-	if !p.Done(0, wandb.FilesPage{EndCursor: "c1", HasNextPage: true}, nil) {
+	if !p.Done(0, wandb.PageInfo{EndCursor: "c1", HasNextPage: true}, nil) {
 		t.Fatal("the answer of the current generation was dropped")
 	}
 	req, ok = p.Next()
 	if !ok || req.After != "c1" {
 		t.Fatalf("Next after a page = %+v, %v; want After c1", req, ok)
 	}
-	p.Done(0, wandb.FilesPage{EndCursor: "c2", HasNextPage: false}, nil)
+	p.Done(0, wandb.PageInfo{EndCursor: "c2", HasNextPage: false}, nil)
 	if _, ok := p.Next(); ok {
 		t.Fatal("a request was allowed after the last page")
 	}
@@ -36,7 +36,7 @@ func TestPagingStaleAnswerDropped(t *testing.T) {
 	p := NewPaging()
 	old, _ := p.Next()
 	p.Restart()
-	if p.Done(old.Gen, wandb.FilesPage{EndCursor: "x", HasNextPage: true}, nil) {
+	if p.Done(old.Gen, wandb.PageInfo{EndCursor: "x", HasNextPage: true}, nil) {
 		t.Fatal("an answer of a superseded generation was accepted")
 	}
 	req, ok := p.Next()
@@ -53,7 +53,7 @@ func TestPagingErrorThenRetry(t *testing.T) {
 	p := NewPaging()
 	p.Next()
 	boom := errors.New("boom")
-	p.Done(0, wandb.FilesPage{}, boom)
+	p.Done(0, wandb.PageInfo{}, boom)
 	if !errors.Is(p.Err(), boom) {
 		t.Fatalf("Err = %v; want boom", p.Err())
 	}
@@ -72,7 +72,7 @@ func TestPagingErrorThenRetry(t *testing.T) {
 func TestPagingNoCursorEndsPaging(t *testing.T) {
 	p := NewPaging()
 	p.Next()
-	p.Done(0, wandb.FilesPage{HasNextPage: true}, nil)
+	p.Done(0, wandb.PageInfo{HasNextPage: true}, nil)
 	if _, ok := p.Next(); ok {
 		t.Fatal("paging would ask for the first page again after a page with no end cursor")
 	}

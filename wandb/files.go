@@ -70,7 +70,7 @@ func filesResult(conn *fileConnJSON, after string, gqlErr error) (FilesPage, err
 	}
 	page := conn.page()
 	var trail CursorTrail
-	if err := trail.Check(after, page); err != nil {
+	if err := trail.Check(after, page.Info()); err != nil {
 		return FilesPage{}, err
 	}
 	var ge *GraphQLError

@@ -83,7 +83,7 @@ func TestCursorTrail(t *testing.T) {
 		{"c2", "c3", true, false},
 	}
 	for i, s := range steps {
-		err := tr.Check(s.after, FilesPage{EndCursor: s.end, HasNextPage: s.more})
+		err := tr.Check(s.after, PageInfo{EndCursor: s.end, HasNextPage: s.more})
 		if errors.Is(err, ErrCursorStuck) != s.stuck {
 			t.Errorf("step %d (%s → %s, more %v): err %v, want stuck %v", i, s.after, s.end, s.more, err, s.stuck)
 		}

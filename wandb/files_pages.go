@@ -25,7 +25,7 @@ func (c *Client) FilePages(ctx context.Context, run RunRef, q FilesQuery) iter.S
 		for {
 			page, err := c.Files(ctx, run, q)
 			if err == nil {
-				err = trail.Check(q.After, page)
+				err = trail.Check(q.After, page.Info())
 			}
 			if err != nil {
 				yield(FilesPage{}, err)
@@ -56,7 +56,7 @@ type CursorTrail struct {
 // Check records after as sent, and returns an error wrapping
 // ErrCursorStuck when page, the answer to the request that sent after,
 // claims more pages but ends at a cursor already sent.
-func (t *CursorTrail) Check(after string, page FilesPage) error {
+func (t *CursorTrail) Check(after string, page PageInfo) error {
 	if !page.HasNextPage {
 		return nil
 	}
