@@ -8,19 +8,15 @@ type List struct {
 	files []wandb.File        // every loaded file, in load order
 	seen  map[string]struct{} // the names in files: none is loaded twice
 	order []int               // indices into files, sorted by sortKey
-	rows  []int               // order narrowed by needle (order itself when none)
+
+	// shown holds the rows: order narrowed by needle (order itself when
+	// none), with the cursor and window over them.
+	shown
 
 	sortKey SortKey
 	narrow  string
 	needle  Needle
-
-	cursor int // index into rows
-	offset int // first visible row
-	height int // visible rows; at least 1
 }
-
-// Len returns the number of rows shown (after narrowing).
-func (l *List) Len() int { return len(l.rows) }
 
 // Loaded returns the number of loaded files.
 func (l *List) Loaded() int { return len(l.files) }
@@ -49,9 +45,6 @@ func (l *List) Current() (wandb.File, bool) {
 	}
 	return l.Row(l.cursor), true
 }
-
-// Cursor returns the row under the cursor.
-func (l *List) Cursor() int { return l.cursor }
 
 // Sort returns the active sort order.
 func (l *List) Sort() SortKey { return l.sortKey }
@@ -169,23 +162,4 @@ func (l *List) appendMatching(dst, src []int) []int {
 		}
 	}
 	return dst
-}
-
-func (l *List) currentIndex() (int, bool) {
-	if l.cursor >= len(l.rows) {
-		return 0, false
-	}
-	return l.rows[l.cursor], true
-}
-
-// moveTo puts the cursor on the row of file fi, when it is shown. It is
-// O(rows) and runs only after the rows changed, never on a key press.
-func (l *List) moveTo(fi int) {
-	for i, r := range l.rows {
-		if r == fi {
-			l.cursor = i
-			l.clampOffset()
-			return
-		}
-	}
 }
