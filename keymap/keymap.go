@@ -25,6 +25,13 @@ type KeyMap struct {
 	Sort   key.Binding // cycle the sort order
 	Retry  key.Binding // retry a failed page request
 
+	// Moving through the stack of views: into a folder, project or run,
+	// back out, and the run's flat list of every path.
+	Into key.Binding // open the folder, entity, project or run under the cursor
+	Out  key.Binding // back to the folder or list above
+	Flat key.Binding // switch between the folders and the flat list of paths
+	Info key.Binding // the run's details
+
 	// Filter line.
 	Apply       key.Binding // apply the typed filter on the server
 	ClearFilter key.Binding // drop the filter and restore the list
@@ -86,6 +93,11 @@ func Default() KeyMap {
 		Open:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
 		Sort:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+
+		Into: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "open")),
+		Out:  key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("←/h", "back")),
+		Flat: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "folders/flat")),
+		Info: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "run info")),
 
 		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter on server")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),

@@ -44,6 +44,14 @@ type Features struct {
 	// Filtered is on while a server-side filter is active, so esc in the
 	// list clears it.
 	Filtered bool
+	// Into and Out are on where the list has something to open and
+	// something to go back to (folders, the pickers above a run); Flat
+	// where the run's folders and flat list can be switched; Info where a
+	// run's details can be shown.
+	Into, Out, Flat, Info bool
+	// FixedOrder is on where the list's order cannot be changed (a
+	// folder: subfolders first, then files), so s is not offered.
+	FixedOrder bool
 	// Jobs is the state of the downloads view's jobs.
 	Jobs Jobs
 	// Prompt is the open question, if any. It takes every key whatever

@@ -25,7 +25,7 @@ func loadedModel(n, w, h int) *Model {
 	if err != nil {
 		panic(err)
 	}
-	m := New(Options{Run: wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}, FileCount: n * 2},
+	m := New(Options{Flat: true, Run: wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}, FileCount: n * 2},
 		Downloader: c, Now: func() time.Time { return testNow }})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	m = mm.(*Model)
@@ -144,7 +144,7 @@ func BenchmarkScrollBytes(b *testing.B) {
 	for _, mode := range []string{"move", "scroll"} {
 		b.Run(mode, func(b *testing.B) {
 			var out syncBuffer
-			m := New(Options{Source: c, Run: info, PageSize: 1000, Dest: b.TempDir(), Now: func() time.Time { return testNow }})
+			m := New(Options{Flat: true, Source: c, Run: info, PageSize: 1000, Dest: b.TempDir(), Now: func() time.Time { return testNow }})
 			p := tea.NewProgram(m, tea.WithOutput(&out), tea.WithInput(strings.NewReader("")),
 				tea.WithWindowSize(120, 40), tea.WithoutSignals(), tea.WithColorProfile(colorprofile.TrueColor))
 			done := make(chan struct{})

@@ -16,8 +16,10 @@ const previewMax = 1 << 20
 // the client retries inside it.
 const requestTimeout = 5 * time.Minute
 
-// pageFetchedMsg is the answer to one page request of generation gen.
+// pageFetchedMsg is the answer to one page request of generation gen of
+// the files list with id list (0: the flat list, else a folder).
 type pageFetchedMsg struct {
+	list int
 	gen  int
 	page wandb.FilesPage
 	err  error
@@ -44,6 +46,7 @@ type localStateCheckedMsg struct {
 // pageRetryMsg says the page request of generation gen is being retried
 // (the server is down, busy or slow); next waits for its next event.
 type pageRetryMsg struct {
+	list  int
 	gen   int
 	event wandb.RetryEvent
 	next  tea.Cmd
@@ -52,7 +55,7 @@ type pageRetryMsg struct {
 // fetchPage asks src for one page; its inputs are copies, so the command
 // never touches the model. While the client retries, each retry comes
 // first as a pageRetryMsg, so the list can say so instead of spinning.
-func fetchPage(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int) tea.Cmd {
+func fetchPage(src Source, run wandb.RunRef, q wandb.FilesQuery, list, gen int) tea.Cmd {
 	return func() tea.Msg {
 		events := make(chan tea.Msg, 4)
 		go func() {
@@ -60,12 +63,12 @@ func fetchPage(src Source, run wandb.RunRef, q wandb.FilesQuery, gen int) tea.Cm
 			defer cancel()
 			ctx = wandb.WithRetryObserver(ctx, func(e wandb.RetryEvent) {
 				select {
-				case events <- pageRetryMsg{gen: gen, event: e}:
+				case events <- pageRetryMsg{list: list, gen: gen, event: e}:
 				default: // the UI is behind: it sees the next one
 				}
 			})
 			page, err := src.Files(ctx, run, q)
-			events <- pageFetchedMsg{gen: gen, page: page, err: err}
+			events <- pageFetchedMsg{list: list, gen: gen, page: page, err: err}
 		}()
 		return awaitPage(events)()
 	}

@@ -52,7 +52,7 @@ func (d *detailView) setCommon(c common) {
 // are fetched in the background, the preview once per file while it stays
 // in the cache.
 func (m *Model) openDetail() tea.Cmd {
-	f, ok := m.browser.Current()
+	f, ok := m.currentFile()
 	if !ok {
 		return nil
 	}

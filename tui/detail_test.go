@@ -147,7 +147,7 @@ func TestDetailScrollKeys(t *testing.T) {
 func TestLeavingDetailCancelsPreview(t *testing.T) {
 	srv, c := newServer(t, numberedRun("r1", 3))
 	info := openRun(t, c, "ent/proj/r1")
-	m := New(Options{Source: c, Run: info, Now: func() time.Time { return testNow }, Dest: t.TempDir()})
+	m := New(Options{Flat: true, Source: c, Run: info, Now: func() time.Time { return testNow }, Dest: t.TempDir()})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	f := wandb.File{Name: "dir0/file00000.txt", URL: srv.URL() + "/files/ent/proj/r1/dir0/file00000.txt", Mimetype: "text/plain", SizeBytes: 17}
 	srv.SetFaults(wandbtest.AllTargets, wandbtest.Faults{Latency: 30 * time.Second})

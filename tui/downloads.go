@@ -210,6 +210,9 @@ type selectListing struct {
 	gen    int
 	what   string
 	cancel context.CancelFunc // nil when no listing runs
+	// download downloads what was listed instead of asking to select it
+	// (d on a folder).
+	download bool
 }
 
 // selectAllOnServer lists every file that matches q's Pattern or Names
@@ -218,6 +221,17 @@ type selectListing struct {
 // their size. While it runs its status stays up, a second call does
 // nothing, and cancelListing stops it.
 func (d *downloads) selectAllOnServer(q wandb.FilesQuery, what string) tea.Cmd {
+	return d.listAll(q, what, false)
+}
+
+// downloadAllOnServer is selectAllOnServer for d on a folder: what is
+// listed is downloaded (with the usual free-space check and batch
+// question), not selected.
+func (d *downloads) downloadAllOnServer(q wandb.FilesQuery, what string) tea.Cmd {
+	return d.listAll(q, what, true)
+}
+
+func (d *downloads) listAll(q wandb.FilesQuery, what string, download bool) tea.Cmd {
 	if d.src == nil {
 		return nil
 	}
@@ -226,7 +240,7 @@ func (d *downloads) selectAllOnServer(q wandb.FilesQuery, what string) tea.Cmd {
 		return nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d.listing = selectListing{gen: d.listing.gen + 1, what: what, cancel: cancel}
+	d.listing = selectListing{gen: d.listing.gen + 1, what: what, cancel: cancel, download: download}
 	return fetchAllMatching(ctx, d.src, d.ref, q, what, d.listing.gen)
 }
 
@@ -243,10 +257,11 @@ func (d *downloads) cancelListing() {
 	d.status = "listing cancelled"
 }
 
-// matchingFetched asks whether to select the listed files.
-func (d *downloads) matchingFetched(msg matchingFetchedMsg, qs *questions) {
+// matchingFetched asks whether to select the listed files, or downloads
+// them when the listing was for a download.
+func (d *downloads) matchingFetched(msg matchingFetchedMsg, qs *questions) tea.Cmd {
 	if msg.gen != d.listing.gen {
-		return // a cancelled listing's
+		return nil // a cancelled listing's
 	}
 	if d.listing.cancel != nil {
 		d.listing.cancel() // releases the context's resources
@@ -257,10 +272,14 @@ func (d *downloads) matchingFetched(msg matchingFetchedMsg, qs *questions) {
 		d.status = "could not list the files " + msg.what + ": " + termtext.Line(msg.err.Error())
 	case len(msg.files) == 0:
 		d.status = "no file " + msg.what
+	case d.listing.download:
+		d.status = ""
+		return d.request(msg.files, false)
 	default:
 		d.status = ""
 		qs.ask(question{kind: askSelect, own: true, files: msg.files, what: msg.what})
 	}
+	return nil
 }
 
 // statusText is the one-line message: the last one, else the listing's,

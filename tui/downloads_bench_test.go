@@ -21,7 +21,7 @@ func BenchmarkDownloadsView(b *testing.B) {
 	for _, n := range []int{100, 100_000} {
 		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) {
 			dl := &mixDL{}
-			m := New(Options{Downloader: dl, Dest: "/data/out", Parallel: 8})
+			m := New(Options{Flat: true, Downloader: dl, Dest: "/data/out", Parallel: 8})
 			b.Cleanup(m.Runner().Close)
 			fillRunner(b, m.Runner(), dl, n)
 			m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})

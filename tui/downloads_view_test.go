@@ -136,7 +136,7 @@ func TestDownloadsDecorate(t *testing.T) {
 // in its status line, drawn by the root as the program draws it.
 func TestDownloadsViewFitsEverySize(t *testing.T) {
 	s := newStepDL()
-	m := New(Options{Downloader: s, Dest: "/a/rather/long/destination/folder/for/the/downloads", Parallel: 3})
+	m := New(Options{Flat: true, Downloader: s, Dest: "/a/rather/long/destination/folder/for/the/downloads", Parallel: 3})
 	fillViewJobs(t, s, m.Runner(), nil)
 	t.Cleanup(m.Runner().Close)
 	update := func(msg tea.Msg) {
@@ -279,7 +279,7 @@ func TestDownloadsDetailLineKeepsFileName(t *testing.T) {
 // stalled one says it stalled: before, both read as a running 0%.
 func TestRetryingDownloadSaysSo(t *testing.T) {
 	s := newStepDL()
-	m := New(Options{Downloader: s, Dest: t.TempDir(), Parallel: 1})
+	m := New(Options{Flat: true, Downloader: s, Dest: t.TempDir(), Parallel: 1})
 	t.Cleanup(m.Runner().Close)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	f := wandb.File{Name: "checkpoints/model.safetensors", SizeBytes: 1 << 20}
@@ -316,7 +316,7 @@ func TestRetryingDownloadSaysSo(t *testing.T) {
 // a change does.
 func TestQuietFrameDrawsNothing(t *testing.T) {
 	s := newStepDL()
-	m := New(Options{Downloader: s, Dest: t.TempDir(), Parallel: 1})
+	m := New(Options{Flat: true, Downloader: s, Dest: t.TempDir(), Parallel: 1})
 	t.Cleanup(m.Runner().Close)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	f := wandb.File{Name: "a.bin", SizeBytes: 1000}

@@ -49,7 +49,7 @@ func startProgram(t *testing.T, opts Options, w, h int) (*teatest.TestModel, *sc
 	if opts.Dest == "" {
 		opts.Dest = t.TempDir()
 	}
-	tm := teatest.NewTestModel(t, New(opts),
+	tm := teatest.NewTestModel(t, New(flatOpts(opts)),
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	// A failed test must not leave its program running behind it.

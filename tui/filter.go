@@ -103,9 +103,26 @@ func (f filterBar) View() string {
 // text so it can be refined.
 func (m *Model) openFilter() tea.Cmd {
 	m.state = stateFilter
-	cmd := m.filter.open(m.browser.FilterText())
+	cmd := m.filter.open(m.filterText())
 	m.resize()
 	return cmd
+}
+
+// filterText is the server filter of the list shown.
+func (m *Model) filterText() string {
+	if lv := m.folder(); lv != nil {
+		return lv.FilterText()
+	}
+	return m.browser.FilterText()
+}
+
+// narrow narrows the rows of the list shown to text.
+func (m *Model) narrow(text string) {
+	if lv := m.folder(); lv != nil {
+		lv.SetNarrowing(text)
+		return
+	}
+	m.browser.SetNarrowing(text)
 }
 
 // handleFilter hands msg to the filter line, then acts on its outcome:
@@ -124,10 +141,10 @@ func (m *Model) handleFilter(msg tea.Msg) tea.Cmd {
 	// Narrowing starts from the server-filtered rows: typing the active
 	// filter's own text again must not hide anything.
 	text := m.filter.Value()
-	if text == m.browser.FilterText() {
+	if text == m.filterText() {
 		text = ""
 	}
-	m.browser.SetNarrowing(text)
+	m.narrow(text)
 	return cmd
 }
 
@@ -135,8 +152,13 @@ func (m *Model) handleFilter(msg tea.Msg) tea.Cmd {
 // are dropped and paging restarts, so the result covers the whole run.
 func (m *Model) applyFilter(text string) tea.Cmd {
 	m.closeFilter()
-	if text == m.browser.FilterText() {
-		m.browser.SetNarrowing("")
+	if text == m.filterText() {
+		m.narrow("")
+		return m.requestPage()
+	}
+	if lv := m.folder(); lv != nil {
+		// Within the folder: its path, then the text or glob.
+		lv.SetServerFilter(text)
 		return m.requestPage()
 	}
 	pattern := ""
@@ -149,7 +171,11 @@ func (m *Model) applyFilter(text string) tea.Cmd {
 
 // clearServerFilter brings back the unfiltered list.
 func (m *Model) clearServerFilter() tea.Cmd {
-	m.browser.SetNarrowing("")
+	m.narrow("")
+	if lv := m.folder(); lv != nil {
+		lv.SetServerFilter("")
+		return m.requestPage()
+	}
 	if !m.browser.Filtered() {
 		return m.requestPage()
 	}

@@ -122,7 +122,7 @@ func selfCPU(b *testing.B) time.Duration {
 // time from the request to the last file in place.
 func downloadThroughUI(b *testing.B, c *wandb.Client, info wandb.RunInfo, files []wandb.File) (wall, cpu time.Duration) {
 	dest := b.TempDir()
-	m := New(Options{Source: c, Downloader: c, Run: info, Dest: dest, Parallel: 8, Dark: true})
+	m := New(Options{Flat: true, Source: c, Downloader: c, Run: info, Dest: dest, Parallel: 8, Dark: true})
 	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40),
 		tea.WithColorProfile(colorprofile.TrueColor), tea.WithoutSignalHandler())
 	done := make(chan error, 1)

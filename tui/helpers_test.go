@@ -100,7 +100,7 @@ func newDriver(t testing.TB, c *wandb.Client, info wandb.RunInfo, opts Options, 
 	if opts.Dest == "" {
 		opts.Dest = t.TempDir()
 	}
-	d := &driver{t: t, m: New(opts), src: src}
+	d := &driver{t: t, m: New(flatOpts(opts)), src: src}
 	d.run(d.m.Init())
 	d.update(tea.WindowSizeMsg{Width: w, Height: h})
 	return d
@@ -198,3 +198,10 @@ func keyMsg(k string) tea.KeyPressMsg {
 
 // screen is the current frame without ANSI sequences.
 func (d *driver) screen() string { return ansi.Strip(d.m.View().Content) }
+
+// flatOpts is opts opening the flat list, as the tests of the flat list
+// (written before the folders) expect; folder tests build their own.
+func flatOpts(opts Options) Options {
+	opts.Flat = true
+	return opts
+}

@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wbfiles/wbfiles/model"
+	"github.com/wbfiles/wbfiles/wandb"
 )
 
 // Lines the list view draws around its rows: three header lines and the
@@ -23,7 +24,11 @@ const (
 // (loading, failure, end of list) from the browser state.
 type listView struct {
 	common
-	b       *model.Browser
+	b *model.Browser
+	// folder, when set, is the folder shown instead of the flat list;
+	// crumbs are the breadcrumb's parts above the run's folders.
+	folder  *model.Folder
+	crumbs  []string
 	table   Table[fileRow]
 	frame   *fileFrame // the columns' per-frame inputs
 	spinner spinner.Model
@@ -42,12 +47,42 @@ func newListView(c common, b *model.Browser, dest string, dl *downloads) listVie
 		frame:   &fileFrame{},
 		spinner: spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Spinner)),
 	}
-	rows := fileRows{Browser: b}
-	if dl.on() {
-		rows.decorate = dl.decorate
-	}
-	l.table = NewTable[fileRow](rows, fileColumns(c.styles, l.frame, dl.on()), c)
+	l.table = NewTable(l.rows(), fileColumns(c.styles, l.frame, dl.on()), c)
 	return l
+}
+
+// rows is the table's row source: the folder shown, else the flat list.
+func (l *listView) rows() Rows[fileRow] {
+	var decorate func(wandb.File) fileRow
+	if l.dl.on() {
+		decorate = l.dl.decorate
+	}
+	if l.folder != nil {
+		return folderRows{Folder: l.folder, decorate: decorate}
+	}
+	return fileRows{Browser: l.b, decorate: decorate}
+}
+
+// show switches to folder f, or to the flat list when f is nil.
+func (l *listView) show(f *model.Folder) {
+	l.folder = f
+	l.table.SetRows(l.rows())
+}
+
+// paging is the paging state of the list shown.
+func (l listView) paging() *model.Paging {
+	if l.folder != nil {
+		return &l.folder.Paging
+	}
+	return &l.b.Paging
+}
+
+// cursor is the cursor and window of the list shown.
+func (l listView) cursor() Cursor {
+	if l.folder != nil {
+		return l.folder
+	}
+	return l.b
 }
 
 // setCommon updates the shared values and how many rows fit in rows lines.
@@ -63,7 +98,7 @@ func (l *listView) setCommon(c common, rows int) {
 func (l listView) update(msg tea.Msg) (listView, tea.Cmd) {
 	switch msg.(type) {
 	case spinner.TickMsg:
-		if l.b.InFlight() {
+		if l.paging().InFlight() {
 			var cmd tea.Cmd
 			l.spinner, cmd = l.spinner.Update(msg)
 			return l, cmd
@@ -85,12 +120,9 @@ func (l listView) view(status string) string {
 	b.WriteByte('\n')
 
 	l.frame.now = l.now()
-	l.frame.needle = l.b.Needle()
-	if t := l.b.FilterText(); l.frame.needle.Empty() && !strings.ContainsAny(t, "*?") {
-		// A plain server filter matches names containing it: show where.
-		l.frame.needle = model.NewNeedle(t)
-	}
-	start, end := l.b.Window()
+	l.frame.needle = l.needle()
+	cur := l.cursor()
+	start, end := cur.Window()
 	drawn := end - start
 	if drawn > 0 {
 		b.WriteString(l.table.View())
@@ -100,8 +132,8 @@ func (l listView) view(status string) string {
 		b.WriteByte('\n')
 		drawn = 1
 	}
-	line := l.statusView(status, end == l.b.Len())
-	if status == "" && end == l.b.Len() && drawn < l.b.Height() {
+	line := l.statusView(status, end == cur.Len())
+	if status == "" && end == cur.Len() && drawn < cur.Height() {
 		// The end of the list is on screen: the spinner, error or end
 		// row goes right under the last row.
 		b.WriteString(line)
@@ -109,15 +141,31 @@ func (l listView) view(status string) string {
 		line = ""
 		drawn++
 	}
-	for ; drawn < l.b.Height(); drawn++ {
+	for ; drawn < cur.Height(); drawn++ {
 		b.WriteByte('\n')
 	}
 	b.WriteString(line)
 	return b.String()
 }
 
+// needle is what the names shown highlight: the narrowing, else a plain
+// server filter's text (it matches names containing it: show where).
+func (l listView) needle() model.Needle {
+	narrow, filter := l.b.Needle(), l.b.FilterText()
+	if l.folder != nil {
+		narrow, filter = l.folder.Needle(), l.folder.FilterText()
+	}
+	if narrow.Empty() && !strings.ContainsAny(filter, "*?") {
+		return model.NewNeedle(filter)
+	}
+	return narrow
+}
+
 // headerView is the run, the counts and filter, and the destination.
 func (l listView) headerView() string {
+	if l.folder != nil {
+		return l.folderHeaderView()
+	}
 	s := l.styles
 	run := l.b.Run
 	title := s.Title.Render(run.Ref.String())
@@ -156,9 +204,15 @@ func (l listView) headerView() string {
 		}
 		parts = append(parts, sorted)
 	}
+	return l.headerLines(title, parts)
+}
+
+// headerLines are the header's three lines: the title, the parts about
+// the list, and the downloads with their destination.
+func (l listView) headerLines(title string, parts []string) string {
 	return termtext.Fit(title, l.width) + "\n" +
 		termtext.Fit(strings.Join(parts, " · "), l.width) + "\n" +
-		s.Subtle.Render(termtext.Fit(l.downloadsText()+"download to "+l.dest, l.width)) + "\n"
+		l.styles.Subtle.Render(termtext.Fit(l.downloadsText()+"download to "+l.dest, l.width)) + "\n"
 }
 
 // downloadsText is how far the downloads are, for the header ("" before
@@ -196,6 +250,9 @@ func (l listView) countText() string {
 
 // emptyText explains an empty list.
 func (l listView) emptyText() string {
+	if l.folder != nil {
+		return l.folderEmptyText()
+	}
 	switch {
 	case l.b.Loaded() > 0:
 		return fmt.Sprintf("no loaded file contains %q (enter searches the whole run)", l.b.Narrowing())
@@ -209,29 +266,34 @@ func (l listView) emptyText() string {
 	return "this run has no files"
 }
 
-// statusView is the line under the rows: the page request's progress or
-// failure, a message from the root, or the end of the list when its last
-// row is on screen (elsewhere "end of list" would read as a claim about
-// the rows shown).
+// statusView is the line under the rows (see pagingStatus).
 func (l listView) statusView(status string, endShown bool) string {
-	s := l.styles
+	return pagingStatus(l.common, l.paging(), l.spinner, "files", status, endShown && l.cursor().Len() > 0)
+}
+
+// pagingStatus is the line under a paged list's rows: the page request's
+// progress or failure, a message from the root, or the end of the list
+// when its last row is on screen (elsewhere "end of list" would read as a
+// claim about the rows shown). what names the rows ("files", "runs").
+func pagingStatus(c common, p *model.Paging, sp spinner.Model, what, status string, endShown bool) string {
+	s := c.styles
 	switch {
-	case l.b.Err() != nil:
-		msg := "! could not load files (r retries): " + termtext.Line(l.b.Err().Error())
-		return s.Error.Render(termtext.Fit(msg, l.width))
+	case p.Err() != nil:
+		msg := "! could not load " + what + " (r retries): " + termtext.Line(p.Err().Error())
+		return s.Error.Render(termtext.Fit(msg, c.width))
 	case status != "":
-		return s.Status.Render(termtext.Fit(status, l.width))
-	case l.b.InFlight():
-		text := " loading more files…"
-		if r, ok := l.b.Retrying(); ok {
+		return s.Status.Render(termtext.Fit(status, c.width))
+	case p.InFlight():
+		text := " loading more " + what + "…"
+		if r, ok := p.Retrying(); ok {
 			// Cause first: it is what a narrow line must keep.
 			text = fmt.Sprintf(" %s: retrying (%d/%d)…", r.Cause, r.Attempt, r.Max)
 		}
-		return l.spinner.View() + s.Subtle.Render(termtext.Fit(text, l.width-1))
-	case l.b.Warning() != "":
-		return s.Error.Render(termtext.Fit("! the server warned: "+termtext.Line(l.b.Warning()), l.width))
-	case l.b.AllLoaded() && l.b.Len() > 0 && endShown:
-		return s.Subtle.Render(termtext.Fit("end of list", l.width))
+		return sp.View() + s.Subtle.Render(termtext.Fit(text, c.width-1))
+	case p.Warning() != "":
+		return s.Error.Render(termtext.Fit("! the server warned: "+termtext.Line(p.Warning()), c.width))
+	case p.Pages() > 0 && !p.HasNext() && endShown:
+		return s.Subtle.Render(termtext.Fit("end of list", c.width))
 	}
 	return ""
 }

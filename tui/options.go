@@ -23,6 +23,9 @@ type Options struct {
 	// Pattern (a LIKE pattern) or Names is the initial server filter.
 	Pattern string
 	Names   []string
+	// Flat opens the flat list of every path instead of the run's top
+	// folder (a Pattern or Names list paths, so they open it too).
+	Flat bool
 	// Downloader, when set, turns on selection and downloads (space, a, A,
 	// c/x, d, tab); normally the same *wandb.Client as Source.
 	Downloader Downloader

@@ -167,7 +167,7 @@ type msgRoot struct {
 func newMsgRoot(t *testing.T, w, h int) *msgRoot {
 	t.Helper()
 	s := newStepDL()
-	r := &msgRoot{t: t, m: New(Options{Downloader: s, Dest: t.TempDir()}), dl: s}
+	r := &msgRoot{t: t, m: New(Options{Flat: true, Downloader: s, Dest: t.TempDir()}), dl: s}
 	t.Cleanup(r.m.Runner().Close)
 	r.update(tea.WindowSizeMsg{Width: w, Height: h})
 	return r

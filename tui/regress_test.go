@@ -55,7 +55,7 @@ func runAll(cmd tea.Cmd, out chan<- tea.Msg) {
 }
 
 func textModel(t *testing.T, src Source) *Model {
-	m := New(Options{Source: src, Run: wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}},
+	m := New(Options{Flat: true, Source: src, Run: wandb.RunInfo{Ref: wandb.RunRef{Entity: "e", Project: "p", RunID: "r"}},
 		Now: func() time.Time { return testNow }, Dest: t.TempDir()})
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	req, _ := m.browser.Next()
@@ -134,7 +134,7 @@ func TestLastChangeNeverDrawn(t *testing.T) {
 		}
 		return time.Now()
 	}
-	m := New(Options{Downloader: dl, Dest: t.TempDir()})
+	m := New(Options{Flat: true, Downloader: dl, Dest: t.TempDir()})
 	run := runner.New(dl, runner.Options{Dest: t.TempDir(), Now: now})
 	t.Cleanup(run.Close)
 	m.dl.run, m.jobs.run = run, run
@@ -237,7 +237,7 @@ func (d *lateDL) Download(ctx context.Context, f wandb.File, _ string, opts wand
 
 func TestCancelledThenDoneNotDrawn(t *testing.T) {
 	dl := &lateDL{release: make(chan struct{})}
-	m := New(Options{Downloader: dl, Dest: t.TempDir()})
+	m := New(Options{Flat: true, Downloader: dl, Dest: t.TempDir()})
 	t.Cleanup(m.Runner().Close)
 	var release sync.Once
 	t.Cleanup(func() { release.Do(func() { close(dl.release) }) }) // runs before Close

@@ -39,6 +39,12 @@ type Model struct {
 	status   string // a one-line message under the list
 	features keymap.Features
 	quitting bool
+	// folders is the stack of the run's folders opened, the top one
+	// shown unless flat; lists numbers the lists made, for the ids
+	// their page answers carry.
+	folders []folderLevel
+	flat    bool
+	lists   int
 	// drawn is the last frame drawn, "" when a message may have changed
 	// it; quiet is set by a frame tick that found nothing new, whose
 	// frame is then not drawn again.
@@ -75,6 +81,13 @@ func New(opts Options) *Model {
 		m.features = keymap.Features{Selection: true, Downloads: true}
 	}
 	m.list = newListView(c, b, opts.Dest, dl)
+	if !opts.Flat && opts.Pattern == "" && len(opts.Names) == 0 {
+		// A run opens in its top folder, which shares the first page.
+		m.folders = []folderLevel{m.topFolder(opts.FirstPage)}
+		m.list.show(m.folders[0].Folder)
+	} else {
+		m.flat = true // a pattern or names list paths, not folders
+	}
 	m.jobs = newJobsView(c, dl.run, opts.Dest)
 	m.asks = questions{keys: c.keys, unfinished: m.unfinished}
 	m.help.Styles = c.styles.Help
@@ -121,7 +134,11 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return m.pageFetched(msg)
 	case pageRetryMsg:
 		// The request goes on; its next event is awaited.
-		m.browser.NoteRetry(msg.gen, msg.event)
+		if msg.list == 0 {
+			m.browser.NoteRetry(msg.gen, msg.event)
+		} else {
+			m.noteFolderRetry(msg)
+		}
 		return msg.next
 	case previewFetchedMsg:
 		m.previews.put(msg)
@@ -217,8 +234,18 @@ func (m *Model) activeKeys() keymap.KeyMap { return m.keysFor(m.state) }
 // keysFor returns the bindings of view state s as they apply now.
 func (m *Model) keysFor(s viewState) keymap.KeyMap {
 	f := m.features
-	f.Retry = m.browser.Err() != nil
+	f.Retry = m.list.paging().Err() != nil
 	f.Filtered = m.browser.Filtered()
+	f.Flat = true
+	if lv := m.folder(); lv != nil {
+		f.Filtered = lv.FilterText() != ""
+		f.FixedOrder = true
+		e, ok := lv.Current()
+		f.Into = ok && e.Dir
+		f.Out = len(m.folders) > 1
+	} else {
+		f.Out = len(m.folders) > 0 // back to the folders
+	}
 	return m.keys.ForView(s.keymapView(), f)
 }
 

@@ -28,8 +28,7 @@ func (m *Model) downloadsMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case filesRefreshedMsg:
 		return m.dl.enqueue(mergeListing(msg.files, msg.fresh), false), true
 	case matchingFetchedMsg:
-		m.dl.matchingFetched(msg, &m.asks)
-		return nil, true
+		return m.dl.matchingFetched(msg, &m.asks), true
 	case retryMsg:
 		return m.dl.retry(msg.files), true
 	}

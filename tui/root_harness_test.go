@@ -35,7 +35,7 @@ func newRootHarness(t testing.TB, c *wandb.Client, info wandb.RunInfo, opts Opti
 	if opts.Dest == "" {
 		opts.Dest = t.TempDir()
 	}
-	r := &rootHarness{t: t, m: New(opts), msgs: make(chan tea.Msg, 256)}
+	r := &rootHarness{t: t, m: New(flatOpts(opts)), msgs: make(chan tea.Msg, 256)}
 	t.Cleanup(r.drain)
 	r.run(r.m.Init())
 	r.update(tea.WindowSizeMsg{Width: w, Height: h})

@@ -15,6 +15,13 @@ import (
 // requestPage returns the command for the next page when the browser
 // wants one, or nil.
 func (m *Model) requestPage() tea.Cmd {
+	if lv := m.folder(); lv != nil {
+		req, ok := lv.WantPage()
+		if !ok {
+			return nil
+		}
+		return m.sendPage(req)
+	}
 	req, ok := m.browser.WantPage()
 	if !ok {
 		return nil
@@ -22,13 +29,21 @@ func (m *Model) requestPage() tea.Cmd {
 	return m.sendPage(req)
 }
 
+// sendPage sends request req of the list shown.
 func (m *Model) sendPage(req model.PageRequest) tea.Cmd {
-	fetch := fetchPage(m.src, m.browser.Run.Ref, m.browser.Query(req), req.Gen)
+	q, list := m.browser.Query(req), 0
+	if lv := m.folder(); lv != nil {
+		q, list = lv.Query(req), lv.id
+	}
+	fetch := fetchPage(m.src, m.browser.Run.Ref, q, list, req.Gen)
 	return tea.Batch(fetch, m.list.spinner.Tick)
 }
 
 // pageFetched records a page answer; a stale one changes nothing.
 func (m *Model) pageFetched(msg pageFetchedMsg) tea.Cmd {
+	if msg.list != 0 {
+		return m.folderPageFetched(msg)
+	}
 	if !m.browser.Receive(msg.gen, msg.page, msg.err) {
 		return nil
 	}
@@ -40,11 +55,22 @@ func (m *Model) pageFetched(msg pageFetchedMsg) tea.Cmd {
 // goes to the list's table.
 func (m *Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) tea.Cmd {
 	b := m.browser
+	lv := m.folder()
+	if lv != nil {
+		if cmd, ok := m.handleFolder(msg, k, lv); ok {
+			return tea.Batch(cmd, m.requestPage())
+		}
+	}
 	switch {
+	case key.Matches(msg, k.Flat):
+		return m.toggleFlat()
+	case key.Matches(msg, k.Out):
+		// The flat list's way back is to the folders.
+		return m.toggleFlat()
 	case key.Matches(msg, k.Sort):
 		b.SetSort(b.Sort().Next())
 	case key.Matches(msg, k.Retry):
-		if req, ok := b.Retry(); ok {
+		if req, ok := m.list.paging().Retry(); ok {
 			return m.sendPage(req)
 		}
 	case key.Matches(msg, k.Filter):
@@ -68,9 +94,9 @@ func (m *Model) handleSelection(msg tea.KeyPressMsg, k keymap.KeyMap) (cmd tea.C
 	b, sel := m.browser, m.dl.sel
 	switch {
 	case key.Matches(msg, k.Select):
-		if f, ok := b.Current(); ok {
+		if f, ok := m.currentFile(); ok {
 			sel.Toggle(f)
-			b.Move(1)
+			m.list.cursor().Move(1)
 		}
 	case key.Matches(msg, k.SelectAll):
 		// The header shows the new total; the status says what a did.
@@ -87,12 +113,22 @@ func (m *Model) handleSelection(msg tea.KeyPressMsg, k keymap.KeyMap) (cmd tea.C
 		}
 		sel.Clear()
 	case key.Matches(msg, k.Download):
-		f, onRow := b.Current()
+		f, onRow := m.currentFile()
 		return m.dl.requestSelected(f, onRow), true
 	default:
 		return nil, false
 	}
 	return nil, true
+}
+
+// currentFile is the file under the cursor of the list shown; false on a
+// folder's row or none.
+func (m *Model) currentFile() (wandb.File, bool) {
+	if lv := m.folder(); lv != nil {
+		e, ok := lv.Current()
+		return e.File, ok && !e.Dir
+	}
+	return m.browser.Current()
 }
 
 // serverFilterWords says which files "select all on the server" covers.

@@ -36,6 +36,50 @@ type fileRow struct {
 	mark   string
 	job    runner.Job
 	hasJob bool
+	// label is the name shown when it is not the file's whole path: its
+	// name within the folder shown, or a subfolder's ("step_1/").
+	label string
+	// dir marks a subfolder's row; tally is what is loaded under it,
+	// exact when that is all of it.
+	dir   bool
+	tally model.Tally
+	exact bool
+}
+
+// name is the row's name as shown.
+func (r fileRow) name() string {
+	if r.label != "" {
+		return r.label
+	}
+	return r.file.Name
+}
+
+// sizeText is the file's size, or the loaded size under a subfolder.
+func (r fileRow) sizeText() string {
+	if r.dir {
+		return termtext.AtLeast(termtext.Bytes(r.tally.Bytes), r.exact && r.tally.Unknown == 0)
+	}
+	return sizeText(r.file)
+}
+
+// folderRows adapts a folder's entries to the table.
+type folderRows struct {
+	*model.Folder
+	decorate func(wandb.File) fileRow // nil: no mark, no job
+}
+
+// Row returns the entry at i as a row.
+func (r folderRows) Row(i int) fileRow {
+	e := r.Folder.Row(i)
+	if e.Dir {
+		return fileRow{label: e.Name, dir: true, tally: e.Tally, exact: r.AllLoaded()}
+	}
+	row := fileRow{file: e.File}
+	if r.decorate != nil {
+		row = r.decorate(e.File)
+	}
+	row.label = e.Name
+	return row
 }
 
 // fileRows adapts the browser's list to the table, decorating each row it
@@ -86,11 +130,24 @@ func fileColumns(s Styles, fr *fileFrame, withState bool) []Column[fileRow] {
 			return strings.Repeat(" ", w)
 		}},
 		{Title: "NAME", Draw: func(r fileRow, w int, atCursor bool) string {
-			return renderName(s, atCursor, termtext.Safe(r.file.Name), fr.needle, w)
+			if r.dir {
+				return renderFolder(s, atCursor, r, fr.needle, w)
+			}
+			return renderName(s, atCursor, termtext.Safe(r.name()), fr.needle, w)
 		}},
-		{Title: "SIZE", Width: sizeWidth, Lead: 1, Right: true, Text: func(r fileRow) string { return sizeText(r.file) }},
-		{Title: "TYPE", Width: typeWidth, Lead: 1, MinTable: 100, Text: func(r fileRow) string { return shortType(r.file) }},
-		{Title: "UPDATED", Width: updatedWidth, Lead: 1, MinTable: 80, Text: func(r fileRow) string { return termtext.Ago(r.file.UpdatedAt, fr.now) }},
+		{Title: "SIZE", Width: sizeWidth, Lead: 1, Right: true, Text: fileRow.sizeText},
+		{Title: "TYPE", Width: typeWidth, Lead: 1, MinTable: 100, Text: func(r fileRow) string {
+			if r.dir {
+				return "folder"
+			}
+			return shortType(r.file)
+		}},
+		{Title: "UPDATED", Width: updatedWidth, Lead: 1, MinTable: 80, Text: func(r fileRow) string {
+			if r.dir {
+				return termtext.Ago(r.tally.Newest, fr.now)
+			}
+			return termtext.Ago(r.file.UpdatedAt, fr.now)
+		}},
 	}
 	if withState {
 		cols = append(cols,
@@ -99,6 +156,38 @@ func fileColumns(s Styles, fr *fileFrame, withState bool) []Column[fileRow] {
 		)
 	}
 	return cols
+}
+
+// renderFolder draws a subfolder's name and how many files are loaded
+// under it ("step_1/  ≥ 1,204 files") in exactly width cells; the count
+// goes first when the room runs out.
+func renderFolder(s Styles, atCursor bool, r fileRow, needle model.Needle, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	name := termtext.Safe(r.label)
+	count := "  " + termtext.AtLeast(termtext.Count(r.tally.Files, "file"), r.exact)
+	nw, cw := termtext.Width(name), termtext.Width(count)
+	if nw+cw > width {
+		count, cw = "", 0
+	}
+	base := lipgloss.NewStyle()
+	if atCursor {
+		base = s.Selected
+	}
+	var b strings.Builder
+	text := termtext.Fit(name, width-cw)
+	st, hi := s.Folder.Inherit(base), s.Match.Inherit(base)
+	if start, end, ok := needle.Match(text); ok && end > start {
+		b.WriteString(st.Render(text[:start]) + hi.Render(text[start:end]) + st.Render(text[end:]))
+	} else {
+		b.WriteString(st.Render(text))
+	}
+	b.WriteString(s.Subtle.Inherit(base).Render(count))
+	if pad := width - termtext.Width(text) - cw; pad > 0 {
+		b.WriteString(base.Render(strings.Repeat(" ", pad)))
+	}
+	return b.String()
 }
 
 // renderName draws name in exactly width cells: the folder part dimmed,

@@ -77,7 +77,7 @@ func BenchmarkPageDownBytes(b *testing.B) {
 	pl.SetShowStatusBar(false)
 	pl.SetFilteringEnabled(false)
 	pl.SetShowHelp(false)
-	ours := New(Options{Source: c, Run: info, FirstPage: &page, PageSize: 1000, Dest: b.TempDir(), Now: func() time.Time { return testNow }})
+	ours := New(Options{Flat: true, Source: c, Run: info, FirstPage: &page, PageSize: 1000, Dest: b.TempDir(), Now: func() time.Time { return testNow }})
 	var outs [2]*syncBuffer
 	var progs [2]*tea.Program
 	for i, m := range []tea.Model{ours, plainList{pl}} {

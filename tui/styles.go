@@ -20,6 +20,8 @@ type styleSet struct {
 	Match    lipgloss.Style // the matched part of a name
 	Error    lipgloss.Style
 	Mark     lipgloss.Style // selection mark
+	Folder   lipgloss.Style // a folder's name in a list
+	Running  lipgloss.Style // a run that is running
 	Label    lipgloss.Style // field names in the detail view
 	Status   lipgloss.Style // one-line messages (copied, …)
 	Spinner  lipgloss.Style
@@ -40,6 +42,8 @@ func DefaultStyles(isDark bool) Styles {
 		Match:    lipgloss.NewStyle().Underline(true).Foreground(ld(lipgloss.Color("#B35C00"), lipgloss.Color("#FFB86C"))),
 		Error:    lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#C0392B"), lipgloss.Color("#FF6B6B"))),
 		Mark:     lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Folder:   lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Running:  lipgloss.NewStyle().Foreground(ld(lipgloss.Color("#1E8449"), lipgloss.Color("#7DDA8C"))),
 		Label:    lipgloss.NewStyle().Bold(true),
 		Status:   lipgloss.NewStyle().Foreground(accent),
 		Spinner:  lipgloss.NewStyle().Foreground(accent),

@@ -86,6 +86,13 @@ func (t *Table[R]) SetCommon(c common, height int) {
 	t.layout()
 }
 
+// SetRows replaces the row source (a view that shows one of several
+// lists of the same kind of row, as a run's folders and its flat list).
+func (t *Table[R]) SetRows(rows Rows[R]) {
+	rows.SetHeight(t.rows.Height())
+	t.rows = rows
+}
+
 // SetColumns replaces the column set (a view whose columns depend on its
 // state, as the files' download state column does).
 func (t *Table[R]) SetColumns(cols []Column[R]) {

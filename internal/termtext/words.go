@@ -57,3 +57,12 @@ func Size(known int64, unknown int) string {
 	}
 	return text
 }
+
+// AtLeast marks a count or size as a lower bound ("≥ 1,204 files") unless
+// it is exact: what a folder holds over the pages loaded so far.
+func AtLeast(s string, exact bool) string {
+	if exact {
+		return s
+	}
+	return "≥ " + s
+}
