@@ -106,6 +106,7 @@ func Queries() map[string]string {
 		opViewerEntities: queryViewerEntities,
 		opProjects:       queryProjects,
 		opRuns:           queryRuns,
+		opRunDetail:      queryRunDetail,
 	}
 }
 

@@ -55,6 +55,7 @@ func TestQueryVariables(t *testing.T) {
 		{opProjects, map[string]any{"entity": "ent", "perPage": 50, "cursor": "x"}},
 		{opRuns, runsVars("ent", "proj", RunsQuery{First: 50, Filters: "{}"})},
 		{opRuns, runsVars("ent", "proj", RunsQuery{First: 7, After: "x", Filters: `{"state":"running"}`, Order: "+display_name"})},
+		{opRunDetail, filesVars(ref, FilesQuery{First: 1, Names: []string{MetadataFile}})},
 	}
 	for _, tc := range cases {
 		doc, errs := gqlparser.LoadQueryWithRules(schema, Queries()[tc.op], nil)
