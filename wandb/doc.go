@@ -1,7 +1,9 @@
 // Package wandb talks to the Weights & Biases GraphQL API the way the
 // official SDK does: it reads the API key and host from the environment or
-// netrc, parses run references, lists a run's files one cursor page at a
-// time, and downloads files safely (temporary file then rename, md5 checked,
+// netrc, parses run references and command-line targets, lists the
+// viewer's entities, an entity's projects, a project's runs (searched and
+// ordered on the server) and a run's files one cursor page at a time,
+// reads a run's detail, and downloads files safely (temporary file then rename, md5 checked,
 // resumable, never outside the destination folder, the API key sent only to
 // the API host).
 //

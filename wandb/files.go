@@ -47,11 +47,9 @@ func (c *Client) Files(ctx context.Context, ref RunRef, q FilesQuery) (FilesPage
 
 // checked returns q with its page size defaulted, or why it cannot be sent.
 func (q FilesQuery) checked() (FilesQuery, error) {
-	if q.First == 0 {
-		q.First = DefaultPageSize
-	}
-	if q.First < 1 || q.First > MaxPageSize {
-		return q, fmt.Errorf("page size %d is out of range: want 1 to %d", q.First, MaxPageSize)
+	var err error
+	if q.First, err = pageSize(q.First); err != nil {
+		return q, err
 	}
 	if len(q.Names) > 0 && q.Pattern != "" {
 		return q, errors.New("querying files by both names and pattern is not supported: give one or the other")

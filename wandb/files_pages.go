@@ -9,8 +9,8 @@ import (
 
 // FilePages walks every page of the run's files that q selects, from the
 // cursor q.After on, in pages of q.First (see Files), and yields each page.
-// It is the one loop over all pages: select-all, downloads of a whole
-// pattern and headless listings use it.
+// Select-all, downloads of a whole pattern and headless listings use it;
+// it walks with walkPages, the one loop over pages of any kind.
 //
 // A name is never yielded twice: a page holds only names no earlier page
 // held, so a server that repeats itself yields short or empty pages. The
@@ -20,23 +20,13 @@ import (
 // sent. It sends no request after the loop body stops it.
 func (c *Client) FilePages(ctx context.Context, run RunRef, q FilesQuery) iter.Seq2[FilesPage, error] {
 	return func(yield func(FilesPage, error) bool) {
-		var trail CursorTrail
 		seen := map[string]struct{}{}
-		for {
+		walkPages(q.After, func(after string) (FilesPage, error) {
+			q.After = after
 			page, err := c.Files(ctx, run, q)
-			if err == nil {
-				err = trail.Check(q.After, page.Info())
-			}
-			if err != nil {
-				yield(FilesPage{}, err)
-				return
-			}
 			page.Files = DropSeen(page.Files, seen)
-			if !yield(page, nil) || !page.HasNextPage {
-				return
-			}
-			q.After = page.EndCursor
-		}
+			return page, err
+		})(yield)
 	}
 }
 
@@ -75,23 +65,7 @@ func (t *CursorTrail) Check(after string, page PageInfo) error {
 // names it keeps to seen. It never writes to the array behind files, and
 // returns files itself when it drops nothing.
 func DropSeen(files []File, seen map[string]struct{}) []File {
-	var kept []File // nil until the first name is dropped
-	for i, f := range files {
-		if _, dup := seen[f.Name]; dup {
-			if kept == nil {
-				kept = append(make([]File, 0, len(files)-1), files[:i]...)
-			}
-			continue
-		}
-		seen[f.Name] = struct{}{}
-		if kept != nil {
-			kept = append(kept, f)
-		}
-	}
-	if kept == nil {
-		return files
-	}
-	return kept
+	return dropSeen(files, seen, func(f File) string { return f.Name })
 }
 
 // NameQueries splits names into queries of at most MaxPageSize exact names

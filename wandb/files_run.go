@@ -72,12 +72,24 @@ type runJSON struct {
 	DisplayName string   `json:"displayName"`
 	State       string   `json:"state"`
 	FileCount   optInt64 `json:"fileCount"`
+	CreatedAt   optTime  `json:"createdAt"`
+	HeartbeatAt optTime  `json:"heartbeatAt"`
+	Tags        []string `json:"tags"`
+	Group       string   `json:"group"`
+	JobType     string   `json:"jobType"`
+	User        *struct {
+		Username string `json:"username"`
+	} `json:"user"`
 }
 
 // info converts the header of the run ref. The run's name, when sent, is
 // the run id W&B knows it by.
 func (r *runJSON) info(ref RunRef) RunInfo {
-	info := RunInfo{Ref: ref, DisplayName: r.DisplayName, State: r.State, FileCount: -1}
+	info := RunInfo{Ref: ref, DisplayName: r.DisplayName, State: r.State, FileCount: -1,
+		CreatedAt: r.CreatedAt.t, HeartbeatAt: r.HeartbeatAt.t, Tags: r.Tags, Group: r.Group, JobType: r.JobType}
+	if r.User != nil {
+		info.User = r.User.Username
+	}
 	if r.Name != "" {
 		info.Ref.RunID = r.Name
 	}

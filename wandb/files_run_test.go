@@ -53,7 +53,7 @@ func TestRunWithFilesOneRequest(t *testing.T) {
 			if err1 != nil || err2 != nil {
 				t.Fatalf("%s: Run: %v; Files: %v", run, err1, err2)
 			}
-			if info != wantInfo || !reflect.DeepEqual(page, wantPage) {
+			if !reflect.DeepEqual(info, wantInfo) || !reflect.DeepEqual(page, wantPage) {
 				t.Errorf("%s %+v:\n got %+v, %d files, cursor %q, more %v\nwant %+v, %d files, cursor %q, more %v", run, q,
 					info, len(page.Files), page.EndCursor, page.HasNextPage,
 					wantInfo, len(wantPage.Files), wantPage.EndCursor, wantPage.HasNextPage)

@@ -14,14 +14,22 @@ const (
 	opViewer       = "Viewer"
 )
 
-// runFields are the fields of a run that RunInfo holds: the SDK's GetRun
-// query cut down.
+// runFields are the fields of a run that RunInfo holds: the SDK's
+// RunFragment cut down to the header a runs list and a run's view show.
 const runFields = `
       id
       name
       displayName
       state
-      fileCount`
+      fileCount
+      createdAt
+      heartbeatAt
+      tags
+      group
+      jobType
+      user {
+        username
+      }`
 
 // filesVarDefs declares the variables of filesField; filesVars fills them.
 // `names: []` (the default) means all files.
@@ -94,6 +102,11 @@ func Queries() map[string]string {
 		opRunFiles:     queryRunFiles,
 		opRunWithFiles: queryRunWithFiles,
 		opViewer:       queryViewer,
+
+		opViewerEntities: queryViewerEntities,
+		opProjects:       queryProjects,
+		opRuns:           queryRuns,
+		opRunDetail:      queryRunDetail,
 	}
 }
 

@@ -50,6 +50,12 @@ func TestQueryVariables(t *testing.T) {
 		{opRunWithFiles, filesVars(ref, FilesQuery{First: DefaultPageSize})},
 		{opRunWithFiles, filesVars(ref, FilesQuery{First: 3, Names: []string{"a.txt"}})},
 		{opRunWithFiles, filesVars(ref, FilesQuery{First: 9, Pattern: `%.json`})},
+		{opViewerEntities, pageVars(PageQuery{First: teamsPageSize})},
+		{opViewerEntities, pageVars(PageQuery{First: teamsPageSize, After: "Y3Vyc29y"})},
+		{opProjects, map[string]any{"entity": "ent", "perPage": 50, "cursor": "x"}},
+		{opRuns, runsVars("ent", "proj", RunsQuery{First: 50, Filters: "{}"})},
+		{opRuns, runsVars("ent", "proj", RunsQuery{First: 7, After: "x", Filters: `{"state":"running"}`, Order: "+display_name"})},
+		{opRunDetail, filesVars(ref, FilesQuery{First: 1, Names: []string{MetadataFile}})},
 	}
 	for _, tc := range cases {
 		doc, errs := gqlparser.LoadQueryWithRules(schema, Queries()[tc.op], nil)

@@ -28,6 +28,14 @@ type RunInfo struct {
 	// FileCount is the number of files the server reports, or -1 when it
 	// did not say (the field is nullable; unknown is not zero).
 	FileCount int
+	// CreatedAt and HeartbeatAt (when the run last reported) are zero when
+	// unknown.
+	CreatedAt, HeartbeatAt time.Time
+	// User is the username of who ran it ("" when unknown).
+	User string
+	Tags []string
+	// Group and JobType are "" when the run has none.
+	Group, JobType string
 }
 
 // File is one file of a run, as the files connection returns it. Fields the

@@ -4,7 +4,8 @@
 // and its end: the signals that stop it cleanly, the downloads stopped
 // and waited for, the summary, the exit status (exit.go); and the headless
 // commands `ls` and `get` (verb.go, ls.go, get.go), which use the same
-// client, page walker and download runner. main only calls Main.
+// client, page walkers and download runner: ls lists a run's files, a
+// project's runs or an entity's projects (ls_runs.go). main only calls Main.
 package cli
 
 import (

@@ -87,7 +87,7 @@ func clientConfig(cfg Config, env Env, st *started) (wandb.Config, string, error
 	} else {
 		var err error
 		wcfg, err = wandb.LoadConfigWith(env.Getenv, env.Home, wandb.LoadOptions{
-			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.APIBaseOf(ref),
+			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.TargetAPIBase(ref),
 		})
 		if err != nil {
 			return wcfg, "", err
@@ -111,21 +111,38 @@ func openRun(wcfg wandb.Config, ref string, q wandb.FilesQuery) (*wandb.Client, 
 	if err != nil {
 		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
 	}
-	check := wcfg
-	if check.Retry.MaxAttempts == 0 {
-		check.Retry = startupRetry
-	}
-	checker, err := wandb.NewClient(check)
+	checker, err := startupChecker(wcfg)
 	if err != nil {
 		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
-	defer cancel()
 	// The run's header and the first page in one round trip: the list
 	// shows its rows as soon as the program starts.
-	info, first, err := checker.RunWithFiles(ctx, run, q)
+	var info wandb.RunInfo
+	var first wandb.FilesPage
+	err = withinStartup(client, func(ctx context.Context) (err error) {
+		info, first, err = checker.RunWithFiles(ctx, run, q)
+		return err
+	})
+	return client, info, first, err
+}
+
+// startupChecker returns a client of wcfg for the start-up check: quick
+// retries (startupRetry) unless wcfg sets its own policy.
+func startupChecker(wcfg wandb.Config) (*wandb.Client, error) {
+	if wcfg.Retry.MaxAttempts == 0 {
+		wcfg.Retry = startupRetry
+	}
+	return wandb.NewClient(wcfg)
+}
+
+// withinStartup runs a start-up check within startupTimeout, and says so
+// when the time ran out.
+func withinStartup(client *wandb.Client, check func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), startupTimeout)
+	defer cancel()
+	err := check(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = fmt.Errorf("%s did not answer within %s: %w", client.Host(), startupTimeout, err)
 	}
-	return client, info, first, err
+	return err
 }
