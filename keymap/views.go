@@ -12,6 +12,7 @@ const (
 	DetailView
 	HelpView
 	DownloadsView
+	InfoView // a run's details: scroll and back
 )
 
 // Prompt names the kind of question the downloads wait an answer to.
@@ -49,6 +50,9 @@ type Features struct {
 	// where the run's folders and flat list can be switched; Info where a
 	// run's details can be shown.
 	Into, Out, Flat, Info bool
+	// Picker is on in the lists above a run (entities, projects, runs):
+	// nothing there is a file to select or download.
+	Picker bool
 	// FixedOrder is on where the list's order cannot be changed (a
 	// folder: subfolders first, then files), so s is not offered.
 	FixedOrder bool
@@ -65,28 +69,36 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 	k.view, k.prompt = v, f.Prompt
 	list := v == ListView
 	detail := v == DetailView
+	info := v == InfoView
 	filter := v == FilterView
 	help := v == HelpView
 	downloads := v == DownloadsView && f.Downloads
 
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
-		b.SetEnabled(list || detail || (downloads && f.Jobs.Several))
+		b.SetEnabled(list || detail || info || (downloads && f.Jobs.Several))
 	}
 	k.Filter.SetEnabled(list)
 	k.Open.SetEnabled(list)
-	k.Sort.SetEnabled(list)
+	k.Sort.SetEnabled(list && !f.FixedOrder)
 	k.Retry.SetEnabled(list && f.Retry)
+	k.Into.SetEnabled(list && f.Into)
+	if f.Into {
+		k.Open.SetHelp("enter", "open") // a folder, entity, project or run
+	}
+	k.Out.SetEnabled(list && f.Out)
+	k.Flat.SetEnabled(list && f.Flat && !f.Picker)
+	k.Info.SetEnabled(list && f.Info)
 
 	k.Apply.SetEnabled(filter)
 	k.ClearFilter.SetEnabled(filter || (list && f.Filtered))
 
 	k.Copy.SetEnabled(detail)
-	k.Back.SetEnabled(detail || help)
+	k.Back.SetEnabled(detail || help || info)
 
 	for _, b := range []*key.Binding{&k.Select, &k.SelectAll, &k.SelectAllServer, &k.ClearSelection} {
-		b.SetEnabled(list && f.Selection)
+		b.SetEnabled(list && f.Selection && !f.Picker)
 	}
-	k.Download.SetEnabled((list || detail) && f.Downloads)
+	k.Download.SetEnabled((list || detail) && f.Downloads && !f.Picker)
 	k.Downloads.SetEnabled((list || downloads) && f.Downloads)
 
 	k.CancelJob.SetEnabled(downloads && f.Jobs.CursorActive)
@@ -117,7 +129,7 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom,
-		&k.Filter, &k.Open, &k.Sort, &k.Retry,
+		&k.Filter, &k.Open, &k.Sort, &k.Retry, &k.Into, &k.Out, &k.Flat, &k.Info,
 		&k.Apply, &k.ClearFilter,
 		&k.Copy, &k.Back,
 		&k.Select, &k.SelectAll, &k.SelectAllServer, &k.ClearSelection, &k.Download, &k.Downloads,
@@ -144,7 +156,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	}
 	return []key.Binding{
 		k.Help, k.Quit, k.Retry, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download, k.Downloads,
-		k.Open, k.Copy, k.Back,
+		k.Out, k.Open, k.Flat, k.Info, k.Copy, k.Back,
 	}
 }
 
@@ -163,7 +175,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
+		{k.Open, k.Into, k.Out, k.Flat, k.Info, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
 		// General keys share the third column so all of it fits in 80
 		// columns.
 		{k.Select, k.SelectAll, k.SelectAllServer, k.ClearSelection, k.Download, k.Downloads, k.Help, k.Quit, k.ForceQuit, k.Suspend},

@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
@@ -110,6 +111,9 @@ func (m *Model) openFilter() tea.Cmd {
 
 // filterText is the server filter of the list shown.
 func (m *Model) filterText() string {
+	if m.picking() {
+		return m.top().search()
+	}
 	if lv := m.folder(); lv != nil {
 		return lv.FilterText()
 	}
@@ -118,6 +122,10 @@ func (m *Model) filterText() string {
 
 // narrow narrows the rows of the list shown to text.
 func (m *Model) narrow(text string) {
+	if m.picking() {
+		m.top().narrow(text)
+		return
+	}
 	if lv := m.folder(); lv != nil {
 		lv.SetNarrowing(text)
 		return
@@ -156,6 +164,9 @@ func (m *Model) applyFilter(text string) tea.Cmd {
 		m.narrow("")
 		return m.requestPage()
 	}
+	if m.picking() {
+		return m.applySearch(text)
+	}
 	if lv := m.folder(); lv != nil {
 		// Within the folder: its path, then the text or glob.
 		lv.SetServerFilter(text)
@@ -172,6 +183,12 @@ func (m *Model) applyFilter(text string) tea.Cmd {
 // clearServerFilter brings back the unfiltered list.
 func (m *Model) clearServerFilter() tea.Cmd {
 	m.narrow("")
+	if m.picking() {
+		if m.top().search() != "" {
+			_ = m.top().setSearch("")
+		}
+		return m.requestPage()
+	}
 	if lv := m.folder(); lv != nil {
 		lv.SetServerFilter("")
 		return m.requestPage()
@@ -180,6 +197,23 @@ func (m *Model) clearServerFilter() tea.Cmd {
 		return m.requestPage()
 	}
 	m.browser.SetServerFilter("", "")
+	return m.requestPage()
+}
+
+// applySearch sends text as the level's search; a level with none
+// keeps it as the narrowing, and a text the search syntax refuses is
+// said in the status line and kept as the narrowing too.
+func (m *Model) applySearch(text string) tea.Cmd {
+	l := m.top()
+	if !l.hasSearch() {
+		l.narrow(text)
+		return nil
+	}
+	if err := l.setSearch(text); err != nil {
+		l.narrow(text)
+		m.status = termtext.Line(err.Error())
+		return nil
+	}
 	return m.requestPage()
 }
 

@@ -11,8 +11,12 @@ import (
 type Options struct {
 	// Source lists and previews files; normally a *wandb.Client.
 	Source Source
-	// Run is the run to browse, as the client returned it.
+	// Run is the run to browse, as the client returned it. Without one
+	// the program opens at the runs of Entity/Project, the projects of
+	// Entity, or the viewer's entities (when Source is a Navigator).
 	Run wandb.RunInfo
+	// Entity and Project, without a Run, are where the program opens.
+	Entity, Project string
 	// FirstPage, when set, is the first page of files, fetched with the
 	// run's header in one request: the list shows it at once.
 	FirstPage *wandb.FilesPage

@@ -45,6 +45,16 @@ type Model struct {
 	folders []folderLevel
 	flat    bool
 	lists   int
+	// levels are the lists above the run (entities, projects, runs);
+	// inRun is set while the run is shown rather than the top level.
+	nav      Navigator
+	levels   []level
+	inRun    bool
+	pageSize int
+	// info is a run's details (i), opened from infoFrom.
+	info     infoView
+	infoGen  int
+	infoFrom viewState
 	// drawn is the last frame drawn, "" when a message may have changed
 	// it; quiet is set by a frame tick that found nothing new, whose
 	// frame is then not drawn again.
@@ -81,6 +91,11 @@ func New(opts Options) *Model {
 		m.features = keymap.Features{Selection: true, Downloads: true}
 	}
 	m.list = newListView(c, b, opts.Dest, dl)
+	m.list.crumbs = []string{opts.Run.Ref.Entity, opts.Run.Ref.Project}
+	m.pageSize = opts.PageSize
+	m.nav, _ = opts.Source.(Navigator)
+	m.inRun = opts.Run.Ref.RunID != ""
+	m.initLevels(opts)
 	if !opts.Flat && opts.Pattern == "" && len(opts.Names) == 0 {
 		// A run opens in its top folder, which shares the first page.
 		m.folders = []folderLevel{m.topFolder(opts.FirstPage)}
@@ -140,6 +155,10 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 			m.noteFolderRetry(msg)
 		}
 		return msg.next
+	case levelPageMsg:
+		return m.levelPage(msg)
+	case runDetailMsg:
+		m.info, _ = m.info.Update(msg)
 	case previewFetchedMsg:
 		m.previews.put(msg)
 		m.detail, _ = m.detail.Update(msg)
@@ -148,6 +167,9 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.list, cmd = m.list.update(msg)
+		if m.picking() {
+			return tea.Batch(cmd, m.top().update(msg))
+		}
 		return cmd
 	case tea.PasteMsg:
 		if m.state == stateFilter {
@@ -223,6 +245,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.jobs, cmd = m.jobs.Update(msg)
 		return cmd
+	case stateInfo:
+		return m.handleInfo(msg)
+	}
+	if m.picking() {
+		return m.handleLevel(msg, k)
 	}
 	return m.handleList(msg, k)
 }
@@ -234,6 +261,10 @@ func (m *Model) activeKeys() keymap.KeyMap { return m.keysFor(m.state) }
 // keysFor returns the bindings of view state s as they apply now.
 func (m *Model) keysFor(s viewState) keymap.KeyMap {
 	f := m.features
+	if m.picking() {
+		return m.keys.ForView(s.keymapView(), m.levelFeatures(f))
+	}
+	f.Info = m.nav != nil
 	f.Retry = m.list.paging().Err() != nil
 	f.Filtered = m.browser.Filtered()
 	f.Flat = true
@@ -242,7 +273,7 @@ func (m *Model) keysFor(s viewState) keymap.KeyMap {
 		f.FixedOrder = true
 		e, ok := lv.Current()
 		f.Into = ok && e.Dir
-		f.Out = len(m.folders) > 1
+		f.Out = len(m.folders) > 1 || m.top() != nil
 	} else {
 		f.Out = len(m.folders) > 0 // back to the folders
 	}
@@ -256,6 +287,10 @@ func (m *Model) resize() {
 		rows-- // the filter line
 	}
 	m.list.setCommon(m.common, max(rows, 1))
+	for _, l := range m.levels {
+		l.setCommon(m.common, max(rows, 1))
+	}
+	m.info.setCommon(m.common)
 	m.detail.setCommon(m.common)
 	m.filter.setCommon(m.common, m.isDark)
 	m.help.SetWidth(m.width)

@@ -117,7 +117,7 @@ func (m *Model) handleFolder(msg tea.KeyPressMsg, k keymap.KeyMap, lv *folderLev
 		return nil, true // a file has nothing to go into
 	case key.Matches(msg, k.Out):
 		if !m.folderUp() {
-			m.status = "this is the top of the run (v shows every path)"
+			return m.leaveRun(), true
 		}
 		return m.requestPage(), true
 	case key.Matches(msg, k.Select) && onRow && e.Dir:

@@ -15,6 +15,12 @@ import (
 // requestPage returns the command for the next page when the browser
 // wants one, or nil.
 func (m *Model) requestPage() tea.Cmd {
+	if m.picking() {
+		return m.top().wantPage()
+	}
+	if !m.inRun {
+		return nil // no run, no level: nothing to list
+	}
 	if lv := m.folder(); lv != nil {
 		req, ok := lv.WantPage()
 		if !ok {
@@ -67,6 +73,8 @@ func (m *Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) tea.Cmd {
 	case key.Matches(msg, k.Out):
 		// The flat list's way back is to the folders.
 		return m.toggleFlat()
+	case key.Matches(msg, k.Info):
+		return m.openInfo(m.browser.Run.Ref)
 	case key.Matches(msg, k.Sort):
 		b.SetSort(b.Sort().Next())
 	case key.Matches(msg, k.Retry):

@@ -20,6 +20,9 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(m.drawn)
 	v.AltScreen = true
 	v.WindowTitle = "wbfiles · " + m.browser.Run.Ref.String()
+	if m.picking() {
+		v.WindowTitle = "wbfiles"
+	}
 	return v
 }
 
@@ -43,12 +46,20 @@ func (m *Model) frame() string {
 		b.WriteString(m.footer())
 	case stateHelp:
 		b.WriteString(m.helpView())
+	case stateInfo:
+		b.WriteString(m.info.View())
+		b.WriteByte('\n')
+		b.WriteString(m.footer())
 	case stateDownloads:
 		b.WriteString(termtext.FitLines(m.jobs.View(m.jobsStatus()), m.width))
 		b.WriteByte('\n')
 		b.WriteString(m.footer())
 	default:
-		b.WriteString(m.list.view(m.statusText()))
+		if m.picking() {
+			b.WriteString(m.top().view(m.statusText()))
+		} else {
+			b.WriteString(m.list.view(m.statusText()))
+		}
 		b.WriteByte('\n')
 		if m.state == stateFilter {
 			b.WriteString(m.filter.View())

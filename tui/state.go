@@ -11,6 +11,7 @@ const (
 	stateDetail                     // one file's details and preview
 	stateHelp                       // full help over the list
 	stateDownloads                  // the download queue (tab)
+	stateInfo                       // a run's details
 )
 
 // String names the state, for tests and debugging.
@@ -26,6 +27,8 @@ func (s viewState) String() string {
 		return "help"
 	case stateDownloads:
 		return "downloads"
+	case stateInfo:
+		return "info"
 	}
 	return "unknown"
 }
@@ -41,6 +44,8 @@ func (s viewState) keymapView() keymap.View {
 		return keymap.HelpView
 	case stateDownloads:
 		return keymap.DownloadsView
+	case stateInfo:
+		return keymap.InfoView
 	}
 	return keymap.ListView
 }

@@ -77,15 +77,16 @@ func TestStartupErrors(t *testing.T) {
 		want string
 	}{
 		{"dest is a file", []string{"--dest", file, "ent/proj/run1"}, good, 1, "is not a folder"},
-		{"no run", nil, good, 2, "missing RUN"},
+		{"no argument: the key is checked before the entities open", nil, with("WANDB_API_KEY", "wrong-key-00000000000000000000000000000000"), 1, "rejected"},
+		{"project not found", []string{"ent/nope"}, good, 1, "not found"},
 		{"two runs", []string{"a/b/c", "d/e/f"}, good, 2, "one RUN expected"},
 		{"bad flag", []string{"--nope", "a/b/c"}, good, 2, "flag provided but not defined"},
 		{"pattern and names", []string{"--pattern", "%x", "--names", "a", "ent/proj/run1"}, good, 2, "cannot be used together"},
 		{"per page", []string{"--per-page", "5000", "ent/proj/run1"}, good, 2, "--per-page"},
 		{"parallel too high", []string{"--parallel", "1000", "ent/proj/run1"}, good, 2, "--parallel must be between 1 and 64"},
 		{"names without a name", []string{"--names", " , ", "ent/proj/run1"}, good, 2, "--names"},
-		{"bad run", []string{"not a run"}, good, 2, "invalid run reference"},
-		{"bad run URL", []string{"https://wandb.ai/ent/proj"}, good, 2, "invalid run reference"},
+		{"bad run", []string{"not a run"}, good, 2, "invalid target"},
+		{"project URL on another host than WANDB_BASE_URL", []string{"https://wandb.ai/ent/proj"}, good, 1, "WANDB_BASE_URL names"},
 		{"no key", []string{"ent/proj/run1"}, with("WANDB_API_KEY", ""), 1, "WANDB_API_KEY"},
 		{"rejected key", []string{"ent/proj/run1"}, with("WANDB_API_KEY", "wrong-key-00000000000000000000000000000000"), 1, "rejected"},
 		{"run not found", []string{"ent/proj/nope"}, good, 1, "run not found"},
@@ -93,7 +94,7 @@ func TestStartupErrors(t *testing.T) {
 		{"not a terminal", []string{"ent/proj/run1"}, good, 1, "must be a terminal"},
 		{"demo not a terminal", []string{"--demo"}, nil, 1, "must be a terminal"},
 		{"not a terminal, checked before the network", []string{"--base-url", "http://127.0.0.1:1", "ent/proj/run1"}, good, 1, "must be a terminal"},
-		{"bad run, not a terminal: still a usage error", []string{"not a run"}, good, 2, "invalid run reference"},
+		{"bad run, not a terminal: still a usage error", []string{"not a run"}, good, 2, "invalid target"},
 		{"demo with base url", []string{"--demo", "--base-url", "http://127.0.0.1:1"}, nil, 2, "--demo runs its own server"},
 	}
 	for _, tt := range tests {

@@ -37,13 +37,15 @@ type Config struct {
 const usageText = `wbfiles browses and downloads the files of a Weights & Biases run.
 
 Usage:
-  wbfiles [flags] RUN
+  wbfiles [flags] [RUN | ENTITY | ENTITY/PROJECT]
   wbfiles --demo [RUN]
   wbfiles ls  [flags] RUN [GLOB...]    (headless; see wbfiles ls --help)
   wbfiles get [flags] RUN [GLOB...]    (headless; see wbfiles get --help)
 
-RUN is entity/project/run_id, entity/project/runs/run_id, entity/project:run_id,
-project/run_id (entity from WANDB_ENTITY) or a run URL copied from the W&B app.
+RUN is entity/project/run_id, entity/project/runs/run_id, entity/project:run_id
+or a run URL copied from the W&B app. ENTITY/PROJECT (or a project URL) opens
+the project's runs, ENTITY its projects, and no argument the entities of the
+API key's user and its teams; going back from a run shows its project's runs.
 
 The API host is --base-url, else WANDB_BASE_URL, else the host of a run URL
 (wandb.ai: api.wandb.ai; a self-hosted server: its own host), else
@@ -54,6 +56,8 @@ gets the key of its own netrc entry, never WANDB_API_KEY.
 
 Examples:
   wbfiles --demo                                   try it on a local demo server
+  wbfiles                                          pick an entity, a project, a run
+  wbfiles my-team/llama                            the runs of a project
   wbfiles my-team/llama/3k9x2p7q
   wbfiles https://wandb.ai/my-team/llama/runs/3k9x2p7q/files
   wbfiles --pattern 'media/%' --dest ./out my-team/llama/3k9x2p7q
@@ -118,9 +122,8 @@ func parseFlags(args []string, help io.Writer) (Config, error) {
 	switch {
 	case len(rest) == 1:
 		c.Run = rest[0]
-	case len(rest) == 0 && c.Demo:
 	case len(rest) == 0:
-		return c, errors.New("missing RUN (entity/project/run_id or a run URL); try --demo or --help")
+		// The entities of the key's user (the demo: its main run).
 	default:
 		return c, fmt.Errorf("one RUN expected, got %d arguments: %s", len(rest), strings.Join(rest, " "))
 	}

@@ -59,9 +59,9 @@ func Main(args []string, env Env) int {
 		fmt.Fprintln(env.Stdout, "wbfiles", wandb.Version)
 		return exitOK
 	}
-	// A malformed RUN is a usage error whatever the terminal (exit 2).
+	// A malformed argument is a usage error whatever the terminal (exit 2).
 	if cfg.Run != "" {
-		if _, err := wandb.ParseRunRef(cfg.Run, env.Getenv("WANDB_ENTITY")); err != nil && errors.Is(err, wandb.ErrInvalidRunRef) {
+		if _, err := wandb.ParseTarget(cfg.Run, env.Getenv("WANDB_ENTITY")); err != nil {
 			return fail(env, exitUsage, err)
 		}
 	}
@@ -71,7 +71,7 @@ func Main(args []string, env Env) int {
 		return fail(env, exitError, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
 	}
 	st, err := start(cfg, env)
-	if errors.Is(err, wandb.ErrInvalidRunRef) {
+	if errors.Is(err, wandb.ErrInvalidRunRef) || errors.Is(err, wandb.ErrInvalidTarget) {
 		return fail(env, exitUsage, err)
 	}
 	if err != nil {

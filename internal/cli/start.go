@@ -40,7 +40,25 @@ func start(cfg Config, env Env) (st started, err error) {
 		return st, err
 	}
 	q := tui.FirstQuery(tui.Options{PageSize: cfg.PerPage, Pattern: cfg.Pattern, Names: cfg.Names})
-	client, info, first, err := openRun(wcfg, ref, q)
+	client, err := wandb.NewClient(wcfg)
+	if err != nil {
+		return st, err
+	}
+	target := wandb.Target{}
+	if ref != "" {
+		if target, err = client.ParseTarget(ref); err != nil {
+			return st, err
+		}
+	}
+	var info wandb.RunInfo
+	var first *wandb.FilesPage
+	if target.Kind == wandb.TargetRun && ref != "" {
+		var page wandb.FilesPage
+		info, page, err = openRun(client, wcfg, target.Run, q)
+		first = &page
+	} else {
+		err = checkTarget(client, wcfg, target)
+	}
 	if err != nil {
 		return st, err
 	}
@@ -58,7 +76,9 @@ func start(cfg Config, env Env) (st started, err error) {
 		Parallel:   cfg.Parallel,
 		Existing:   existing,
 		Run:        info,
-		FirstPage:  &first,
+		Entity:     target.Entity,
+		Project:    target.Project,
+		FirstPage:  first,
 		Dest:       dest,
 		PageSize:   cfg.PerPage,
 		Pattern:    cfg.Pattern,
@@ -99,21 +119,13 @@ func clientConfig(cfg Config, env Env, st *started) (wandb.Config, string, error
 	return wcfg, ref, nil
 }
 
-// openRun builds the client, parses ref and checks that the run exists
-// while fetching the first page of q,
-// with quick retries and a bounded wait (the user waits on a blank line).
-func openRun(wcfg wandb.Config, ref string, q wandb.FilesQuery) (*wandb.Client, wandb.RunInfo, wandb.FilesPage, error) {
-	client, err := wandb.NewClient(wcfg)
-	if err != nil {
-		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
-	}
-	run, err := client.ParseRunRef(ref)
-	if err != nil {
-		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
-	}
+// openRun checks that the run exists while fetching the first page of
+// q, with quick retries and a bounded wait (the user waits on a blank
+// line).
+func openRun(client *wandb.Client, wcfg wandb.Config, run wandb.RunRef, q wandb.FilesQuery) (wandb.RunInfo, wandb.FilesPage, error) {
 	checker, err := startupChecker(wcfg)
 	if err != nil {
-		return nil, wandb.RunInfo{}, wandb.FilesPage{}, err
+		return wandb.RunInfo{}, wandb.FilesPage{}, err
 	}
 	// The run's header and the first page in one round trip: the list
 	// shows its rows as soon as the program starts.
@@ -123,7 +135,30 @@ func openRun(wcfg wandb.Config, ref string, q wandb.FilesQuery) (*wandb.Client, 
 		info, first, err = checker.RunWithFiles(ctx, run, q)
 		return err
 	})
-	return client, info, first, err
+	return info, first, err
+}
+
+// checkTarget checks, before the alt screen, that the key works and that
+// the entity or project the program opens at exists: one small request.
+func checkTarget(client *wandb.Client, wcfg wandb.Config, t wandb.Target) error {
+	checker, err := startupChecker(wcfg)
+	if err != nil {
+		return err
+	}
+	return withinStartup(client, func(ctx context.Context) error {
+		switch {
+		case t.Entity == "":
+			// No argument: the key's user, whose entities open.
+		case t.Kind == wandb.TargetProject:
+			_, err := checker.Runs(ctx, t.Entity, t.Project, wandb.RunsQuery{First: 1})
+			return err
+		case t.Kind == wandb.TargetEntity:
+			_, err := checker.Projects(ctx, t.Entity, wandb.PageQuery{First: 1})
+			return err
+		}
+		_, err := checker.Viewer(ctx)
+		return err
+	})
 }
 
 // startupChecker returns a client of wcfg for the start-up check: quick

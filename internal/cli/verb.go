@@ -172,7 +172,11 @@ func runVerb(verb string, args []string, env Env) int {
 		return runLsRuns(c, env, wcfg, target)
 	}
 	queries := globQueries(c.Globs, c.perPage(target))
-	client, info, _, err := openRun(wcfg, ref, queries[0])
+	client, err := wandb.NewClient(wcfg)
+	if err != nil {
+		return fail(env, verbStartup, err)
+	}
+	info, _, err := openRun(client, wcfg, target.Run, queries[0])
 	if err != nil {
 		return fail(env, verbStartup, err)
 	}
