@@ -39,6 +39,9 @@ type level interface {
 	hasSearch() bool
 	// hasOrder reports whether nextOrder changes anything.
 	hasOrder() bool
+	// focusOn puts the cursor on the row with key k, now or when it
+	// arrives.
+	focusOn(k string)
 	// retry asks again for the page that failed.
 	retry() tea.Cmd
 	// nextOrder cycles the server order; false when the level has one.
@@ -74,6 +77,9 @@ type picker[T any] struct {
 	query  string // the active search
 	orders func(next bool) string
 	dest   string
+	// focus is the key of the row the cursor goes to when it arrives
+	// (the run the user came back from), until the user moves.
+	focus string
 }
 
 func (p *picker[T]) id() int               { return p.ident }
@@ -96,6 +102,12 @@ func (p *picker[T]) wantPage() tea.Cmd {
 	return tea.Batch(p.fetch(req, p.query), p.spinner.Tick)
 }
 
+func (p *picker[T]) focusOn(k string) {
+	if !p.p.SelectKey(k) {
+		p.focus = k
+	}
+}
+
 func (p *picker[T]) hasOrder() bool  { return p.orders != nil }
 func (p *picker[T]) hasSearch() bool { return p.parse != nil }
 
@@ -114,6 +126,9 @@ func (p *picker[T]) receive(msg levelPageMsg) bool {
 	}
 	if msg.err == nil {
 		p.total = msg.total
+	}
+	if p.focus != "" && p.p.SelectKey(p.focus) {
+		p.focus = ""
 	}
 	return true
 }
@@ -158,6 +173,7 @@ func (p *picker[T]) update(msg tea.Msg) tea.Cmd {
 			return cmd
 		}
 	case tea.KeyPressMsg:
+		p.focus = "" // the user moves on their own
 		var cmd tea.Cmd
 		p.table, cmd = p.table.Update(msg)
 		return cmd

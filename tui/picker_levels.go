@@ -36,14 +36,14 @@ func levelCmd(id, gen int, get func(ctx context.Context) (wandb.PageInfo, any, i
 
 // Widths of the pickers' columns, each with its one-cell lead.
 const (
-	kindWidth   = 7
-	countWidth  = 9
-	agoWidth    = 16
-	runIDWidth  = 11
-	runStWidth  = 10
-	userWidth   = 13
-	tagsWidth   = 22
-	filesWidth  = 8
+	kindWidth  = 7
+	countWidth = 9
+	agoWidth   = 16
+	runIDWidth = 11
+	runStWidth = 10
+	userWidth  = 13
+	tagsWidth  = 22
+	filesWidth = 8
 )
 
 // newEntitiesLevel lists the viewer's entity and teams (one request: they
@@ -177,4 +177,3 @@ func fetchRunDetail(nav Navigator, ref wandb.RunRef, gen int) tea.Cmd {
 		return runDetailMsg{gen: gen, detail: d, err: err}
 	}
 }
-

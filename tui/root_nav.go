@@ -82,6 +82,7 @@ func (m *Model) handleLevel(msg tea.KeyPressMsg, k keymap.KeyMap) tea.Cmd {
 			m.levels = m.levels[:len(m.levels)-1]
 			m.resize()
 		}
+		return m.top().wantPage()
 	case key.Matches(msg, k.Sort):
 		l.nextOrder()
 	case key.Matches(msg, k.Retry):
@@ -153,6 +154,7 @@ func (m *Model) leaveRun() tea.Cmd {
 		return nil
 	}
 	m.inRun = false
+	m.top().focusOn(m.browser.Run.Ref.RunID)
 	m.resize()
 	return m.top().wantPage()
 }

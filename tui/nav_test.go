@@ -1,0 +1,170 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/wbfiles/wbfiles/wandb"
+	"github.com/wbfiles/wbfiles/wandb/wandbtest"
+)
+
+// navDriver is a driver over the demo server's client, which is also a
+// Navigator, so the levels above a run are there.
+func navDriver(t *testing.T, opts Options, w, h int) *driver {
+	t.Helper()
+	srv, err := wandbtest.StartDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	c, err := wandb.NewClient(wandb.Config{BaseURL: srv.URL(), APIKey: wandbtest.DemoAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Source, opts.Downloader = c, c
+	opts.Now = func() time.Time { return testNow }
+	if opts.Dest == "" {
+		opts.Dest = t.TempDir()
+	}
+	d := &driver{t: t, m: New(opts)}
+	d.run(d.m.Init())
+	d.update(tea.WindowSizeMsg{Width: w, Height: h})
+	d.settle()
+	return d
+}
+
+// pickerRow is the row under the cursor of the level shown.
+func pickerRow(t *testing.T, m *Model) any {
+	t.Helper()
+	if !m.picking() {
+		t.Fatalf("no level shown (state %s, in run %v)", m.State(), m.inRun)
+	}
+	r, _ := m.top().current()
+	return r
+}
+
+// moveTo presses down until the row under the cursor satisfies ok.
+func moveTo(t *testing.T, d *driver, ok func(any) bool) {
+	t.Helper()
+	d.press("home")
+	for range 50 {
+		if ok(pickerRow(t, d.m)) {
+			return
+		}
+		d.press("down")
+		d.settle()
+	}
+	t.Fatalf("no row found; screen:\n%s", d.screen())
+}
+
+func TestNavRunsToFoldersAndBack(t *testing.T) {
+	d := navDriver(t, Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, 100, 30)
+	if !strings.Contains(d.screen(), "brisk-sun-42") {
+		t.Fatalf("runs list:\n%s", d.screen())
+	}
+	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
+	d.press("enter")
+	d.settle()
+	if !d.m.inRun || !strings.Contains(d.screen(), "checkpoints/") {
+		t.Fatalf("the run's top folder:\n%s", d.screen())
+	}
+	for e, _ := d.m.folder().Current(); e.Name != "checkpoints/"; e, _ = d.m.folder().Current() {
+		d.press("down")
+	}
+	d.press("l")
+	d.settle()
+	if d.m.folder().Path != "checkpoints/" || !strings.Contains(d.screen(), "step_03000/") {
+		t.Fatalf("checkpoints/:\n%s", d.screen())
+	}
+	d.press("h")
+	if e, _ := d.m.folder().Current(); d.m.folder().Path != "" || e.Name != "checkpoints/" {
+		t.Fatalf("back at %q on %q; want the top with the cursor on checkpoints/", d.m.folder().Path, e.Name)
+	}
+	if len(d.inbox) != 0 {
+		t.Fatalf("going back sent %d requests", len(d.inbox))
+	}
+	d.press("backspace")
+	if r := pickerRow(t, d.m).(wandb.RunInfo); r.DisplayName != "brisk-sun-42" {
+		t.Fatalf("back in the runs on %q; want the run left", r.DisplayName)
+	}
+	d.press("h")
+	d.settle()
+	if !strings.Contains(d.screen(), "llama-finetune") || !strings.Contains(d.screen(), "projects") {
+		t.Fatalf("projects:\n%s", d.screen())
+	}
+	d.press("h")
+	d.settle()
+	if !strings.Contains(d.screen(), "wbfiles-lab") {
+		t.Fatalf("entities:\n%s", d.screen())
+	}
+}
+
+// TestGoldenNav draws each view of the stack at 80x24 and 120x40.
+func TestGoldenNav(t *testing.T) {
+	run := func(d *driver) {
+		moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
+		d.press("enter")
+		d.settle()
+	}
+	views := map[string]struct {
+		opts Options
+		act  func(d *driver)
+	}{
+		"entities":     {Options{}, func(*driver) {}},
+		"projects":     {Options{Entity: "wbfiles-lab"}, func(*driver) {}},
+		"runs":         {Options{Entity: "wbfiles-lab", Project: "vit-ablations"}, func(*driver) {}},
+		"runs_search":  {Options{Entity: "wbfiles-lab", Project: "vit-ablations"}, func(d *driver) { d.press("/"); d.typeText("state:running"); d.press("enter"); d.settle() }},
+		"folders":      {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, run},
+		"folder_inner": {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("j", "j", "enter"); d.settle() }},
+		"run_info":     {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("i"); d.settle() }},
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for name, v := range views {
+			t.Run(fmt.Sprintf("%s_%dx%d", name, size[0], size[1]), func(t *testing.T) {
+				opts := v.opts
+				opts.Dest = "downloads"
+				d := navDriver(t, opts, size[0], size[1])
+				v.act(d)
+				golden.RequireEqual(t, normalize(d.screen()))
+			})
+		}
+	}
+}
+
+// TestNavStaleAnswersDropped checks that an answer for a level left is
+// not taken by the level opened in its place, and that a folder left and
+// opened again does not mix the old folder's page into it.
+func TestNavStaleAnswersDropped(t *testing.T) {
+	d := navDriver(t, Options{Entity: "wbfiles-lab"}, 100, 30)
+	moveTo(t, d, func(r any) bool { return r.(wandb.Project).Name == "vit-ablations" })
+	d.press("enter") // its first page is in the inbox, not delivered
+	stale := d.inbox
+	d.inbox = nil
+	d.press("h")
+	moveTo(t, d, func(r any) bool { return r.(wandb.Project).Name == "data-pipeline" })
+	d.press("enter")
+	d.inbox = append(stale, d.inbox...) // vit-ablations' answer comes first
+	d.settle()
+	if !strings.Contains(d.screen(), "4 runs") || strings.Contains(d.screen(), "vit-") {
+		t.Fatalf("data-pipeline's runs mixed with another level's:\n%s", d.screen())
+	}
+
+	d = navDriver(t, Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, 100, 30)
+	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
+	d.press("enter")
+	d.settle()
+	d.press("j", "j", "enter") // checkpoints/: its page waits
+	stale = d.inbox
+	d.inbox = nil
+	d.press("h", "j", "enter") // code/ instead
+	d.inbox = append(stale, d.inbox...)
+	d.settle()
+	if s := d.screen(); strings.Contains(s, "step_0") || d.m.folder().Path != "code/" {
+		t.Fatalf("code/ shows checkpoints/' rows:\n%s", s)
+	}
+}
