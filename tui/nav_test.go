@@ -15,7 +15,7 @@ import (
 
 // navDriver is a driver over the demo server's client, which is also a
 // Navigator, so the levels above a run are there.
-func navDriver(t *testing.T, opts Options, w, h int) *driver {
+func navDriver(t testing.TB, opts Options, w, h int) *driver {
 	t.Helper()
 	srv, err := wandbtest.StartDemo()
 	if err != nil {
@@ -166,5 +166,28 @@ func TestNavStaleAnswersDropped(t *testing.T) {
 	d.settle()
 	if s := d.screen(); strings.Contains(s, "step_0") || d.m.folder().Path != "code/" {
 		t.Fatalf("code/ shows checkpoints/' rows:\n%s", s)
+	}
+}
+
+// TestRunsScrollRequests checks the lazy rule on the runs list: scrolling
+// through 300 runs a row at a time asks for each page of 50 once, and
+// none before the cursor nears the end of the loaded runs.
+func TestRunsScrollRequests(t *testing.T) {
+	d := navDriver(t, Options{Entity: "wbfiles-lab", Project: "vit-ablations"}, 100, 30)
+	pages := 1 // the first, at start
+	runs := d.m.top().(*picker[wandb.RunInfo]).p
+	for range 299 {
+		loaded := runs.Loaded()
+		mm, cmd := d.m.Update(keyMsg("down"))
+		d.m = mm.(*Model)
+		n := countLevelPages(d, cmd)
+		// Within one screen (24 rows here) of the last loaded run.
+		if left := loaded - 1 - runs.Cursor(); n > 0 && left >= runs.Height() {
+			t.Fatalf("a page asked at row %d with %d runs loaded", runs.Cursor(), loaded)
+		}
+		pages += n
+	}
+	if pages != 6 {
+		t.Errorf("%d requests for 300 runs; want 6 (pages of 50)", pages)
 	}
 }
