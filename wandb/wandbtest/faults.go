@@ -42,7 +42,10 @@ type Faults struct {
 	CutBodyTimes int
 	// WrongMD5 makes GraphQL report an md5 that does not match the content.
 	WrongMD5 bool
-	// BytesPerSecond slows bodies down to about this rate (0: full speed).
+	// BytesPerSecond paces each body response to this rate (0: full
+	// speed), as cloud storage paces each stream: N ranged requests at once
+	// get N times the rate. The pace keeps a schedule from the first byte
+	// (pace.go), so it holds at high rates too.
 	BytesPerSecond int64
 	// NoRange makes body endpoints ignore Range and answer 200 with the
 	// whole body, as some proxies do.
