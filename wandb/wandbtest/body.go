@@ -226,6 +226,13 @@ func (s *Server) serveBody(w http.ResponseWriter, r *http.Request, t Target, f *
 			bw.onCut = func() { s.noteCut(t) }
 		}
 	}
+	if bw.cut >= 0 {
+		defer func() {
+			if !bw.wasCut {
+				s.disarmCut(t)
+			}
+		}()
+	}
 	http.ServeContent(bw, r, "", f.spec.updatedAt(), f.spec.openSeeker())
 }
 
@@ -237,6 +244,7 @@ type bodyWriter struct {
 	pace    pacer // keeps the body to bps (pace.go)
 	cut     int64 // cut after this many body bytes, -1 = never
 	onCut   func()
+	wasCut  bool
 	written int64
 }
 
@@ -267,6 +275,7 @@ func (b *bodyWriter) Write(p []byte) (int, error) {
 			chunk = chunk[:b.cut-b.written]
 			b.ResponseWriter.Write(chunk)
 			http.NewResponseController(b.ResponseWriter).Flush()
+			b.wasCut = true
 			b.onCut()
 			panic(http.ErrAbortHandler)
 		}
