@@ -36,6 +36,10 @@ type Conns interface {
 	// should give back now (another download waits for one, or this one
 	// holds more than its share); 0 when none.
 	Reclaim() int
+	// Busy reports that other downloads wait for connections, so none
+	// will be lent soon: a download alone on its own connection then
+	// takes the rest of the file in few, long requests.
+	Busy() bool
 }
 
 // Slice sizes: a download claims the lowest bytes not yet claimed in
@@ -45,8 +49,9 @@ type Conns interface {
 // enough that a request's round trip is little next to its body, small
 // enough that a connection given back mid-piece costs little.
 const (
-	minSlice = 8 << 20
-	maxSlice = 64 << 20
+	minSlice  = 8 << 20
+	maxSlice  = 64 << 20
+	loneSlice = 256 << 20
 )
 
 // sliceTick is how often a sliced download looks for idle connections to
@@ -96,6 +101,7 @@ func (o *ownConns) Borrow() bool {
 }
 func (o *ownConns) Return()      { o.used.Add(-1) }
 func (o *ownConns) Reclaim() int { return 0 }
+func (o *ownConns) Busy() bool   { return false }
 
 // slicer is the state of one sliced download: the plan of the file's
 // spans, the workers (one per connection) that fill them, and the hasher
@@ -122,6 +128,8 @@ type slicer struct {
 	borrowed int // workers on borrowed connections
 	shed     int // borrowed connections to give back
 	rangeOK  bool
+	claims   int       // pieces claimed in this fetch
+	lone     bool      // Conns.Busy: no connection will be lent soon
 	err      error     // the first failure
 	lastProg time.Time // the last progress call
 	saved    int64     // done at the last save
@@ -294,8 +302,15 @@ func (s *slicer) fetch(parent context.Context) error {
 	s.ctx, s.cancel = context.WithCancel(parent)
 	defer s.cancel()
 	s.mu.Lock()
-	s.err, s.workers, s.borrowed, s.shed, s.rangeOK = nil, 1, 0, 0, false
+	s.err, s.workers, s.borrowed, s.shed, s.rangeOK, s.claims, s.lone = nil, 1, 0, 0, false, 0, false
 	s.mu.Unlock()
+	// The own worker waiting for a piece (claim) wakes when it ends.
+	stopWake := context.AfterFunc(s.ctx, func() {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	})
+	defer stopWake()
 
 	var hw, wg sync.WaitGroup
 	hw.Go(s.hashLoop)
@@ -325,9 +340,10 @@ func (s *slicer) fetch(parent context.Context) error {
 			s.mu.Unlock()
 			wg.Go(func() { s.work(false) })
 		}
-		n := s.conns.Reclaim()
+		n, lone := s.conns.Reclaim(), s.conns.Busy()
 		s.mu.Lock()
 		s.shed = min(n, s.borrowed)
+		s.lone = lone
 		s.mu.Unlock()
 		if time.Since(lastSave) >= sliceSaveTick {
 			lastSave = time.Now()
@@ -464,10 +480,26 @@ func (s *slicer) claim(own bool) *span {
 }
 
 // pieceSize is a share of the bytes left unclaimed: half of them spread
-// over the most workers, within minP and maxP, rounded up to 64 KiB.
+// over the most workers, within minP and maxP, rounded up to 64 KiB. The
+// first pieces of a fetch ramp up (1/max of that, 2/max, …): connections
+// share the bandwidth evenly, so equal first pieces would all end at
+// once and the md5 would wait for the lowest the whole time; ramped, they
+// end one after another, the contiguous prefix grows from the start, and
+// each connection keeps its place in that staggered order.
+//
+// A download that runs alone because the budget lends it nothing (other
+// files wait: see Conns) takes the rest in pieces of up to loneSlice
+// instead, so it costs few more requests than one stream would.
 func (s *slicer) pieceSize() int64 {
+	if s.lone && s.workers == 1 && s.claims > 0 {
+		return min(max(s.plan.free(), s.minP), loneSlice)
+	}
 	p := s.plan.free() / int64(2*s.max)
 	p = min(max(p, s.minP), s.maxP)
+	if s.claims < s.max {
+		p = max(p*int64(s.claims+1)/int64(s.max), 64<<10)
+	}
+	s.claims++
 	return (p + 64<<10 - 1) &^ (64<<10 - 1)
 }
 

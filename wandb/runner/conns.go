@@ -73,6 +73,13 @@ func (c *conns) Reclaim() int {
 	return max(0, 1+c.held-r.shareLocked())
 }
 
+// Busy reports that jobs wait for a connection.
+func (c *conns) Busy() bool {
+	c.r.mu.Lock()
+	defer c.r.mu.Unlock()
+	return c.r.q.counts[Queued] > 0
+}
+
 // close takes back whatever the download still holds once it returned
 // (the engine gives everything back; this keeps the budget right with any
 // Downloader).

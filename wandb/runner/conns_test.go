@@ -24,6 +24,7 @@ type connCount struct {
 	peak     int
 	perFile  map[string]int
 	filePeak map[string]int
+	fileReqs map[string]int
 	ranged   int
 }
 
@@ -37,6 +38,7 @@ func (c *connCount) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.peak = max(c.peak, c.now)
 	c.perFile[name]++
 	c.filePeak[name] = max(c.filePeak[name], c.perFile[name])
+	c.fileReqs[name]++
 	if r.Header.Get("Range") != "" {
 		c.ranged++
 	}
@@ -87,7 +89,7 @@ func newCountedEnv(t *testing.T, run wandbtest.RunSpec) (*env, *connCount) {
 	}
 	t.Cleanup(srv.Close)
 	srv.AddRun(run)
-	count := &connCount{base: http.DefaultTransport.(*http.Transport).Clone(), perFile: map[string]int{}, filePeak: map[string]int{}}
+	count := &connCount{base: http.DefaultTransport.(*http.Transport).Clone(), perFile: map[string]int{}, filePeak: map[string]int{}, fileReqs: map[string]int{}}
 	count.base.(*http.Transport).MaxIdleConnsPerHost = 32
 	c, err := wandb.NewClient(wandb.Config{BaseURL: srv.URL(), APIKey: testKey, Retry: testRetry, Transport: count})
 	if err != nil {
@@ -211,5 +213,30 @@ func TestSlicesNeedParallel(t *testing.T) {
 	checkOnDisk(t, dest, spec)
 	if peak, _, ranged := count.stats(); peak != 1 || ranged != 0 {
 		t.Errorf("%d requests at once, %d ranged; want one stream", peak, ranged)
+	}
+}
+
+// Large files that run while others wait get no connection lent: each
+// takes the rest of its bytes in one long request after the first slice,
+// not in many short ones.
+func TestSlicesAloneTakeLongPieces(t *testing.T) {
+	files := []wandbtest.FileSpec{{Name: "a.bin", Size: 40 << 20}, {Name: "b.bin", Size: 40 << 20},
+		{Name: "c.txt", Size: 1 << 10}, {Name: "d.txt", Size: 1 << 10}}
+	e, count := newCountedEnv(t, wandbtest.RunSpec{Entity: "ent", Project: "proj", ID: "lone", Files: files})
+	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{BytesPerSecond: 64 << 20})
+	dest := t.TempDir()
+	r := New(e.c, Options{Dest: dest, Parallel: 2, Download: sliceOpts})
+	defer r.Close()
+	r.Add(e.files...) // a and b run, c and d wait for them
+	waitIdle(t, r)
+	for _, f := range files {
+		checkOnDisk(t, dest, f)
+	}
+	count.mu.Lock()
+	defer count.mu.Unlock()
+	for _, name := range []string{"a.bin", "b.bin"} {
+		if n := count.fileReqs[name]; n > 3 {
+			t.Errorf("%s: %d requests, want at most 3 (the first slice, maybe one more before the budget said it is busy, the rest)", name, n)
+		}
 	}
 }
