@@ -28,26 +28,27 @@ func BenchmarkDownloadSliced(b *testing.B) {
 		{"256MiB-loopback", 256 << 20, 0},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
-			benchSlicedVsSingle(b, tc.size, tc.bps, DownloadOptions{SliceThreshold: 1, MaxSlices: 8})
+			benchSlicedVsSingle(b, tc.size, wandbtest.Faults{BytesPerSecond: tc.bps}, DownloadOptions{SliceThreshold: 1, MaxSlices: 8})
 		})
 	}
 }
 
 // BenchmarkSliceThreshold measures, for sizes around the threshold, what
 // slicing gains (speedup over one stream) paced at 50 MB/s per response
-// and on loopback: the threshold is the size from which slicing is no
-// slower on loopback and clearly faster paced.
+// with 30 ms before each answer (a storage host's time to first byte,
+// which every slice pays) and on loopback: the threshold is the size from
+// which slicing is no slower on loopback and clearly faster paced.
 //
 //	go test ./wandb -run '^$' -bench SliceThreshold -benchtime 2x
 func BenchmarkSliceThreshold(b *testing.B) {
 	for _, size := range []int64{16 << 20, 32 << 20, 64 << 20} {
 		for _, bps := range []int64{50e6, 0} {
-			name := strconv.FormatInt(size>>20, 10) + "MiB-loopback"
+			name, latency := strconv.FormatInt(size>>20, 10)+"MiB-loopback", time.Duration(0)
 			if bps > 0 {
-				name = strconv.FormatInt(size>>20, 10) + "MiB-paced50MB"
+				name, latency = strconv.FormatInt(size>>20, 10)+"MiB-paced50MB-30ms", 30*time.Millisecond
 			}
 			b.Run(name, func(b *testing.B) {
-				benchSlicedVsSingle(b, size, bps, DownloadOptions{SliceThreshold: 1, MaxSlices: 8})
+				benchSlicedVsSingle(b, size, wandbtest.Faults{BytesPerSecond: bps, Latency: latency}, DownloadOptions{SliceThreshold: 1, MaxSlices: 8})
 			})
 		}
 	}
@@ -55,10 +56,10 @@ func BenchmarkSliceThreshold(b *testing.B) {
 
 // benchSlicedVsSingle times both ways in each iteration, one stream
 // first, and reports the ratio.
-func benchSlicedVsSingle(b *testing.B, size, bps int64, sliced DownloadOptions) {
+func benchSlicedVsSingle(b *testing.B, size int64, faults wandbtest.Faults, sliced DownloadOptions) {
 	e := newDLEnv(b, wandbtest.FileSpec{Name: "ckpt/model.safetensors", Size: size})
 	f := e.file("ckpt/model.safetensors") // also warms the server's md5 cache
-	e.srv.SetFaults(wandbtest.FileURL, wandbtest.Faults{BytesPerSecond: bps})
+	e.srv.SetFaults(wandbtest.FileURL, faults)
 	var single, slices time.Duration
 	var peak int64
 	for b.Loop() {
