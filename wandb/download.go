@@ -64,6 +64,9 @@ type Progress struct {
 	// Stalled reports that no byte came for the stall time: the try is
 	// being given up and another follows (a call with Retry set).
 	Stalled bool
+	// Slices is how many connections fetch slices of the file at once (a
+	// large file, see DownloadOptions.SliceThreshold); 0 for one stream.
+	Slices int
 }
 
 // DefaultProgressInterval is the least time between two progress calls for
@@ -86,6 +89,18 @@ type DownloadOptions struct {
 	// ProgressInterval is the least time between two progress calls for
 	// one file; zero means DefaultProgressInterval.
 	ProgressInterval time.Duration
+	// SliceThreshold is the least size of a file fetched as HTTP Range
+	// slices over several connections at once (when the server gives its
+	// size and md5); zero means DefaultSliceThreshold, a negative value
+	// never. See download_slices.go.
+	SliceThreshold int64
+	// MaxSlices is the most connections one sliced download uses at once;
+	// zero means DefaultMaxSlices, 1 turns slicing off.
+	MaxSlices int
+	// Conns, when set, lends a sliced download its connections beyond the
+	// first, from a budget shared with other downloads; nil lets it use
+	// up to MaxSlices of its own.
+	Conns Conns
 }
 
 // DownloadStatus says what Download did with a file.
@@ -219,6 +234,10 @@ type downloader struct {
 	openTemp func(root *os.Root, name string) (*os.File, error)
 	// wrapWriter wraps the temporary file's writer.
 	wrapWriter func(io.Writer) io.Writer
+	// wrapWriterAt, when set, wraps it for the workers of a sliced
+	// download; minPiece and maxPiece bound its pieces.
+	wrapWriterAt       func(io.WriterAt) io.WriterAt
+	minPiece, maxPiece int64
 }
 
 func (c *Client) newDownloader(opts DownloadOptions) *downloader {
@@ -233,6 +252,8 @@ func (c *Client) newDownloader(opts DownloadOptions) *downloader {
 			return root.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
 		},
 		wrapWriter: func(w io.Writer) io.Writer { return w },
+		minPiece:   minSlice,
+		maxPiece:   maxSlice,
 	}
 }
 

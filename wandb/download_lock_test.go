@@ -98,6 +98,7 @@ const helperEnv = "WBFILES_HELPER_DOWNLOAD"
 type helperJob struct {
 	BaseURL, APIKey, Dest string
 	File                  File
+	SliceThreshold        int64 // DownloadOptions.SliceThreshold
 }
 
 // TestHelperDownloadProcess is the second process of
@@ -115,7 +116,7 @@ func TestHelperDownloadProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Download(context.Background(), job.File, job.Dest, DownloadOptions{}); err != nil {
+	if _, err := c.Download(context.Background(), job.File, job.Dest, DownloadOptions{SliceThreshold: job.SliceThreshold}); err != nil {
 		t.Fatal(err)
 	}
 }

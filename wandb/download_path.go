@@ -23,7 +23,8 @@ import (
 // "." or ".." segments, a backslash (hostile on every OS, since it is a
 // separator on Windows), invalid UTF-8, a NUL or other control character
 // (C0, DEL or C1), on Windows a reserved name such as NUL or COM1, or a
-// name ending in the engine's temporary suffix (".wbfiles-partial").
+// name ending in the engine's temporary suffixes (".wbfiles-partial",
+// ".wbfiles-slices").
 func LocalPath(dest, name string) (string, error) {
 	if err := checkFileName(name); err != nil {
 		return "", err
@@ -77,6 +78,9 @@ func nameProblem(name string) string {
 	}
 	if strings.HasSuffix(name, partialSuffix) {
 		return "the suffix " + partialSuffix + " is reserved for temporary files"
+	}
+	if strings.HasSuffix(name, slicesSuffix) {
+		return "the suffix " + slicesSuffix + " is reserved for the progress of sliced downloads"
 	}
 	return ""
 }

@@ -51,7 +51,12 @@ const (
 
 // run downloads the file and returns what it did and the file's size.
 func (t *transfer) run(ctx context.Context) (DownloadStatus, int64, error) {
-	if err := t.openTemp(); err != nil {
+	if t.d.sliceable(t.f) {
+		st, n, fellBack, err := t.runSliced(ctx)
+		if !fellBack {
+			return st, n, err
+		}
+	} else if err := t.openTemp(); err != nil {
 		return NotDownloaded, 0, err
 	}
 	retriedFromZero := false
@@ -208,6 +213,7 @@ func (t *transfer) abandon(err error) error {
 // lock is held, so it can never remove another download's file.
 func (t *transfer) discard() {
 	t.root.Remove(t.tmpRel)
+	t.root.Remove(sidecarName(t.rel)) // a sliced download's progress
 	if t.file != nil {
 		t.file.Close()
 		t.file = nil

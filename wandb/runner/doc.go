@@ -5,7 +5,12 @@
 // A Runner holds the download queue, one Job per file name in the order
 // the files were first added, and starts at most Options.Parallel
 // downloads at once, oldest first, each on its own goroutine through a
-// Downloader (a *wandb.Client, which keeps the engine's guarantees). It
+// Downloader (a *wandb.Client, which keeps the engine's guarantees). A
+// large file that the engine fetches in slices borrows the connections
+// of the Parallel budget that no download uses while no job waits, split
+// evenly between such files, and gives them back as soon as a job is
+// queued (conns.go), so Parallel bounds the connections, not only the
+// downloads. It
 // holds, for every job, its state, bytes, speed (a moving average over
 // SpeedWindow), ETA and last wandb.Progress, and running Totals over all
 // jobs, kept up to date on every change so reading them costs O(1).

@@ -57,6 +57,11 @@ type Runner struct {
 	busy   int  // goroutines inside a download (at most parallel)
 	closed bool // Close was called: Add queues nothing
 	idle   chan struct{}
+
+	// lent counts the connections lent to sliced downloads (conns.go):
+	// busy+lent ≤ parallel. slicing counts the running downloads that
+	// asked to borrow.
+	lent, slicing int
 }
 
 // New returns an empty Runner that downloads through dl.

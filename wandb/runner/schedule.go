@@ -14,14 +14,16 @@ type attempt struct {
 	f      wandb.File
 	ctx    context.Context
 	cancel context.CancelFunc
+	conns  *conns // lends it idle connections for slices
 }
 
 // startLocked starts queued jobs, oldest first, while fewer than parallel
-// goroutines are inside a download. A cancelled download holds its place
+// goroutines are inside a download, counting the connections lent to
+// sliced downloads (conns.go). A cancelled download holds its place
 // until the engine has returned, so the disk and the network never see
-// more than parallel downloads at once.
+// more than parallel downloads (or connections) at once.
 func (r *Runner) startLocked() {
-	for r.busy < r.parallel {
+	for r.busy+r.lent < r.parallel {
 		a, ok := r.nextLocked()
 		if !ok {
 			return
@@ -40,7 +42,7 @@ func (r *Runner) nextLocked() (attempt, bool) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	j.cancel = cancel
-	return attempt{j: j, n: j.Attempt, f: j.File, ctx: ctx, cancel: cancel}, true
+	return attempt{j: j, n: j.Attempt, f: j.File, ctx: ctx, cancel: cancel, conns: &conns{r: r}}, true
 }
 
 // work runs attempt a, then the next queued jobs one after another, until
@@ -52,6 +54,7 @@ func (r *Runner) work(a attempt) {
 		a.cancel() // releases the context's resources
 		at := r.now()
 		r.mu.Lock()
+		a.conns.close()
 		r.q.finished(a.j, a.n, res, err, at)
 		next, ok := r.nextLocked()
 		if !ok {
@@ -75,6 +78,11 @@ func (r *Runner) download(a attempt) (res wandb.DownloadResult, err error) {
 		}
 	}()
 	opts := r.opts
+	opts.Conns = a.conns
+	if opts.MaxSlices == 0 {
+		opts.MaxSlices = wandb.DefaultMaxSlices
+	}
+	opts.MaxSlices = min(opts.MaxSlices, r.parallel) // 1: no slices
 	user := opts.Progress
 	opts.Progress = func(p wandb.Progress) {
 		r.progressed(a, p)

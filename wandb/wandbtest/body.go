@@ -219,12 +219,19 @@ func (s *Server) serveBody(w http.ResponseWriter, r *http.Request, t Target, f *
 	if s.serveBodyFault(w, r, t, f) {
 		return
 	}
-	bw := &bodyWriter{ResponseWriter: w, ctx: r.Context(), bps: faults.BytesPerSecond, cut: -1}
+	bw := &bodyWriter{ResponseWriter: w, ctx: r.Context(), bps: faults.BytesPerSecond, pace: pacer{bps: faults.BytesPerSecond}, cut: -1}
 	if r.Method == http.MethodGet {
 		if n, ok := s.cutPoint(t); ok {
 			bw.cut = n
 			bw.onCut = func() { s.noteCut(t) }
 		}
+	}
+	if bw.cut >= 0 {
+		defer func() {
+			if !bw.wasCut {
+				s.disarmCut(t)
+			}
+		}()
 	}
 	http.ServeContent(bw, r, "", f.spec.updatedAt(), f.spec.openSeeker())
 }
@@ -234,8 +241,10 @@ type bodyWriter struct {
 	http.ResponseWriter
 	ctx     context.Context
 	bps     int64 // bytes per second, 0 = unlimited
+	pace    pacer // keeps the body to bps (pace.go)
 	cut     int64 // cut after this many body bytes, -1 = never
 	onCut   func()
+	wasCut  bool
 	written int64
 }
 
@@ -266,6 +275,7 @@ func (b *bodyWriter) Write(p []byte) (int, error) {
 			chunk = chunk[:b.cut-b.written]
 			b.ResponseWriter.Write(chunk)
 			http.NewResponseController(b.ResponseWriter).Flush()
+			b.wasCut = true
 			b.onCut()
 			panic(http.ErrAbortHandler)
 		}
@@ -276,8 +286,7 @@ func (b *bodyWriter) Write(p []byte) (int, error) {
 			return total, err
 		}
 		p = p[n:]
-		if b.bps > 0 {
-			d := time.Duration(int64(n) * int64(time.Second) / b.bps)
+		if d := b.pace.wait(n); d > 0 {
 			http.NewResponseController(b.ResponseWriter).Flush()
 			timer := time.NewTimer(d)
 			select {

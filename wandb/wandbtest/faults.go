@@ -42,7 +42,10 @@ type Faults struct {
 	CutBodyTimes int
 	// WrongMD5 makes GraphQL report an md5 that does not match the content.
 	WrongMD5 bool
-	// BytesPerSecond slows bodies down to about this rate (0: full speed).
+	// BytesPerSecond paces each body response to this rate (0: full
+	// speed), as cloud storage paces each stream: N ranged requests at once
+	// get N times the rate. The pace keeps a schedule from the first byte
+	// (pace.go), so it holds at high rates too.
 	BytesPerSecond int64
 	// NoRange makes body endpoints ignore Range and answer 200 with the
 	// whole body, as some proxies do.
@@ -68,6 +71,10 @@ type faultState struct {
 	f    Faults
 	n    int // requests seen since SetFaults
 	cuts int // bodies cut since SetFaults
+	// armed counts bodies being sent that will be cut if they get that
+	// far: with CutBodyTimes, bodies sent at once must not all be armed
+	// (ranged requests in parallel would get more cuts than asked for).
+	armed int
 }
 
 // targetIndex maps a single-bit target to its slot.
@@ -94,6 +101,7 @@ func (s *Server) SetFaults(t Target, f Faults) {
 		st.f = f
 		st.n = 0
 		st.cuts = 0
+		st.armed = 0
 		st.mu.Unlock()
 	}
 }
@@ -146,7 +154,9 @@ func (s *Server) injectFaults(w http.ResponseWriter, r *http.Request, t Target) 
 
 // cutPoint reports whether a body of t may be cut, and where. A cut is
 // counted (see noteCut) only when it happens, so a body shorter than the
-// cut point does not use up CutBodyTimes.
+// cut point does not use up CutBodyTimes (disarmCut gives it back); while
+// the body is sent it is armed, so bodies sent at once never get more
+// cuts than CutBodyTimes between them.
 func (s *Server) cutPoint(t Target) (int64, bool) {
 	st := &s.faults[targetIndex(t)]
 	st.mu.Lock()
@@ -154,9 +164,10 @@ func (s *Server) cutPoint(t Target) (int64, bool) {
 	if st.f.CutBodyAfter <= 0 {
 		return 0, false
 	}
-	if st.f.CutBodyTimes > 0 && st.cuts >= st.f.CutBodyTimes {
+	if st.f.CutBodyTimes > 0 && st.cuts+st.armed >= st.f.CutBodyTimes {
 		return 0, false
 	}
+	st.armed++
 	return st.f.CutBodyAfter, true
 }
 
@@ -165,8 +176,18 @@ func (s *Server) noteCut(t Target) {
 	st := &s.faults[targetIndex(t)]
 	st.mu.Lock()
 	st.cuts++
+	st.armed = max(st.armed-1, 0)
 	st.mu.Unlock()
 	s.counters.cuts.Add(1)
+}
+
+// disarmCut gives back the cut cutPoint armed for a body that ended before
+// its cut point.
+func (s *Server) disarmCut(t Target) {
+	st := &s.faults[targetIndex(t)]
+	st.mu.Lock()
+	st.armed = max(st.armed-1, 0)
+	st.mu.Unlock()
 }
 
 // counters are the atomic backing of Stats.
