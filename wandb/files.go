@@ -178,6 +178,9 @@ type fileNode struct {
 	Mimetype  string   `json:"mimetype"`
 	UpdatedAt optTime  `json:"updatedAt"`
 	MD5       string   `json:"md5"`
+	// Artifact files only (queryArtifactFiles).
+	Digest      string `json:"digest"`
+	IsReference bool   `json:"isReference"`
 }
 
 // file converts a node.
@@ -195,6 +198,9 @@ func (n *fileNode) file() File {
 	}
 	if n.SizeBytes.ok {
 		f.SizeBytes = n.SizeBytes.v
+	}
+	if n.Digest != "" || n.IsReference {
+		artifactNode(&f, n)
 	}
 	return f
 }
