@@ -144,5 +144,5 @@ func sameName(files []File, name string) (File, error) {
 			return g, nil
 		}
 	}
-	return File{}, ErrNotListed
+	return File{}, fmt.Errorf("%w: %s", ErrNotListed, name)
 }

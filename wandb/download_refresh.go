@@ -41,7 +41,7 @@ func (d *downloader) downloadRefreshing(ctx context.Context, f File, dest string
 	}
 	g, rerr := refresh(ctx, f)
 	if rerr != nil {
-		return res, fmt.Errorf("%w; asking the API for a fresh URL failed: %v", err, rerr)
+		return res, fmt.Errorf("%w; asking the API for a fresh URL failed: %w", err, rerr)
 	}
 	res, err = d.download(ctx, withURLs(f, g), dest)
 	if err != nil && refusedSignedURL(f, err) {

@@ -96,7 +96,7 @@ func demoModel() ArtifactSpec {
 				{Path: "base/model-00002-of-00002.safetensors", Size: 64*MiB - 12345},
 				{Path: "base/model.safetensors.index.json", Content: []byte(shardIndexJSON)},
 				{Path: "tokenizer/special_tokens_map.json", Content: []byte(`{"bos_token": "<|begin_of_text|>", "eos_token": "<|eot_id|>"}` + "\n")},
-				{Path: "tokenizer/tokenizer.json", Size: 9 * MiB / 1000},
+				{Path: "tokenizer/tokenizer.json", Size: 9_085_698},
 				{Path: "tokenizer/tokenizer_config.json", Content: []byte(`{"model_max_length": 131072, "padding_side": "right"}` + "\n")},
 			},
 		}
