@@ -87,7 +87,7 @@ func clientConfig(cfg Config, env Env, st *started) (wandb.Config, string, error
 	} else {
 		var err error
 		wcfg, err = wandb.LoadConfigWith(env.Getenv, env.Home, wandb.LoadOptions{
-			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.APIBaseOf(ref),
+			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.APIBaseOf(ref) + wandb.ArtifactAPIBaseOf(ref),
 		})
 		if err != nil {
 			return wcfg, "", err

@@ -40,7 +40,12 @@ const verbUsage = `Usage:
   wbfiles ls  [flags] RUN [GLOB...]    list the run's files (all, or those matching)
   wbfiles get [flags] RUN [GLOB...]    download them
 
-RUN takes the same forms as in the terminal UI. A GLOB with * or ? matches
+RUN takes the same forms as in the terminal UI, or names an artifact
+version: entity/project/name:alias (alias: latest, v3, best, ...) or an
+artifact URL (https://wandb.ai/entity/project/artifacts/type/name/alias).
+An artifact's files land under --dest/NAME/vN keeping their paths; its
+reference entries (bytes outside W&B: s3://, gs://, ...) are listed, never
+downloaded, and counted. A GLOB with * or ? matches
 whole paths (* any run of characters, slashes included; ? one character):
 'checkpoints/step_03000/*', '*.json'. A GLOB without them is an exact file
 name: config.yaml. Quote globs so the shell leaves them alone.
@@ -93,7 +98,7 @@ func parseVerb(verb string, args []string, help io.Writer) (verbConfig, error) {
 	case len(rest) == 0 && c.Demo:
 	case len(rest) == 0:
 		return c, fmt.Errorf("missing RUN: wbfiles %s RUN [GLOB...]", verb)
-	case c.Demo && !looksLikeRun(rest[0]):
+	case c.Demo && !looksLikeRun(rest[0]) && !looksLikeArtifact(rest[0]):
 		// --demo's RUN is optional: the demo's main run, and these globs.
 		c.Globs = rest
 	default:
@@ -120,6 +125,9 @@ func runVerb(verb string, args []string, env Env) int {
 	}
 	if err != nil {
 		return fail(env, verbStartup, err)
+	}
+	if looksLikeArtifact(c.Run) {
+		return runArtifactVerb(c, env) // artifact.go
 	}
 	var st started
 	st.close = func() {}
