@@ -290,3 +290,30 @@ func TestArtifactManifestAgrees(t *testing.T) {
 		t.Errorf("refs totals %+v", tot)
 	}
 }
+
+// TestArtifactFilesPagingFaults: a cursor that never advances stops the
+// walk with ErrCursorStuck; errors beside a page are its warnings.
+func TestArtifactFilesPagingFaults(t *testing.T) {
+	e := newArtEnv(t)
+	ds := e.artifact(t, demoDataset+":v1")
+	e.srv.SetPagingFaults(wandbtest.PagingFaults{StuckCursor: true, Only: wandbtest.ArtifactFilesConnection})
+	pages := 0
+	var last error
+	for _, err := range e.c.ArtifactFilePages(e.ctx, ds.ID, ArtifactFilesQuery{First: 100}) {
+		pages++
+		last = err
+	}
+	if !errors.Is(last, ErrCursorStuck) || pages > 3 {
+		t.Errorf("stuck cursor: %d pages, last error %v", pages, last)
+	}
+	e.srv.SetPagingFaults(wandbtest.PagingFaults{ErrorWithData: "shard 7 unavailable", Only: wandbtest.ArtifactFilesConnection})
+	p, err := e.c.ArtifactFiles(e.ctx, ds.ID, ArtifactFilesQuery{First: 10})
+	if err != nil || len(p.Files) != 10 || !slices.Equal(p.Warnings, []string{"shard 7 unavailable"}) {
+		t.Errorf("error beside the page: %d files, warnings %q, %v", len(p.Files), p.Warnings, err)
+	}
+	// Run files are not touched by a fault for artifact files.
+	run, _ := ParseRunRef(wandbtest.DemoRun, "")
+	if p, err := e.c.Files(e.ctx, run, FilesQuery{First: 5}); err != nil || len(p.Warnings) != 0 {
+		t.Errorf("run files: %v, %v", p.Warnings, err)
+	}
+}

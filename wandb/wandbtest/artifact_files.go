@@ -60,6 +60,13 @@ func (e artFileEdge) resolve(ec *execCtx, name string, args map[string]any) (val
 	return null, unknownField("FileEdge", name)
 }
 
+// artFiles answers a version's files with the paging faults applied.
+func (s *Server) artFiles(ec *execCtx, v *artVersion, args map[string]any) (value, error) {
+	return s.withPagingFaults(ec, ArtifactFilesConnection, args, func(a map[string]any) (value, error) {
+		return artFilesPage(v, a)
+	})
+}
+
 // artFilesPage answers files(first, after, names) of a version or its
 // membership: entries ordered by path, names exact paths (none or an empty
 // list: all), totalCount every entry the names select.

@@ -157,7 +157,7 @@ func (v *artVersion) resolve(ec *execCtx, name string, args map[string]any) (val
 	case "fileCount":
 		return vInt(int64(len(v.entries))), nil
 	case "files":
-		return artFilesPage(v, args)
+		return ec.s.artFiles(ec, v, args)
 	case "filesByManifestEntries":
 		return artFilesByEntries(v, args)
 	case "historyStep":
@@ -309,7 +309,7 @@ func (m artMembership) resolve(ec *execCtx, name string, args map[string]any) (v
 	case "createdAt":
 		return vTime(v.created), nil
 	case "files":
-		return artFilesPage(v, args)
+		return ec.s.artFiles(ec, v, args)
 	}
 	return null, unknownField("ArtifactCollectionMembership", name)
 }
