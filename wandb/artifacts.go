@@ -56,12 +56,15 @@ func (a ArtifactInfo) Name() string {
 	return a.Collection + ":v" + strconv.Itoa(a.Version)
 }
 
-// Ref returns the version's reference, entity/project/name:vN (or
-// name:latest... when the version is unknown, by its first alias).
+// Ref returns the version's reference, entity/project/name:vN (by its
+// first alias, or latest, when the version is unknown).
 func (a ArtifactInfo) Ref() ArtifactRef {
 	alias := "v" + strconv.Itoa(a.Version)
-	if a.Version < 0 && len(a.Aliases) > 0 {
-		alias = a.Aliases[0]
+	if a.Version < 0 {
+		alias = "latest"
+		if len(a.Aliases) > 0 {
+			alias = a.Aliases[0]
+		}
 	}
 	return ArtifactRef{Entity: a.Entity, Project: a.Project, Name: a.Collection, Alias: alias, Type: a.Type}
 }
