@@ -101,6 +101,11 @@ type DownloadOptions struct {
 	// first, from a budget shared with other downloads; nil lets it use
 	// up to MaxSlices of its own.
 	Conns Conns
+	// Refresh asks the API for a file again (download_refresh.go): when
+	// the storage host refuses its signed URL, or it has no URL. Nil means
+	// an artifact's file is asked for by path and a run file is not asked
+	// for again (Client.RunFileRefresher makes one for a run).
+	Refresh func(ctx context.Context, f File) (File, error)
 }
 
 // DownloadStatus says what Download did with a file.
@@ -220,8 +225,13 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBufferSize);
 // appeared at the target during the download is kept and the download
 // fails with ErrExists, or is UpToDate when it has the run's md5. Under
 // Overwrite such a file with the run's md5 is left alone too.
+//
+// A signed URL the storage host refuses (HTTP 400, 401, 403) is asked for
+// again once (opts.Refresh) and the download goes on with the fresh one;
+// a file without URLs gets them that way first. An artifact's reference
+// entry is refused with ErrReference (download_refresh.go).
 func (c *Client) Download(ctx context.Context, f File, dest string, opts DownloadOptions) (DownloadResult, error) {
-	return c.newDownloader(opts).download(ctx, f, dest)
+	return c.newDownloader(opts).downloadRefreshing(ctx, f, dest)
 }
 
 // downloader carries the options of one Download and the seams tests use to

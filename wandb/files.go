@@ -176,6 +176,9 @@ type fileNode struct {
 	Mimetype  string   `json:"mimetype"`
 	UpdatedAt optTime  `json:"updatedAt"`
 	MD5       string   `json:"md5"`
+	// Artifact files only (queryArtifactFiles).
+	Digest      string `json:"digest"`
+	IsReference bool   `json:"isReference"`
 }
 
 // file converts a node.
@@ -193,6 +196,9 @@ func (n *fileNode) file() File {
 	}
 	if n.SizeBytes.ok {
 		f.SizeBytes = n.SizeBytes.v
+	}
+	if n.Digest != "" || n.IsReference {
+		artifactNode(&f, n)
 	}
 	return f
 }

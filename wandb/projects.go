@@ -52,7 +52,7 @@ func (c *Client) Entities(ctx context.Context) ([]Entity, error) {
 				Teams    *connJSON[entityNode] `json:"teams"`
 			} `json:"viewer"`
 		}
-		vars := pageVars(PageQuery{First: teamsPageSize, After: after})
+		vars := pageVars(map[string]any{}, teamsPageSize, after)
 		err := c.graphql(ctx, opViewerEntities, queryViewerEntities, vars, &data)
 		if err != nil && !isPartial(err) {
 			return teamsPage{}, err
@@ -130,7 +130,7 @@ func (c *Client) Projects(ctx context.Context, entity string, q PageQuery) (Proj
 	if err != nil {
 		return ProjectsPage{}, err
 	}
-	vars := pageVars(PageQuery{First: first, After: q.After})
+	vars := pageVars(map[string]any{}, first, q.After)
 	vars["entity"] = entity
 	var data struct {
 		Models *connJSON[projectNode] `json:"models"`
@@ -208,16 +208,6 @@ func (c *connJSON[N]) info() PageInfo {
 		info.HasNextPage = false
 	}
 	return info
-}
-
-// pageVars returns the paging variables of a checked query: perPage, and
-// cursor when set.
-func pageVars(q PageQuery) map[string]any {
-	v := map[string]any{"perPage": q.First}
-	if q.After != "" {
-		v["cursor"] = q.After
-	}
-	return v
 }
 
 // warnings returns the messages of a partial *GraphQLError, or nil.

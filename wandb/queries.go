@@ -97,7 +97,7 @@ const queryViewer = `query Viewer {
 // Queries returns every operation the client can send, by operation name,
 // so tests (here and elsewhere) can validate them against a schema.
 func Queries() map[string]string {
-	return map[string]string{
+	qs := map[string]string{
 		opRunInfo:      queryRunInfo,
 		opRunFiles:     queryRunFiles,
 		opRunWithFiles: queryRunWithFiles,
@@ -108,6 +108,10 @@ func Queries() map[string]string {
 		opRuns:           queryRuns,
 		opRunDetail:      queryRunDetail,
 	}
+	for name, q := range artifactQueries() {
+		qs[name] = q
+	}
+	return qs
 }
 
 // runVars returns the variables of RunInfo for ref.

@@ -132,6 +132,13 @@ func APIBaseOf(s string) string {
 		return ""
 	}
 	u, _ := url.Parse(raw) // parsed by parseRunURL
+	return apiBaseOfURL(u)
+}
+
+// apiBaseOfURL returns the API base URL of the server an app URL (of a run
+// or an artifact) names: DefaultBaseURL for the W&B cloud app, else the
+// URL's own scheme, host and port.
+func apiBaseOfURL(u *url.URL) string {
 	if cloudAppHosts[strings.ToLower(u.Hostname())] {
 		return DefaultBaseURL
 	}

@@ -59,7 +59,23 @@ type File struct {
 	// PathURI is the s3://bucket/key form of an S3 DirectURL, as the SDK's
 	// File.path_uri; empty otherwise.
 	PathURI string
+
+	// Artifact files only (artifact_files.go), empty for run files.
+	// ArtifactID is the artifact version the file belongs to, so that an
+	// expired signed URL can be asked for again. Digest is the manifest's
+	// digest (the base64 md5 of a stored file, a reference's checksum).
+	// Ref is a reference entry's URI (s3://, gs://, https://, file://): its
+	// bytes live outside W&B and are never downloaded. BirthArtifactID is
+	// the version that first stored the bytes (from the manifest).
+	ArtifactID      string
+	Digest          string
+	Ref             string
+	BirthArtifactID string
 }
+
+// IsReference reports whether f is an artifact's reference entry, whose
+// bytes live outside W&B: it is never downloaded.
+func (f File) IsReference() bool { return f.Ref != "" }
 
 // SizeKnown reports whether the server gave the file's size.
 func (f File) SizeKnown() bool { return f.SizeBytes >= 0 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -107,7 +108,7 @@ func clientConfig(cfg Config, env Env, st *started) (wandb.Config, string, error
 	} else {
 		var err error
 		wcfg, err = wandb.LoadConfigWith(env.Getenv, env.Home, wandb.LoadOptions{
-			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: wandb.TargetAPIBase(ref),
+			BaseURL: cfg.BaseURL, BaseURLFrom: "--base-url", RunBase: cmp.Or(wandb.TargetAPIBase(ref), wandb.ArtifactAPIBaseOf(ref)),
 		})
 		if err != nil {
 			return wcfg, "", err

@@ -52,6 +52,11 @@ may be app URLs too (https://wandb.ai/entity/project). A GLOB with * or ?
 matches whole paths (* any run of characters, slashes included; ? one
 character): 'checkpoints/step_03000/*', '*.json'. A GLOB without them is an
 exact file name: config.yaml. Quote globs so the shell leaves them alone.
+An artifact version works too, for ls and get: entity/project/name:alias
+(alias: latest, v3, best, ...) or an artifact URL
+(https://wandb.ai/entity/project/artifacts/type/name/alias). Its files land
+under --dest/NAME/vN keeping their paths; its reference entries (bytes
+outside W&B: s3://, gs://, ...) are listed, never downloaded, and counted.
 
 ls prints the rows page by page as they arrive. On a pipe, one a line: a
 file's name, a run's entity/project/run_id, a project's entity/project. On
@@ -122,7 +127,7 @@ func parseVerb(verb string, args []string, help io.Writer) (verbConfig, error) {
 		return c, errors.New("missing RUN: wbfiles ls RUN [GLOB...], or ENTITY/PROJECT, or ENTITY")
 	case len(rest) == 0:
 		return c, fmt.Errorf("missing RUN: wbfiles %s RUN [GLOB...]", verb)
-	case c.Demo && !looksLikeTarget(rest[0]):
+	case c.Demo && !looksLikeTarget(rest[0]) && !looksLikeArtifact(rest[0]):
 		// --demo's RUN is optional: the demo's main run, and these globs.
 		c.Globs = rest
 	default:
@@ -149,6 +154,9 @@ func runVerb(verb string, args []string, env Env) int {
 	}
 	if err != nil {
 		return fail(env, verbStartup, err)
+	}
+	if looksLikeArtifact(c.Run) {
+		return runArtifactVerb(c, env) // artifact.go
 	}
 	var st started
 	st.close = func() {}

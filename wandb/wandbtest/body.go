@@ -83,12 +83,17 @@ func (s *Server) sign(b []byte, key, date, expires string) []byte {
 }
 
 // directURL returns a signed storage URL of the file, valid for at least
-// an hour from now.
+// an hour from now (see SetURLLifetime).
 func (s *Server) directURL(f *fileData, now time.Time) string {
-	key := storagePath(f)
+	return s.signedURL(storagePath(f), now)
+}
+
+// signedURL returns a signed storage URL of the object key.
+func (s *Server) signedURL(key string, now time.Time) string {
+	signed, secs, _ := s.signingWindow(now)
 	var db [16]byte
-	date := string(now.UTC().Truncate(time.Hour).AppendFormat(db[:0], "20060102T150405Z"))
-	expires := strconv.Itoa(int(signedURLLifetime / time.Second))
+	date := string(signed.AppendFormat(db[:0], "20060102T150405Z"))
+	expires := strconv.Itoa(secs)
 	storage := s.StorageURL()
 	b := make([]byte, 0, len(storage)+2*len(key)+400)
 	b = append(b, storage...)
@@ -109,8 +114,12 @@ func (s *Server) directURL(f *fileData, now time.Time) string {
 	return string(b)
 }
 
-// lookupFile finds the file of a path "entity/project/run/name...".
+// lookupFile finds the file of a path "entity/project/run/name...", or
+// the artifact object of a "wandb_artifacts/..." key.
 func (s *Server) lookupFile(p string) *fileData {
+	if strings.HasPrefix(p, artifactKeyPrefix) {
+		return s.artObject(p)
+	}
 	parts := strings.SplitN(p, "/", 4)
 	if len(parts) < 4 {
 		return nil

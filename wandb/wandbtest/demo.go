@@ -84,7 +84,7 @@ func demoSpecs() []RunSpec {
 	return append(runs, teamRuns(DemoTeamSmallProject, DemoTeamSmallRuns, 0xda7a, end, 30*24*time.Hour)...)
 }
 
-// StartDemo starts a server with DemoAPIKey and DemoRuns. The viewer is
+// StartDemo starts a server with DemoAPIKey, DemoRuns and DemoArtifacts. The viewer is
 // DemoEntity, so the viewer query names the demo entity.
 func StartDemo() (*Server, error) {
 	s, err := Start(Options{APIKey: DemoAPIKey, Viewer: DemoEntity})
@@ -93,6 +93,7 @@ func StartDemo() (*Server, error) {
 	}
 	demoOnce.Do(buildDemo)
 	s.addRunData(demoIndex...)
+	s.addDemoArtifacts()
 	return s, nil
 }
 

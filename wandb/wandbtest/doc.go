@@ -3,9 +3,10 @@
 //
 //   - the API host (URL): POST /graphql answers the part of the W&B GraphQL
 //     API a run-files client needs (runs, their files, header, summary and
-//     console log; the viewer; projects), and GET /files/{entity}/{project}/{run}/{name}
-//     serves file bodies (the File.url field) to requests with the API key
-//     (HTTP basic auth, user "api");
+//     console log; the viewer; projects; artifacts), and GET
+//     /files/{entity}/{project}/{run}/{name} and /artifactsV2/... serve file
+//     bodies (the File.url field) to requests with the API key (HTTP basic
+//     auth, user "api");
 //   - a storage host (StorageURL) that plays a signed bucket: the File.directUrl
 //     field points there with an HMAC signature in the query, and the host
 //     refuses bad or expired signatures and any request that carries an
@@ -24,6 +25,16 @@
 // with the field null and an entry in errors. An unknown project or run is
 // null with no error, as on W&B.
 //
+// Artifacts (artifact.go) are collections of versions whose entries are
+// stored bytes or references to objects outside W&B: Project.artifact,
+// artifactCollection(s), artifactCollectionMembership, artifactType(s),
+// Run.inputArtifacts and outputArtifacts, Query.artifact(id) and the
+// version's files(names, after, first) (up to 10,000 a page, as W&B allows
+// the SDK's 5,000) answer them, and each version's manifest is a JSON
+// document on the storage host (artifact_manifest.go). Abstract types
+// (ArtifactCollection, Initiator) resolve to their concrete type.
+// serverInfo lists the artifact features served.
+//
 // Run.files(first, after, names, pattern) lists files ordered by name with
 // opaque cursors; first defaults to 50, at most 1000; names are exact names
 // (an empty list means all); pattern is MySQL LIKE (% any run, _ one code
@@ -41,7 +52,8 @@
 // send now and then (NullsRun gathers them in one run); SetFaults adds
 // latency, 429s, 5xx, cut bodies, wrong md5s, slow bodies or ignored Range
 // per endpoint; SetPagingFaults echoes or sticks cursors, or adds errors
-// beside the data, of files, runs and projects connections; Stats counts
+// beside the data, of files, runs and projects connections; SetURLLifetime
+// hands out signed URLs that have expired (or expire soon); Stats counts
 // what was seen.
 //
 // StartDemo serves DemoRuns: in the demo user's entity, a fine-tuning run
@@ -49,7 +61,9 @@
 // running run; in DemoTeam, a team the viewer belongs to, a project of
 // DemoTeamRuns generated runs (demo_team.go: varied names, ids, tags,
 // users, states and dates, three small files each) for a run picker to
-// search, and a small second project. They send no null the W&B SDK fails
+// search, and a small second project; DemoArtifacts: a model the main run
+// logged in five versions, a dataset of the team's project it used, and
+// evaluation data held by reference. They send no null the W&B SDK fails
 // on (a null fileCount, edge node or File.url), so the SDK can read every
 // one of them.
 package wandbtest

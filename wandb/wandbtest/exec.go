@@ -258,11 +258,19 @@ func (ec *execCtx) complete(t *ast.Type, val value, g *fieldGroup, reported bool
 		return nil
 	case kObject:
 		def := schema.Types[t.NamedType]
-		if g.child == nil {
-			g.child = ec.planFor(def, g.sel)
+		var p *plan
+		if def.IsAbstractType() {
+			// An interface or union: the plan is the concrete type's.
+			def = concreteType(def, val.o)
+			p = ec.planFor(def, g.sel)
+		} else {
+			if g.child == nil {
+				g.child = ec.planFor(def, g.sel)
+			}
+			p = g.child
 		}
 		mark := len(ec.buf)
-		if err := ec.execObject(val.o, def, g.child); err != nil {
+		if err := ec.execObject(val.o, def, p); err != nil {
 			if t.NonNull {
 				return err
 			}

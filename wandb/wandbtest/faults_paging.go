@@ -6,8 +6,8 @@ import "time"
 // survive without looping or repeating rows. The zero value is a
 // well-behaved server. They apply to every run and project, on top of
 // Faults, to the connections Only names (all of them when zero): a run's
-// files, a project's runs, and an entity's projects (Query.models and
-// Query.projects).
+// files, a project's runs, an entity's projects (Query.models and
+// Query.projects), and an artifact version's files.
 type PagingFaults struct {
 	// EchoCursor answers a request that carries a cursor with no edges,
 	// hasNextPage true and the cursor it was sent as endCursor: a client
@@ -31,10 +31,11 @@ type Connection int
 
 // Connections of PagingFaults.Only.
 const (
-	FilesConnection    Connection = 1 << iota // Run.files
-	RunsConnection                            // Project.runs
-	ProjectsConnection                        // Query.models, Query.projects
-	AllConnections     = FilesConnection | RunsConnection | ProjectsConnection
+	FilesConnection         Connection = 1 << iota // Run.files
+	RunsConnection                                 // Project.runs
+	ProjectsConnection                             // Query.models, Query.projects
+	ArtifactFilesConnection                        // Artifact.files, ArtifactCollectionMembership.files
+	AllConnections          = FilesConnection | RunsConnection | ProjectsConnection | ArtifactFilesConnection
 )
 
 // SetPagingFaults replaces the paging faults.

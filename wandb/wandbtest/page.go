@@ -36,6 +36,7 @@ func decodeCursor(c string) (string, error) {
 type fileConn struct {
 	files            []*fileData
 	hasNext, hasPrev bool
+	total            func() int // totalCount, counted when asked
 }
 
 func (c *fileConn) Len() int       { return len(c.files) }
@@ -49,6 +50,8 @@ func (c *fileConn) resolve(ec *execCtx, name string, args map[string]any) (value
 		return pageInfoOf(c.hasNext, c.hasPrev, len(c.files), func(i int) string { return c.files[i].cursor }), nil
 	case "uploadHeaders":
 		return vList(noStrings), nil
+	case "totalCount":
+		return vInt(int64(c.total())), nil
 	}
 	return null, unknownField("FileConnection", name)
 }
@@ -87,7 +90,7 @@ func (rd *runData) page(args map[string]any) (value, error) {
 		}
 		start = sort.Search(len(rd.files), func(i int) bool { return rd.files[i].spec.Name > name })
 	}
-	c := &fileConn{hasPrev: hasAfter}
+	c := &fileConn{hasPrev: hasAfter, total: func() int { return rd.countFiles(names, pattern) }}
 	limit := int(first)
 	switch {
 	case len(names) > 0:
@@ -206,6 +209,9 @@ func (f *fileData) apiURL(base string) string {
 // cachedDirectURL returns the file's signed URL, cached per storage base
 // and signing hour.
 func (s *Server) cachedDirectURL(f *fileData, now time.Time) string {
+	if _, _, cacheable := s.signingWindow(now); !cacheable {
+		return s.directURL(f, now)
+	}
 	base, hour := s.StorageURL(), now.Unix()/3600
 	if c := f.directURLc.Load(); c != nil && c.base == base && c.srv == s.id && c.hour == hour {
 		return c.url

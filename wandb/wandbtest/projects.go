@@ -94,8 +94,8 @@ func sortProjects(ps []*projectData, order string) error {
 	return nil
 }
 
-// serverInfo is ServerInfo: this server has none of the optional
-// features the SDK asks about, no CLI version limits and is not a local
+// serverInfo is ServerInfo: the optional features of artifacts this
+// server serves (serverFeatures), no CLI version limits, and not a local
 // (self-hosted) install.
 type serverInfo struct{}
 
@@ -104,7 +104,7 @@ func (serverInfo) resolve(ec *execCtx, name string, args map[string]any) (value,
 	case "cliVersionInfo":
 		return vJSON("{}"), nil
 	case "features":
-		return vList(noStrings), nil
+		return vList(serverFeatures), nil
 	case "latestLocalVersionInfo":
 		return null, nil
 	}

@@ -1,7 +1,6 @@
 package wandbtest
 
 import (
-	"crypto/md5"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -36,7 +35,7 @@ func (queryObj) resolve(ec *execCtx, name string, args map[string]any) (value, e
 	case "serverInfo":
 		return vObject(serverInfo{}), nil
 	}
-	return null, unknownField("Query", name)
+	return ec.s.artifactRootField(ec, name, args)
 }
 
 func unknownField(typ, name string) error {
@@ -95,7 +94,7 @@ func (p *projectData) resolve(ec *execCtx, name string, args map[string]any) (va
 	case "user":
 		return vObject(&userObj{name: p.entity}), nil
 	}
-	return null, unknownField("Project", name)
+	return ec.s.projectArtifactField(ec, p, name, args)
 }
 
 func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value, error) {
@@ -170,7 +169,7 @@ func (rd *runData) resolve(ec *execCtx, name string, args map[string]any) (value
 	case "user":
 		return vObject(&userObj{name: rd.user()}), nil
 	}
-	return null, unknownField("Run", name)
+	return ec.s.runArtifactField(ec, rd, name, args)
 }
 
 // filterJSON returns the JSON object text, keeping only keys when given.
@@ -267,11 +266,7 @@ func (f *fileData) resolve(ec *execCtx, name string, args map[string]any) (value
 		if sp.NullMD5 {
 			return null, nil
 		}
-		if ec.wrongMD5 {
-			bad := md5.Sum([]byte("wrong:" + f.contentMD5()))
-			return vString(base64.StdEncoding.EncodeToString(bad[:])), nil
-		}
-		return vString(f.contentMD5()), nil
+		return vString(ec.reportedMD5(f.contentMD5())), nil
 	case "createdAt", "updatedAt":
 		if sp.NullUpdatedAt {
 			return null, nil

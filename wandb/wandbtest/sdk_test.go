@@ -132,7 +132,7 @@ func TestSDKProjectQuery(t *testing.T) {
 
 // TestSDKProjectsQuery: api.projects() lists the viewer's projects with
 // models; projects orders them; serverInfo answers the SDK's feature
-// check with no features.
+// check with the artifact features served.
 func TestSDKProjectsQuery(t *testing.T) {
 	s := startTest(t,
 		RunSpec{Entity: "demo-user", Project: "b", ID: "r1", CreatedAt: demoEpoch},
@@ -166,7 +166,13 @@ func TestSDKProjectsQuery(t *testing.T) {
 	if !slices.Equal(byAge, []string{"a", "b", "c"}) {
 		t.Errorf("projects by -created_at: %v", byAge)
 	}
-	if f := dig(data, "serverInfo", "features"); f == nil || len(asList(f)) != 0 {
+	var features []string
+	for _, f := range asList(dig(data, "serverInfo", "features")) {
+		if dig(f, "isEnabled") == true {
+			features = append(features, dig(f, "name").(string))
+		}
+	}
+	if !slices.Contains(features, "ARTIFACT_COLLECTION_MEMBERSHIP_FILES") || !slices.Contains(features, "TOTAL_COUNT_IN_FILE_CONNECTION") {
 		t.Errorf("serverInfo: %v", data["serverInfo"])
 	}
 }

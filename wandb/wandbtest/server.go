@@ -58,6 +58,9 @@ type Server struct {
 	counters   counters
 
 	pagingFaults atomic.Pointer[PagingFaults] // see faults_paging.go
+
+	arts        artStore     // artifact.go
+	urlLifetime atomic.Int64 // faults_expiry.go
 }
 
 // projectData is a project that holds at least one run.
@@ -293,6 +296,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		s.serveGraphQL(w, r)
 	case strings.HasPrefix(r.URL.Path, "/files/"):
 		s.serveFileURL(w, r)
+	case strings.HasPrefix(r.URL.Path, artV2PathPrefix):
+		s.serveArtifactV2(w, r)
 	default:
 		writeJSONError(w, http.StatusNotFound, "not found")
 	}

@@ -1,0 +1,27 @@
+package wandbtest
+
+// countFiles returns the totalCount of a run's files connection: the
+// files the names (when given) or the LIKE pattern (when not "") select,
+// wherever the page's cursor stands.
+func (rd *runData) countFiles(names []string, pattern string) int {
+	switch {
+	case len(names) > 0:
+		seen := make(map[int]bool, len(names))
+		for _, n := range names {
+			if i, ok := rd.byName[n]; ok {
+				seen[i] = true
+			}
+		}
+		return len(seen)
+	case pattern != "":
+		p := compileLike(pattern)
+		n := 0
+		for _, f := range rd.files {
+			if p.match(f.folded) {
+				n++
+			}
+		}
+		return n
+	}
+	return len(rd.files)
+}
