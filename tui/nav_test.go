@@ -191,3 +191,45 @@ func TestRunsScrollRequests(t *testing.T) {
 		t.Errorf("%d requests for 300 runs; want 6 (pages of 50)", pages)
 	}
 }
+
+// TestFolderSelectAndFilterOnServer checks space on a folder (every file
+// under it on the server, asked first) and a server filter within a
+// folder.
+func TestFolderSelectAndFilterOnServer(t *testing.T) {
+	d := navDriver(t, Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, 100, 30)
+	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
+	d.press("enter")
+	d.settle()
+	for e, _ := d.m.folder().Current(); e.Name != "checkpoints/"; e, _ = d.m.folder().Current() {
+		d.press("down")
+	}
+	d.press("space")
+	d.settle()
+	if !d.m.asks.Open() {
+		t.Fatalf("no question after space on a folder:\n%s", d.screen())
+	}
+	d.press("y")
+	d.settle()
+	sel := d.m.dl.sel.Files()
+	if len(sel) != 9 {
+		t.Fatalf("%d files selected; want the 9 under checkpoints/", len(sel))
+	}
+	for _, f := range sel {
+		if !strings.HasPrefix(f.Name, "checkpoints/") {
+			t.Fatalf("%s selected", f.Name)
+		}
+	}
+	d.press("up", "enter") // checkpoints/ again (space moved down)
+	d.settle()
+	d.press("/")
+	d.typeText("optim")
+	d.press("enter")
+	d.settle()
+	f := d.m.folder()
+	if f.Path != "checkpoints/" || f.Pattern() != `checkpoints/%optim%` || f.Len() != 3 {
+		t.Fatalf("folder %q pattern %q with %d rows:\n%s", f.Path, f.Pattern(), f.Len(), d.screen())
+	}
+	if e, _ := f.Get("step_01000/"); e.Files != 1 {
+		t.Errorf("step_01000/ holds %d matching files; want 1 (optimizer.pt)", e.Files)
+	}
+}
