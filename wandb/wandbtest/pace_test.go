@@ -26,10 +26,11 @@ func TestPacePerResponse(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 || !bytes.Equal(b, want) {
 		t.Fatalf("whole body: %d, %d bytes, %v", resp.StatusCode, len(b), err)
 	}
-	// The schedule runs from the first byte: within a few percent of
-	// size/bps (250 ms), never faster.
-	if lo, hi := 240*time.Millisecond, 400*time.Millisecond; one < lo || one > hi {
-		t.Fatalf("4 MiB at 16 MiB/s took %v, want %v–%v", one, lo, hi)
+	// The schedule runs from the first byte: never faster than size/bps
+	// (250 ms). A loaded machine can only make it slower, so the upper
+	// side is checked as a ratio below, not as a time.
+	if lo := 240 * time.Millisecond; one < lo {
+		t.Fatalf("4 MiB at 16 MiB/s took %v, want at least %v", one, lo)
 	}
 
 	start = time.Now()
