@@ -295,3 +295,21 @@ func TestExpiredMidDownloadResumes(t *testing.T) {
 		t.Errorf("%+v: want one cut, one refresh and one ranged request", st)
 	}
 }
+
+// TestExpiredURLSlicedDownload: a file big enough to come in slices is
+// refreshed the same way when its URL expired.
+func TestExpiredURLSlicedDownload(t *testing.T) {
+	e := newArtEnv(t)
+	info := e.artifact(t, demoModel+":v0")
+	e.srv.SetURLLifetime(-1)
+	f := byName(t, e.allFiles(t, info.ID, 50), "base/model-00001-of-00002.safetensors")
+	e.srv.SetURLLifetime(0)
+	e.srv.ResetStats()
+	res, err := e.c.Download(e.ctx, f, t.TempDir(), DownloadOptions{SliceThreshold: 1 << 20, MaxSlices: 4})
+	if err != nil || res.Status != Downloaded || fileMD5Of(t, res.Path) != f.MD5 {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	if st := e.srv.Stats(); st.GraphQLRequests != 1 || st.RangeRequests < 2 {
+		t.Errorf("%+v: want one refresh and ranged slices", st)
+	}
+}

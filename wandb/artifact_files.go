@@ -39,7 +39,7 @@ func (c *Client) ArtifactFiles(ctx context.Context, artifactID string, q Artifac
 	if artifactID == "" {
 		return FilesPage{}, fmt.Errorf("%w: no artifact id given", ErrArtifactNotFound)
 	}
-	first, err := checkPageSize(q.First, MaxArtifactPageSize)
+	first, err := pageSizeUpTo(q.First, MaxArtifactPageSize)
 	if err != nil {
 		return FilesPage{}, err
 	}
@@ -91,23 +91,13 @@ func artifactNode(f *File, n *fileNode) {
 // and no request follows a stop.
 func (c *Client) ArtifactFilePages(ctx context.Context, artifactID string, q ArtifactFilesQuery) iter.Seq2[FilesPage, error] {
 	return func(yield func(FilesPage, error) bool) {
-		var trail CursorTrail
 		seen := map[string]struct{}{}
-		for {
+		walkPages(q.After, func(after string) (FilesPage, error) {
+			q.After = after
 			page, err := c.ArtifactFiles(ctx, artifactID, q)
-			if err == nil {
-				err = trail.Check(q.After, page.Info())
-			}
-			if err != nil {
-				yield(FilesPage{}, err)
-				return
-			}
 			page.Files = DropSeen(page.Files, seen)
-			if !yield(page, nil) || !page.HasNextPage {
-				return
-			}
-			q.After = page.EndCursor
-		}
+			return page, err
+		})(yield)
 	}
 }
 

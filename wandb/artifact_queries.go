@@ -58,7 +58,7 @@ const queryArtifactVersions = `query ArtifactVersions($entity: String!, $project
   project(name: $project, entityName: $entity) {
     artifactCollection(name: $collection) {
       artifacts(after: $cursor, first: $perPage) {` + artifactPageInfo + `
-        edges { cursor version node { ...ArtifactInfo } }
+        edges { cursor node { ...ArtifactInfo } }
       }
     }
   }
@@ -80,7 +80,7 @@ const queryRunInputArtifacts = `query RunInputArtifacts($entity: String!, $proje
   project(name: $project, entityName: $entity) {
     run(name: $run) {
       artifacts: inputArtifacts(after: $cursor, first: $perPage) {` + artifactPageInfo + `
-        edges { cursor usedAs node { ...ArtifactInfo } }
+        edges { cursor node { ...ArtifactInfo } }
       }
     }
   }

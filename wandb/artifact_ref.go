@@ -178,13 +178,14 @@ func (r ArtifactRef) check() error {
 	return nil
 }
 
-// validate checks the parts: entity and project as a run's (RunRef), the
-// name and alias of letters, digits, '-', '_' and '.' (W&B's rule for
+// validate checks the parts: entity and project as a run's (checkName),
+// the name and alias of letters, digits, '-', '_' and '.' (W&B's rule for
 // artifact names; aliases hold neither '/' nor ':').
 func (r ArtifactRef) validate() error {
-	// The entity and project rules are RunRef's; the run id is a
-	// placeholder that passes.
-	if err := (RunRef{Entity: r.Entity, Project: r.Project, RunID: "x"}).validate(); err != nil {
+	if r.Project == "" {
+		return errors.New("the project is empty")
+	}
+	if err := checkName(r.Entity, r.Project); err != nil {
 		return err
 	}
 	if err := checkArtifactPart("name", r.Name); err != nil {

@@ -1,6 +1,7 @@
 package wandb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -43,9 +44,6 @@ type ArtifactInfo struct {
 	// ManifestURL is the signed storage URL of the manifest (fetched
 	// without credentials; it expires, and ArtifactManifest asks again).
 	ManifestURL string
-	// UsedAs are the names a run used the version as (RunArtifacts with
-	// used set; often none).
-	UsedAs []string
 }
 
 // Name returns name:vN (name:v? when the version is unknown).
@@ -155,7 +153,7 @@ func (c *Client) ArtifactVersions(ctx context.Context, entity, project, collecti
 	if err := ref.check(); err != nil {
 		return ArtifactsPage{}, err
 	}
-	first, err := checkPageSize(q.First, MaxPageSize)
+	first, err := pageSize(q.First)
 	if err != nil {
 		return ArtifactsPage{}, err
 	}
@@ -185,7 +183,7 @@ func (c *Client) RunArtifacts(ctx context.Context, run RunRef, used bool, q Page
 	if err := run.check(); err != nil {
 		return ArtifactsPage{}, err
 	}
-	first, err := checkPageSize(q.First, MaxPageSize)
+	first, err := pageSize(q.First)
 	if err != nil {
 		return ArtifactsPage{}, err
 	}
@@ -211,18 +209,6 @@ func (c *Client) RunArtifacts(ctx context.Context, run RunRef, used bool, q Page
 	return data.Project.Run.Artifacts.page(q.After, run.Entity, run.Project, gqlErr)
 }
 
-// checkPageSize returns a page size, first or DefaultPageSize for 0, or
-// why it cannot be sent.
-func checkPageSize(first, most int) (int, error) {
-	if first == 0 {
-		return DefaultPageSize, nil
-	}
-	if first < 1 || first > most {
-		return 0, fmt.Errorf("page size %d is out of range: want 1 to %d", first, most)
-	}
-	return first, nil
-}
-
 // artifactNotFound is the error of a null artifact, joined with the
 // GraphQL errors that may explain it.
 func artifactNotFound(what string, gqlErr error) error {
@@ -235,17 +221,8 @@ func artifactNotFound(what string, gqlErr error) error {
 
 // artifactConnJSON is a connection of versions as the server sends it.
 type artifactConnJSON struct {
+	connJSON[artifactJSON]
 	TotalCount *int `json:"totalCount"`
-	Edges      []struct {
-		Cursor  string        `json:"cursor"`
-		UsedAs  []string      `json:"usedAs"`
-		Version string        `json:"version"`
-		Node    *artifactJSON `json:"node"`
-	} `json:"edges"`
-	PageInfo struct {
-		EndCursor   *string `json:"endCursor"`
-		HasNextPage bool    `json:"hasNextPage"`
-	} `json:"pageInfo"`
 }
 
 // page converts a connection answered to a request that sent the cursor
@@ -254,45 +231,17 @@ type artifactConnJSON struct {
 // does not advance is an error wrapping ErrCursorStuck.
 func (conn *artifactConnJSON) page(after, entity, project string, gqlErr error) (ArtifactsPage, error) {
 	if conn == nil {
-		if gqlErr == nil {
-			gqlErr = errors.New("the server sent no artifacts connection")
-		}
-		return ArtifactsPage{}, gqlErr
+		return ArtifactsPage{}, cmp.Or(noData(gqlErr), errors.New("the server sent no artifacts connection"))
 	}
-	p := ArtifactsPage{TotalCount: -1, Artifacts: make([]ArtifactInfo, 0, len(conn.Edges))}
+	p := ArtifactsPage{TotalCount: -1, PageInfo: conn.info()}
 	if conn.TotalCount != nil {
 		p.TotalCount = *conn.TotalCount
 	}
-	p.HasNextPage = conn.PageInfo.HasNextPage
-	for _, e := range conn.Edges {
-		if e.Node == nil {
-			continue
-		}
-		info := e.Node.info(entity, project)
-		info.UsedAs = e.UsedAs
-		if n, ok := versionAlias(e.Version); ok && info.Version < 0 {
-			info.Version = n
-		}
-		p.Artifacts = append(p.Artifacts, info)
+	p.Warnings = warnings(gqlErr)
+	for _, n := range conn.nodes() {
+		p.Artifacts = append(p.Artifacts, n.info(entity, project))
 	}
-	switch {
-	case conn.PageInfo.EndCursor != nil && *conn.PageInfo.EndCursor != "":
-		p.EndCursor = *conn.PageInfo.EndCursor
-	case len(conn.Edges) > 0:
-		p.EndCursor = conn.Edges[len(conn.Edges)-1].Cursor
-	}
-	if p.EndCursor == "" {
-		p.HasNextPage = false
-	}
-	var trail CursorTrail
-	if err := trail.Check(after, p.Info()); err != nil {
-		return ArtifactsPage{}, err
-	}
-	var ge *GraphQLError
-	if errors.As(gqlErr, &ge) {
-		p.Warnings = ge.Messages
-	}
-	return p, nil
+	return p, checkPage(after, p.Info())
 }
 
 // artifactJSON is a version as artifactFragment selects it.

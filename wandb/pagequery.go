@@ -17,12 +17,16 @@ type PageQuery struct {
 
 // pageSize returns first with 0 meaning DefaultPageSize, or why it is out
 // of range. It is the one home of the page size rule of every connection.
-func pageSize(first int) (int, error) {
+func pageSize(first int) (int, error) { return pageSizeUpTo(first, MaxPageSize) }
+
+// pageSizeUpTo is pageSize for a connection that takes pages up to most
+// (an artifact's files: MaxArtifactPageSize).
+func pageSizeUpTo(first, most int) (int, error) {
 	if first == 0 {
 		return DefaultPageSize, nil
 	}
-	if first < 1 || first > MaxPageSize {
-		return first, fmt.Errorf("page size %d is out of range: want 1 to %d", first, MaxPageSize)
+	if first < 1 || first > most {
+		return first, fmt.Errorf("page size %d is out of range: want 1 to %d", first, most)
 	}
 	return first, nil
 }

@@ -204,8 +204,5 @@ func TargetAPIBase(s string) string {
 		return ""
 	}
 	u, _ := url.Parse(s) // parsed by parseTargetURL
-	if cloudAppHosts[strings.ToLower(u.Hostname())] {
-		return DefaultBaseURL
-	}
-	return strings.ToLower(u.Scheme) + "://" + u.Host
+	return apiBaseOfURL(u)
 }

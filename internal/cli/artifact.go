@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,16 +21,27 @@ import (
 // land under --dest/NAME/vN keeping the artifact's paths; reference
 // entries (bytes outside W&B) are listed, never downloaded, and counted.
 
-// looksLikeArtifact reports whether arg names an artifact version:
-// entity/project/name:alias or an artifact URL. project/name:alias is left
-// to the run's entity/project:run_id, its older meaning.
-func looksLikeArtifact(arg string) bool {
-	_, err := wandb.ParseArtifactRef(arg, "")
-	return err == nil
+// namesArtifact reports whether arg names an artifact version,
+// entity/project/name:alias or an artifact URL, or is meant to (ParseTarget
+// says so: ParseArtifactRef's error then says what is wrong with it).
+// project/name:alias is left to the run's entity/project:run_id, its older
+// meaning.
+func namesArtifact(arg string) bool {
+	if _, err := wandb.ParseArtifactRef(arg, ""); err == nil {
+		return true
+	}
+	_, err := wandb.ParseTarget(arg, "")
+	return errors.Is(err, wandb.ErrArtifactNotSupported)
 }
 
 // runArtifactVerb runs ls or get on the artifact c.Run names.
 func runArtifactVerb(c verbConfig, env Env) int {
+	switch {
+	case c.Filter != "":
+		return fail(env, verbStartup, errors.New("--filter narrows the runs of a project; for an artifact's files give GLOBs"))
+	case c.Sort != "" || c.Long:
+		return fail(env, verbStartup, errors.New("--sort and --long go with runs and a run's files: an artifact's files come by path"))
+	}
 	var st started
 	st.close = func() {}
 	wcfg, ref, err := clientConfig(Config{Run: c.Run, Demo: c.Demo, BaseURL: c.BaseURL}, env, &st)
@@ -42,7 +54,7 @@ func runArtifactVerb(c verbConfig, env Env) int {
 		return fail(env, verbStartup, err)
 	}
 	files := func(ctx context.Context) iter.Seq2[wandb.FilesPage, error] {
-		return artifactPages(ctx, client, info.ID, c.Globs, c.PerPage)
+		return artifactPages(ctx, client, info.ID, c.Globs, cmp.Or(c.PerPage, wandb.MaxPageSize))
 	}
 	if c.Verb == "ls" {
 		return runArtifactLs(c, env, info, files)

@@ -160,6 +160,8 @@ func TestLsListingErrors(t *testing.T) {
 		{[]string{"ls", "--demo", "--long", wandbtest.DemoTeam}, "--long goes with files and runs"},
 		{[]string{"ls", "--demo", wandbtest.DemoTeam + "/nope"}, "project not found: wbfiles-lab/nope"},
 		{[]string{"ls", "--demo", wandbtest.DemoTeam + "/vit-ablations/model:latest"}, "artifact not found: wbfiles-lab/vit-ablations/model:latest"},
+		{[]string{"ls", "--demo", wandbtest.DemoTeam + "/vit-ablations/model:la test"}, "the alias \"la test\" holds a space"},
+		{[]string{"ls", "--demo", "--sort", "size", wandbtest.DemoEntity + "/" + wandbtest.DemoProject + "/" + wandbtest.DemoModelArtifact + ":v1"}, "an artifact's files come by path"},
 		{[]string{"ls", "--demo", "--per-page", "1001", teamProject}, "--per-page"},
 	} {
 		code, out, errs := runMain(t, nil, tc.args...)

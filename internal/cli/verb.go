@@ -127,7 +127,7 @@ func parseVerb(verb string, args []string, help io.Writer) (verbConfig, error) {
 		return c, errors.New("missing RUN: wbfiles ls RUN [GLOB...], or ENTITY/PROJECT, or ENTITY")
 	case len(rest) == 0:
 		return c, fmt.Errorf("missing RUN: wbfiles %s RUN [GLOB...]", verb)
-	case c.Demo && !looksLikeTarget(rest[0]) && !looksLikeArtifact(rest[0]):
+	case c.Demo && !looksLikeTarget(rest[0]):
 		// --demo's RUN is optional: the demo's main run, and these globs.
 		c.Globs = rest
 	default:
@@ -155,7 +155,7 @@ func runVerb(verb string, args []string, env Env) int {
 	if err != nil {
 		return fail(env, verbStartup, err)
 	}
-	if looksLikeArtifact(c.Run) {
+	if namesArtifact(c.Run) {
 		return runArtifactVerb(c, env) // artifact.go
 	}
 	var st started
