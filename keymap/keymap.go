@@ -30,7 +30,8 @@ type KeyMap struct {
 	Into key.Binding // open the folder, entity, project or run under the cursor
 	Out  key.Binding // back to the folder or list above
 	Flat key.Binding // switch between the folders and the flat list of paths
-	Info key.Binding // the run's details
+	Info    key.Binding // the details of the row: a run's, a folder's, a file's
+	RunInfo key.Binding // the details of the run being browsed
 
 	// Filter line.
 	Apply       key.Binding // apply the typed filter on the server
@@ -97,7 +98,8 @@ func Default() KeyMap {
 		Into: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "open")),
 		Out:  key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("←/h", "back")),
 		Flat: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "folders/flat")),
-		Info: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "run info")),
+		Info:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "info")),
+		RunInfo: key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "run info")),
 
 		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter on server")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),

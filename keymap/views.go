@@ -47,9 +47,11 @@ type Features struct {
 	Filtered bool
 	// Into and Out are on where the list has something to open and
 	// something to go back to (folders, the pickers above a run); Flat
-	// where the run's folders and flat list can be switched; Info where a
-	// run's details can be shown.
-	Into, Out, Flat, Info bool
+	// where the run's folders and flat list can be switched.
+	Into, Out, Flat bool
+	// Info is on where the row under the cursor has details to show (a
+	// run, a folder, a file); RunInfo where a run is being browsed.
+	Info, RunInfo bool
 	// Picker is on in the lists above a run (entities, projects, runs):
 	// nothing there is a file to select or download.
 	Picker bool
@@ -88,6 +90,7 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 	k.Out.SetEnabled(list && f.Out)
 	k.Flat.SetEnabled(list && f.Flat && !f.Picker)
 	k.Info.SetEnabled(list && f.Info)
+	k.RunInfo.SetEnabled(list && f.RunInfo)
 
 	k.Apply.SetEnabled(filter)
 	k.ClearFilter.SetEnabled(filter || (list && f.Filtered))
@@ -129,7 +132,7 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom,
-		&k.Filter, &k.Open, &k.Sort, &k.Retry, &k.Into, &k.Out, &k.Flat, &k.Info,
+		&k.Filter, &k.Open, &k.Sort, &k.Retry, &k.Into, &k.Out, &k.Flat, &k.Info, &k.RunInfo,
 		&k.Apply, &k.ClearFilter,
 		&k.Copy, &k.Back,
 		&k.Select, &k.SelectAll, &k.SelectAllServer, &k.ClearSelection, &k.Download, &k.Downloads,
@@ -156,7 +159,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	}
 	return []key.Binding{
 		k.Help, k.Quit, k.Retry, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download, k.Downloads,
-		k.Out, k.Open, k.Flat, k.Info, k.Copy, k.Back,
+		k.Out, k.Open, k.Flat, k.Info, k.RunInfo, k.Copy, k.Back,
 	}
 }
 
@@ -175,7 +178,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Into, k.Out, k.Flat, k.Info, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
+		{k.Open, k.Into, k.Out, k.Flat, k.Info, k.RunInfo, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
 		// General keys share the third column so all of it fits in 80
 		// columns.
 		{k.Select, k.SelectAll, k.SelectAllServer, k.ClearSelection, k.Download, k.Downloads, k.Help, k.Quit, k.ForceQuit, k.Suspend},

@@ -80,6 +80,7 @@ type Folder struct {
 	filterText string
 	tally      Tally               // every file loaded under the folder
 	seen       map[string]struct{} // the names loaded
+	files      []wandb.File        // every file loaded under the folder
 	runFiles   int                 // the run's file count, or -1
 }
 
@@ -126,6 +127,7 @@ func (f *Folder) ReceiveFiles(gen int, page wandb.FilesPage, err error) bool {
 			continue
 		}
 		f.tally.add(file)
+		f.files = append(f.files, file)
 		i := strings.IndexByte(rest, '/')
 		if i < 0 {
 			rows = append(rows, Entry{Name: rest, File: file})
@@ -154,7 +156,7 @@ func (f *Folder) SetServerFilter(text string) {
 		return
 	}
 	f.filterText = text
-	f.tally, f.seen = Tally{}, nil
+	f.tally, f.seen, f.files = Tally{}, nil, nil
 	f.SetNarrowing("")
 	f.Restart()
 }
@@ -179,6 +181,19 @@ func (f *Folder) Total() int {
 		return f.runFiles
 	}
 	return -1
+}
+
+// FilesUnder returns the loaded files whose path starts with path (a
+// subfolder's, from Child), in load order. It walks every loaded file,
+// for a detail view, never for a frame.
+func (f *Folder) FilesUnder(path string) []wandb.File {
+	var out []wandb.File
+	for _, file := range f.files {
+		if strings.HasPrefix(file.Name, path) {
+			out = append(out, file)
+		}
+	}
+	return out
 }
 
 // Child returns the path of subfolder e.

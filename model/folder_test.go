@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -80,5 +81,18 @@ func TestFolderTopLevelTotalIsTheRunCount(t *testing.T) {
 	f.SetServerFilter("x")
 	if f.Total() != -1 {
 		t.Errorf("filtered total %d; want unknown", f.Total())
+	}
+}
+
+func TestFolderFilesUnder(t *testing.T) {
+	f := NewFolder("", 50, -1)
+	req, _ := f.WantPage()
+	f.ReceiveFiles(req.Gen, wandb.FilesPage{Files: []wandb.File{file("a/x", 1), file("a/b/y", 2), file("ab", 3), file("c/z", 4)}}, nil)
+	var names []string
+	for _, g := range f.FilesUnder("a/") {
+		names = append(names, g.Name)
+	}
+	if strings.Join(names, " ") != "a/x a/b/y" {
+		t.Errorf("under a/: %v", names)
 	}
 }

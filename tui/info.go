@@ -13,23 +13,25 @@ import (
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
-// infoView shows a run's details: the header fields, notes, the command
-// line and git commit from its metadata, config and summary as JSON. It
-// scrolls with the movement keys and closes with esc.
+// infoView shows the details of a run (the header fields, notes, the
+// command line and git commit from its metadata, config and summary as
+// JSON) or of a folder (what is loaded under it and how much of it is on
+// disk already). It scrolls with the movement keys and closes with esc.
 type infoView struct {
 	common
 	gen    int
-	ref    wandb.RunRef
+	title  string
 	vp     viewport.Model
 	text   string
 	closed bool
 }
 
-// newInfoView returns the view of ref's details while they load.
-func newInfoView(c common, ref wandb.RunRef, gen int) infoView {
-	v := infoView{common: c, gen: gen, ref: ref, vp: viewport.New()}
+// newInfoView returns a details view titled title showing text until
+// the answer numbered gen arrives.
+func newInfoView(c common, title, text string, gen int) infoView {
+	v := infoView{common: c, gen: gen, title: title, vp: viewport.New()}
 	v.setCommon(c)
-	v.setText("loading the run's details…")
+	v.setText(text)
 	return v
 }
 
@@ -37,12 +39,14 @@ func (v *infoView) setCommon(c common) {
 	v.common = c
 	v.vp.SetWidth(max(c.width, 1))
 	v.vp.SetHeight(max(c.height-2, 1)) // title line and footer
-	v.vp.SetContent(v.text)
+	v.vp.SetContent(termtext.Wrap(v.text, v.width))
 }
 
+// setText shows s, wrapped to the width (a long command line or JSON
+// value stays readable).
 func (v *infoView) setText(s string) {
-	v.text = termtext.FitLines(s, max(v.width, 1))
-	v.vp.SetContent(v.text)
+	v.text = s
+	v.vp.SetContent(termtext.Wrap(s, v.width))
 }
 
 // Update takes the details when they arrive for this view, scrolls on
@@ -58,6 +62,10 @@ func (v infoView) Update(msg tea.Msg) (infoView, tea.Cmd) {
 			return v, nil
 		}
 		v.setText(runDetailText(msg.detail, v.now))
+	case folderDiskMsg:
+		if msg.gen == v.gen {
+			v.setText(msg.text)
+		}
 	case tea.KeyPressMsg:
 		k := v.keys
 		switch {
@@ -82,7 +90,7 @@ func (v infoView) Update(msg tea.Msg) (infoView, tea.Cmd) {
 
 // View is the title line and the text's window.
 func (v infoView) View() string {
-	title := v.styles.Title.Render(termtext.Fit(termtext.Safe(v.ref.String())+" · run details", v.width))
+	title := v.styles.Title.Render(termtext.Fit(termtext.Safe(v.title), v.width))
 	return title + "\n" + v.vp.View()
 }
 

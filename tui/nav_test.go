@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -121,7 +123,8 @@ func TestGoldenNav(t *testing.T) {
 		"runs_search":  {Options{Entity: "wbfiles-lab", Project: "vit-ablations"}, func(d *driver) { d.press("/"); d.typeText("state:running"); d.press("enter"); d.settle() }},
 		"folders":      {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, run},
 		"folder_inner": {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("j", "j", "enter"); d.settle() }},
-		"run_info":     {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("i"); d.settle() }},
+		"run_info":     {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("I"); d.settle() }},
+		"folder_info":  {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("j", "j", "i"); d.settle() }},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for name, v := range views {
@@ -231,5 +234,39 @@ func TestFolderSelectAndFilterOnServer(t *testing.T) {
 	}
 	if e, _ := f.Get("step_01000/"); e.Files != 1 {
 		t.Errorf("step_01000/ holds %d matching files; want 1 (optimizer.pt)", e.Files)
+	}
+}
+
+// TestFolderInfo checks i on a folder: its counts, and how many of its
+// files are on disk with their size, checked in the background.
+func TestFolderInfo(t *testing.T) {
+	dest := t.TempDir()
+	d := navDriver(t, Options{Entity: "wbfiles-demo", Project: "llama-finetune", Dest: dest}, 100, 30)
+	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
+	d.press("enter")
+	d.settle()
+	for e, _ := d.m.folder().Current(); e.Name != "checkpoints/"; e, _ = d.m.folder().Current() {
+		d.press("down")
+	}
+	// One file of the folder is on disk already, with its size.
+	f := d.m.folder().FilesUnder("checkpoints/")[0]
+	p := filepath.Join(dest, filepath.FromSlash(f.Name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, make([]byte, f.SizeBytes), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d.press("i")
+	if d.m.State() != "info" || !strings.Contains(d.screen(), "9 files") || !strings.Contains(d.screen(), "checking") {
+		t.Fatalf("folder info before the check:\n%s", d.screen())
+	}
+	d.settle()
+	if !strings.Contains(d.screen(), "1 of the 9 files loaded") {
+		t.Fatalf("folder info after the check:\n%s", d.screen())
+	}
+	d.press("esc")
+	if d.m.State() != "list" || d.m.folder().Path != "" {
+		t.Fatalf("esc left %s at %q", d.m.State(), d.m.folder().Path)
 	}
 }

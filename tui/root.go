@@ -157,7 +157,7 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		return msg.next
 	case levelPageMsg:
 		return m.levelPage(msg)
-	case runDetailMsg:
+	case runDetailMsg, folderDiskMsg:
 		m.info, _ = m.info.Update(msg)
 	case previewFetchedMsg:
 		m.previews.put(msg)
@@ -264,7 +264,8 @@ func (m *Model) keysFor(s viewState) keymap.KeyMap {
 	if m.picking() {
 		return m.keys.ForView(s.keymapView(), m.levelFeatures(f))
 	}
-	f.Info = m.nav != nil
+	f.RunInfo = m.nav != nil
+	_, f.Info = m.currentFile()
 	f.Retry = m.list.paging().Err() != nil
 	f.Filtered = m.browser.Filtered()
 	f.Flat = true
@@ -273,6 +274,7 @@ func (m *Model) keysFor(s viewState) keymap.KeyMap {
 		f.FixedOrder = true
 		e, ok := lv.Current()
 		f.Into = ok && e.Dir
+		f.Info = ok
 		f.Out = len(m.folders) > 1 || m.top() != nil
 	} else {
 		f.Out = len(m.folders) > 0 // back to the folders

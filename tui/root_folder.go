@@ -115,6 +115,8 @@ func (m *Model) handleFolder(msg tea.KeyPressMsg, k keymap.KeyMap, lv *folderLev
 		return m.openFolder(lv.Child(e)), true
 	case key.Matches(msg, k.Into):
 		return nil, true // a file has nothing to go into
+	case key.Matches(msg, k.Info) && onRow && e.Dir:
+		return m.openFolderInfo(lv, e), true
 	case key.Matches(msg, k.Out):
 		if !m.folderUp() {
 			return m.leaveRun(), true

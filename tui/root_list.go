@@ -74,6 +74,8 @@ func (m *Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) tea.Cmd {
 		// The flat list's way back is to the folders.
 		return m.toggleFlat()
 	case key.Matches(msg, k.Info):
+		return m.openDetail() // a file's details, as enter
+	case key.Matches(msg, k.RunInfo):
 		return m.openInfo(m.browser.Run.Ref)
 	case key.Matches(msg, k.Sort):
 		b.SetSort(b.Sort().Next())

@@ -165,7 +165,7 @@ func (m *Model) openInfo(ref wandb.RunRef) tea.Cmd {
 		return nil
 	}
 	m.infoGen++
-	m.info = newInfoView(m.common, ref, m.infoGen)
+	m.info = newInfoView(m.common, ref.String()+" · run details", "loading the run's details…", m.infoGen)
 	m.infoFrom, m.state = m.state, stateInfo
 	return fetchRunDetail(m.nav, ref, m.infoGen)
 }

@@ -94,3 +94,7 @@ func FitLines(s string, w int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Wrap breaks s into lines of at most w cells, at spaces where it can and
+// inside a word where it must (a long URL or hash).
+func Wrap(s string, w int) string { return ansi.Wrap(s, max(w, 1), "") }
