@@ -27,9 +27,9 @@ type KeyMap struct {
 
 	// Moving through the stack of views: into a folder, project or run,
 	// back out, and the run's flat list of every path.
-	Into key.Binding // open the folder, entity, project or run under the cursor
-	Out  key.Binding // back to the folder or list above
-	Flat key.Binding // switch between the folders and the flat list of paths
+	Into    key.Binding // open the folder, entity, project or run under the cursor
+	Out     key.Binding // back to the folder or list above
+	Flat    key.Binding // switch between the folders and the flat list of paths
 	Info    key.Binding // the details of the row: a run's, a folder's, a file's
 	RunInfo key.Binding // the details of the run being browsed
 
@@ -95,9 +95,9 @@ func Default() KeyMap {
 		Sort:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 
-		Into: key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "open")),
-		Out:  key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("←/h", "back")),
-		Flat: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "folders/flat")),
+		Into:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "open")),
+		Out:     key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("←/h", "back")),
+		Flat:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "folders/flat")),
 		Info:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "info")),
 		RunInfo: key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "run info")),
 
