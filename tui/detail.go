@@ -57,7 +57,7 @@ func (m *Model) openDetail() tea.Cmd {
 		return nil
 	}
 	var cmd tea.Cmd
-	m.detail, cmd = newDetailView(m.common, f, m.dest, m.jobText(f.Name), m.previews, m.src, m.detail.gen+1)
+	m.detail, cmd = newDetailView(m.common, f, m.filesDest, m.jobText(f.Name), m.previews, m.src, m.detail.gen+1)
 	m.state = stateDetail
 	return cmd
 }

@@ -33,7 +33,7 @@ func (m *Model) openFolderInfo(lv *folderLevel, e model.Entry) tea.Cmd {
 	head := folderInfoText(path, e.Tally, exact, m.now())
 	m.info = newInfoView(m.common, title, head+"\non disk     checking…", m.infoGen)
 	m.infoFrom, m.state = m.state, stateInfo
-	return checkFolderOnDisk(m.dest, files, head, m.infoGen)
+	return checkFolderOnDisk(m.filesDest, files, head, m.infoGen)
 }
 
 // folderInfoText is the part of a folder's details known at once.

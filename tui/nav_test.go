@@ -44,7 +44,7 @@ func navDriver(t testing.TB, opts Options, w, h int) *driver {
 func pickerRow(t *testing.T, m *Model) any {
 	t.Helper()
 	if !m.picking() {
-		t.Fatalf("no level shown (state %s, in run %v)", m.State(), m.inRun)
+		t.Fatalf("no level shown (state %s, in files %v)", m.State(), m.inFiles())
 	}
 	r, _ := m.top().current()
 	return r
@@ -72,7 +72,7 @@ func TestNavRunsToFoldersAndBack(t *testing.T) {
 	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
 	d.press("enter")
 	d.settle()
-	if !d.m.inRun || !strings.Contains(d.screen(), "checkpoints/") {
+	if !d.m.inFiles() || !strings.Contains(d.screen(), "checkpoints/") {
 		t.Fatalf("the run's top folder:\n%s", d.screen())
 	}
 	for e, _ := d.m.folder().Current(); e.Name != "checkpoints/"; e, _ = d.m.folder().Current() {

@@ -21,14 +21,13 @@ import (
 // to the active view.
 type Model struct {
 	common
-	src  Source
+	// filesState is the files view shown or last shown (a run's).
+	*filesState
 	dest string
 
 	state    viewState
 	helpFrom viewState // the state the help overlay returns to
 	isDark   bool
-	browser  *model.Browser
-	list     listView
 	filter   filterBar
 	detail   detailView
 	jobs     jobsView
@@ -39,17 +38,14 @@ type Model struct {
 	status   string // a one-line message under the list
 	features keymap.Features
 	quitting bool
-	// folders is the stack of the run's folders opened, the top one
-	// shown unless flat; lists numbers the lists made, for the ids
-	// their page answers carry.
-	folders []folderLevel
-	flat    bool
-	lists   int
-	// levels are the lists above the run (entities, projects, runs);
-	// inRun is set while the run is shown rather than the top level.
+	// lists numbers the lists made, for the ids their page answers
+	// carry.
+	lists int
+	// stack is the views the user moved through: levels (entities,
+	// projects, runs) and files views; the top one is shown.
 	nav      Navigator
-	levels   []level
-	inRun    bool
+	source   Source // the client: lists the files of runs
+	stack    []frame
 	pageSize int
 	// info is a run's details (i), opened from infoFrom.
 	info     infoView
@@ -74,13 +70,9 @@ func New(opts Options) *Model {
 		opts.Dest = "."
 	}
 	c := common{styles: DefaultStyles(opts.Dark), keys: keymap.Default(), now: opts.Now}
-	b := model.NewBrowser(opts.Run, opts.PageSize, opts.Pattern, opts.Names)
-	if opts.FirstPage != nil {
-		b.ReceiveFirst(*opts.FirstPage, nil)
-	}
 	dl := &downloads{src: opts.Source, ref: opts.Run.Ref, dest: opts.Dest, sel: &model.Selection{}}
 	m := &Model{
-		common: c, src: opts.Source, dest: opts.Dest, isDark: opts.Dark, browser: b,
+		common: c, dest: opts.Dest, isDark: opts.Dark, pageSize: opts.PageSize,
 		filter: newFilterBar(c), help: help.New(), previews: newPreviewCache(), dl: dl,
 	}
 	if opts.Downloader != nil {
@@ -90,19 +82,13 @@ func New(opts Options) *Model {
 		})
 		m.features = keymap.Features{Selection: true, Downloads: true}
 	}
-	m.list = newListView(c, b, opts.Dest, dl)
-	m.list.crumbs = []string{opts.Run.Ref.Entity, opts.Run.Ref.Project}
-	m.pageSize = opts.PageSize
+	m.source = opts.Source
 	m.nav, _ = opts.Source.(Navigator)
-	m.inRun = opts.Run.Ref.RunID != ""
-	m.initLevels(opts)
-	if !opts.Flat && opts.Pattern == "" && len(opts.Names) == 0 {
-		// A run opens in its top folder, which shares the first page.
-		m.folders = []folderLevel{m.topFolder(opts.FirstPage)}
-		m.list.show(m.folders[0].Folder)
-	} else {
-		m.flat = true // a pattern or names list paths, not folders
-	}
+	// A run opens in its top folder, which shares the first page; a
+	// pattern or names list paths, not folders.
+	flat := opts.Flat || opts.Pattern != "" || len(opts.Names) > 0
+	m.showFiles(m.newFiles(opts.Run, opts.Source, opts.Dest, opts.FirstPage, flat, opts.Pattern, opts.Names))
+	m.initStack(opts)
 	m.jobs = newJobsView(c, dl.run, opts.Dest)
 	m.asks = questions{keys: c.keys, unfinished: m.unfinished}
 	m.help.Styles = c.styles.Help
@@ -275,7 +261,7 @@ func (m *Model) keysFor(s viewState) keymap.KeyMap {
 		e, ok := lv.Current()
 		f.Into = ok && e.Dir
 		f.Info = ok
-		f.Out = len(m.folders) > 1 || m.top() != nil
+		f.Out = len(m.folders) > 1 || len(m.stack) > 1
 	} else {
 		f.Out = len(m.folders) > 0 // back to the folders
 	}
@@ -289,8 +275,12 @@ func (m *Model) resize() {
 		rows-- // the filter line
 	}
 	m.list.setCommon(m.common, max(rows, 1))
-	for _, l := range m.levels {
-		l.setCommon(m.common, max(rows, 1))
+	for _, f := range m.stack {
+		if f.level != nil {
+			f.level.setCommon(m.common, max(rows, 1))
+		} else if f.files != m.filesState {
+			f.files.list.setCommon(m.common, max(rows, 1))
+		}
 	}
 	m.info.setCommon(m.common)
 	m.detail.setCommon(m.common)

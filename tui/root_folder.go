@@ -26,11 +26,11 @@ func (m *Model) folder() *folderLevel {
 	return &m.folders[len(m.folders)-1]
 }
 
-// topFolder returns the run's top level, with first as its first page
-// when the caller fetched it already.
-func (m *Model) topFolder(first *wandb.FilesPage) folderLevel {
+// topFolder returns the top level of run's files, with first as its
+// first page when the caller fetched it already.
+func (m *Model) topFolder(run wandb.RunInfo, first *wandb.FilesPage) folderLevel {
 	m.lists++
-	f := model.NewFolder("", m.browser.PageSize, m.browser.Run.FileCount)
+	f := model.NewFolder("", m.pageSize, run.FileCount)
 	if first != nil {
 		if req, ok := f.Next(); ok {
 			f.ReceiveFiles(req.Gen, *first, nil)
@@ -67,7 +67,7 @@ func (m *Model) folderUp() bool {
 func (m *Model) toggleFlat() tea.Cmd {
 	m.flat = !m.flat
 	if !m.flat && len(m.folders) == 0 {
-		m.folders = []folderLevel{m.topFolder(nil)}
+		m.folders = []folderLevel{m.topFolder(m.browser.Run, nil)}
 	}
 	if lv := m.folder(); lv != nil {
 		m.list.show(lv.Folder)
@@ -119,7 +119,7 @@ func (m *Model) handleFolder(msg tea.KeyPressMsg, k keymap.KeyMap, lv *folderLev
 		return m.openFolderInfo(lv, e), true
 	case key.Matches(msg, k.Out):
 		if !m.folderUp() {
-			return m.leaveRun(), true
+			return m.leaveFiles(), true
 		}
 		return m.requestPage(), true
 	case key.Matches(msg, k.Select) && onRow && e.Dir:

@@ -18,8 +18,8 @@ func (m *Model) requestPage() tea.Cmd {
 	if m.picking() {
 		return m.top().wantPage()
 	}
-	if !m.inRun {
-		return nil // no run, no level: nothing to list
+	if !m.inFiles() {
+		return nil // nothing shown to list
 	}
 	if lv := m.folder(); lv != nil {
 		req, ok := lv.WantPage()

@@ -4,31 +4,32 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/keymap"
-	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
-// initLevels builds the levels above the place the program opens at:
-// the entities, then the entity's projects, then the project's runs, as
-// far as opts name them. Each asks for its rows only when shown, so a run
-// opened directly costs no request for them until the user goes back.
-func (m *Model) initLevels(opts Options) {
-	if m.nav == nil {
-		m.inRun = true
-		return
-	}
+// initStack builds the stack up to the place the program opens at: the
+// entities, then the entity's projects, then the project's runs, as far
+// as opts name them, then the run's files. Each level asks for its rows
+// only when shown, so a run opened directly costs no request for them
+// until the user goes back. Without a Navigator there is only the run.
+func (m *Model) initStack(opts Options) {
+	run := opts.Run.Ref.RunID != ""
 	entity, project := opts.Entity, opts.Project
-	if m.inRun {
+	if run {
 		entity, project = opts.Run.Ref.Entity, opts.Run.Ref.Project
 	}
-	m.levels = append(m.levels, newEntitiesLevel(m.common, m.nextList(), m.nav, m.dest))
-	if entity != "" {
-		m.levels = append(m.levels, newProjectsLevel(m.common, m.nextList(), m.nav, entity, m.dest, m.pageSize))
+	if m.nav != nil {
+		m.stack = append(m.stack, frame{level: newEntitiesLevel(m.common, m.nextList(), m.nav, m.dest)})
+		if entity != "" {
+			m.stack = append(m.stack, frame{level: newProjectsLevel(m.common, m.nextList(), m.nav, entity, m.dest, m.pageSize)})
+		}
+		if entity != "" && project != "" {
+			m.stack = append(m.stack, frame{level: newRunsLevel(m.common, m.nextList(), m.nav, entity, project, m.dest, m.pageSize)})
+		}
 	}
-	if entity != "" && project != "" {
-		m.levels = append(m.levels, newRunsLevel(m.common, m.nextList(), m.nav, entity, project, m.dest, m.pageSize))
+	if run || m.nav == nil {
+		m.stack = append(m.stack, frame{files: m.filesState})
 	}
 }
 
@@ -38,29 +39,17 @@ func (m *Model) nextList() int {
 	return m.lists
 }
 
-// top is the level shown when no run is; nil when there is none.
-func (m *Model) top() level {
-	if len(m.levels) == 0 {
-		return nil
-	}
-	return m.levels[len(m.levels)-1]
-}
-
-// picking reports whether a level above the run is shown.
-func (m *Model) picking() bool { return !m.inRun && m.top() != nil }
-
 // pushLevel shows l on top of the stack and asks for its first page.
 func (m *Model) pushLevel(l level) tea.Cmd {
-	m.levels = append(m.levels, l)
-	m.resize()
+	m.push(frame{level: l})
 	return l.wantPage()
 }
 
 // levelPage records a level's page; answers for a level no longer on the
 // stack are dropped.
 func (m *Model) levelPage(msg levelPageMsg) tea.Cmd {
-	for _, l := range m.levels {
-		if l.id() == msg.level {
+	for _, f := range m.stack {
+		if l := f.level; l != nil && l.id() == msg.level {
 			if l.receive(msg) && l == m.top() && m.picking() {
 				return l.wantPage() // the page may not fill the screen
 			}
@@ -78,11 +67,8 @@ func (m *Model) handleLevel(msg tea.KeyPressMsg, k keymap.KeyMap) tea.Cmd {
 	case key.Matches(msg, k.Open, k.Into):
 		return m.enterRow()
 	case key.Matches(msg, k.Out):
-		if len(m.levels) > 1 {
-			m.levels = m.levels[:len(m.levels)-1]
-			m.resize()
-		}
-		return m.top().wantPage()
+		m.pop()
+		return m.requestPage()
 	case key.Matches(msg, k.Sort):
 		l.nextOrder()
 	case key.Matches(msg, k.Retry):
@@ -122,41 +108,25 @@ func (m *Model) enterRow() tea.Cmd {
 	return nil
 }
 
-// openRun shows run's top folder. The run's own state (its lists, its
-// selection) is new; downloads already queued go on.
+// openRun shows run's top folder: a new files view, with its own
+// selection; downloads already queued go on.
 func (m *Model) openRun(run wandb.RunInfo) tea.Cmd {
-	if n := m.dl.sel.Len(); n > 0 && run.Ref != m.browser.Run.Ref {
-		m.status = "the selection of " + termtext.Count(n, "file") + " in " + termtext.Safe(m.browser.Run.Ref.RunID) + " was dropped"
-	}
-	if run.Ref != m.browser.Run.Ref || len(m.folders) == 0 {
-		m.setRun(run, nil)
-	}
-	m.inRun = true
-	m.resize()
+	m.push(frame{files: m.newFiles(run, m.source, m.dest, nil, false, "", nil)})
 	return m.requestPage()
 }
 
-// setRun makes run the one browsed, with first as its first page when
-// the caller fetched it.
-func (m *Model) setRun(run wandb.RunInfo, first *wandb.FilesPage) {
-	m.browser = model.NewBrowser(run, m.pageSize, "", nil)
-	m.dl.ref, m.dl.sel = run.Ref, &model.Selection{}
-	m.list = newListView(m.common, m.browser, m.dest, m.dl)
-	m.list.crumbs = []string{run.Ref.Entity, run.Ref.Project}
-	m.folders, m.flat = []folderLevel{m.topFolder(first)}, false
-	m.list.show(m.folders[0].Folder)
-}
-
-// leaveRun goes back from a run's top folder to the runs above it.
-func (m *Model) leaveRun() tea.Cmd {
-	if m.top() == nil {
+// leaveFiles goes back from a files view's top folder to the list it was
+// opened from, with the cursor on what was open.
+func (m *Model) leaveFiles() tea.Cmd {
+	left := m.browser.Run.Ref.RunID
+	if !m.pop() {
 		m.status = "this is the top of the run (v shows every path)"
 		return nil
 	}
-	m.inRun = false
-	m.top().focusOn(m.browser.Run.Ref.RunID)
-	m.resize()
-	return m.top().wantPage()
+	if l := m.top(); l != nil {
+		l.focusOn(left)
+	}
+	return m.requestPage()
 }
 
 // openInfo shows the details of the run ref, loaded in the background.
@@ -178,7 +148,7 @@ func (m *Model) levelFeatures(f keymap.Features) keymap.Features {
 	f.Filtered = l.search() != ""
 	r, ok := l.current()
 	f.Into = ok
-	f.Out = len(m.levels) > 1
+	f.Out = len(m.stack) > 1
 	_, f.Info = r.(wandb.RunInfo)
 	f.FixedOrder = !l.hasOrder()
 	return f
