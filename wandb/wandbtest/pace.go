@@ -18,6 +18,7 @@ type pacer struct {
 	bps   int64 // bytes per second; 0 means no pace
 	start time.Time
 	sent  int64
+	now   func() time.Time // nil: time.Now (tests give a clock of their own)
 }
 
 // wait returns how long to sleep after n more bytes were sent so that the
@@ -27,7 +28,11 @@ func (p *pacer) wait(n int) time.Duration {
 	if p.bps <= 0 {
 		return 0
 	}
-	now := time.Now()
+	clock := p.now
+	if clock == nil {
+		clock = time.Now
+	}
+	now := clock()
 	if p.start.IsZero() {
 		p.start = now
 	}
