@@ -47,7 +47,8 @@ now() { date +%s.%N; }
 
 # run NAME COMMAND...: runs the command into a fresh folder $out (the file
 # must end up at $out/file or $out/$WB_FILE), checks its md5, prints the
-# seconds it took.
+# seconds the command took and the seconds it took with the md5 check
+# after it (wbfiles checks the md5 itself, and syncs: its two are one).
 run() {
   local name=$1; shift
   rm -rf "$work/out"; mkdir -p "$work/out"
@@ -60,12 +61,14 @@ run() {
   end=$(now)
   local got=$work/out/file
   [ -f "$got" ] || got=$work/out/$WB_FILE
-  local sum
+  local sum checked
   sum=$(md5sum "$got" | cut -d' ' -f1)
+  checked=$(now)
   if [ "$sum" != "$WB_MD5" ]; then
     echo "$name: md5 $sum, want $WB_MD5" >&2; exit 1
   fi
-  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f\n", b - a }'
+  [ "$name" = wbfiles ] && checked=$end
+  awk -v a="$start" -v b="$end" -v c="$checked" 'BEGIN { printf "%.3f %.3f\n", b - a, c - a }'
 }
 
 tools=(wbfiles)
@@ -83,24 +86,27 @@ one() {
   esac
 }
 
-declare -A times
+declare -A times checked
 for r in $(seq "$ROUNDS"); do
   for t in "${tools[@]}"; do
-    s=$(run "$t" one "$t")
+    read -r s c < <(run "$t" one "$t")
     times[$t]="${times[$t]:-} $s"
-    echo "round $r: $t ${s} s" >&2
+    checked[$t]="${checked[$t]:-} $c"
+    echo "round $r: $t ${s} s (${c} s with the md5 check)" >&2
   done
 done
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo
-printf 'one file of %d bytes, each connection paced at %s B/s, %d round(s), md5 checked\n' "$SIZE" "$PACE" "$ROUNDS"
+printf 'one file of %d bytes, each connection paced at %s B/s, median of %d round(s)\n' "$SIZE" "$PACE" "$ROUNDS"
+printf '  %-26s %9s %10s %9s   %s\n' tool time MB/s "t/t(wb)" "with md5sum after (÷wbfiles, which checks its md5 and syncs)"
 wb=$(echo "${times[wbfiles]}" | median)
 for t in "${tools[@]}"; do
   m=$(echo "${times[$t]}" | median)
-  awk -v t="$t" -v m="$m" -v wb="$wb" -v size="$SIZE" -v p="$PARALLEL" 'BEGIN {
+  c=$(echo "${checked[$t]}" | median)
+  awk -v t="$t" -v m="$m" -v c="$c" -v wb="$wb" -v size="$SIZE" -v p="$PARALLEL" 'BEGIN {
     label = t; if (t == "wbfiles") label = "wbfiles get --parallel " p; if (t == "aria2c") label = "aria2c -x8 -s8"
-    printf "  %-28s %8.2f s  %8.1f MB/s  %5.2fx the time of wbfiles\n", label, m, size / m / 1e6, m / wb
+    printf "  %-26s %7.2f s %10.1f %9.2f   %7.2f s (%.2f)\n", label, m, size / m / 1e6, m / wb, c, c / wb
   }'
 done
