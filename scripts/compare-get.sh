@@ -100,7 +100,7 @@ median() { tr ' ' '\n' | grep . | sort -g | awk '{ a[NR] = $1 } END { print (NR 
 
 echo
 printf 'one file of %d bytes, each connection paced at %s B/s, median of %d round(s)\n' "$SIZE" "$PACE" "$ROUNDS"
-printf '  %-26s %9s %10s %9s   %s\n' tool time MB/s "t/t(wb)" "with md5sum after (÷wbfiles, which checks its md5 and syncs)"
+printf '  %-26s %9s %10s %9s   %s\n' tool time MB/s "t/t(wb)" "with md5sum after, t/t(wb) (wbfiles checks its md5 and syncs in its own time)"
 wb=$(echo "${times[wbfiles]}" | median)
 for t in "${tools[@]}"; do
   m=$(echo "${times[$t]}" | median)
