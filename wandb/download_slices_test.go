@@ -446,3 +446,23 @@ func TestSliceableNames(t *testing.T) {
 		t.Errorf("sidecarName of a long name is %d bytes", len(got))
 	}
 }
+
+// TestSlicedSizeMismatchFallsBack: a listing whose size is not the
+// server's (the Content-Range total says otherwise) is not sliced on: the
+// download falls back to one stream, which takes the bytes on disk as the
+// truth, and the md5 holds.
+func TestSlicedSizeMismatchFallsBack(t *testing.T) {
+	const size = 2 << 20
+	e, log := newSliceEnv(t, wandbtest.FileSpec{Name: "big.bin", Size: size})
+	f := e.file("big.bin")
+	f.SizeBytes = size + 4096
+	res, err := e.sliced(context.Background(), f, sliceOpts)
+	if err != nil || res.Bytes != size {
+		t.Fatalf("%+v %v", res, err)
+	}
+	e.checkFile("big.bin")
+	if ranges := log.list(); len(ranges) != 2 || ranges[0] == "" || ranges[1] != "" {
+		t.Errorf("requests %q: want the probe, then one stream", ranges)
+	}
+	assertNoState(t, e.dest)
+}
