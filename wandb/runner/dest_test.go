@@ -172,6 +172,9 @@ func TestAddToRefusedNameIsItsOwnJob(t *testing.T) {
 		t.Fatalf("config.yaml: %+v", j)
 	}
 	checkOnDisk(t, dest, e.run.Files[0])
+	if s := r.Summary(); len(s.Failed) != 1 || s.Failed[0].Name != hostile.Name || s.Failed[0].Dest != sub || s.Downloaded != 1 {
+		t.Fatalf("summary %+v", s)
+	}
 }
 
 // CancelIn and RetryIn act on the job of their folder only, and a retried
