@@ -132,6 +132,29 @@ func TestDownloadsDecorate(t *testing.T) {
 	}
 }
 
+// x cancels the job under the cursor in its own folder: an artifact's
+// config.yaml, not the run's of the same name.
+func TestDownloadsViewCancelsTheJobOfItsFolder(t *testing.T) {
+	r := emptyRunner(t)
+	f := wandb.File{Name: "config.yaml", SizeBytes: 3}
+	art := "/data/out/model/v3"
+	r.AddTo(art, f)
+	r.Add(f)
+	d := newJobsView(testCommon(80, 12), r, "/data/out")
+	d, _ = d.Update(keyMsg("x"))
+	if j, _ := r.LookupIn(art, f.Name); j.State != runner.Cancelled {
+		t.Fatalf("the artifact's job under the cursor: %v, want cancelled", j.State)
+	}
+	if j, _ := r.Lookup(f.Name); j.State != runner.Running {
+		t.Fatalf("the run's job: %v, want still running", j.State)
+	}
+	d, _ = d.Update(keyMsg("down"))
+	d.Update(keyMsg("x"))
+	if j, _ := r.Lookup(f.Name); j.State != runner.Cancelled {
+		t.Fatalf("the run's job under the cursor: %v, want cancelled", j.State)
+	}
+}
+
 // The downloads view fits every size, with and without the quit question
 // in its status line, drawn by the root as the program draws it.
 func TestDownloadsViewFitsEverySize(t *testing.T) {

@@ -110,7 +110,7 @@ func (d jobsView) Update(msg tea.Msg) (jobsView, tea.Cmd) {
 		d.moveCursor(n)
 	case key.Matches(kp, k.CancelJob):
 		if j, ok := d.current(); ok {
-			d.run.Cancel(j.Name)
+			d.run.CancelIn(j.Dest, j.Name)
 		}
 	case key.Matches(kp, k.CancelAll):
 		d.run.CancelAll()

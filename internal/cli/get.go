@@ -160,7 +160,7 @@ func follow(env Env, run *runner.Runner, done <-chan finished) (interrupted bool
 func dropQueued(run *runner.Runner) int {
 	n := 0
 	for _, j := range run.Jobs(0, run.Len()) {
-		if j.State == runner.Queued && run.Cancel(j.Name) {
+		if j.State == runner.Queued && run.CancelIn(j.Dest, j.Name) {
 			n++
 		}
 	}

@@ -52,7 +52,11 @@ const UnknownETA time.Duration = -1
 // Job is a snapshot of one file's download: a plain value that the runner
 // never changes once handed out.
 type Job struct {
-	Name  string     // the run's file name, the job's key
+	// Dest is the folder the file goes to, as given to AddTo ("." for
+	// ""), and Name the file's name under it: together they name the
+	// job (see Runner.LookupIn).
+	Dest  string
+	Name  string
 	Index int        // the job's place in the list (see Runner.Jobs), fixed for its life
 	File  wandb.File // the listing the job downloads (the latest one added)
 	State State
@@ -163,9 +167,12 @@ func (j *job) snapshot() Job {
 	return v
 }
 
-// requeue resets a finished job to Queued with listing f.
-func (j *job) requeue(f wandb.File, at time.Time) {
-	j.File = f
+// requeue resets a finished job to Queued with listing f for folder dest.
+func (j *job) requeue(dest string, f wandb.File, at time.Time) {
+	if dest == "" {
+		dest = "."
+	}
+	j.Dest, j.Name, j.File = dest, f.Name, f
 	j.State = Queued
 	j.Done, j.Total = 0, sizeOf(f)
 	j.Err, j.Path, j.Resumed = nil, "", false

@@ -86,15 +86,25 @@ func (p BatchPlan) Refusal() string {
 	return fmt.Sprintf("not enough space: %s needed, %s free", termtext.Bytes(p.Need()), termtext.Bytes(p.Free))
 }
 
-// Plan returns the plan of downloading files now: those of them without
-// an active job (the ones Add would queue), with free (the free space at
-// the destination, -1 unknown; see FreeSpace) and the known bytes the
-// active jobs still have to fetch.
+// Plan returns the plan of downloading files to the runner's folder now:
+// it is PlanIn(r.Dest(), files, free).
 func (r *Runner) Plan(files []wandb.File, free int64) BatchPlan {
+	return r.PlanIn(r.dest, files, free)
+}
+
+// PlanIn returns the plan of downloading files to folder dest now: those
+// of them without an active job there (the ones AddTo would queue), with
+// free (the free space at dest, -1 unknown; see wandb.FreeSpace) and the
+// known bytes the active jobs still have to fetch. Those are the bytes of
+// every active job, whatever its folder: the runner cannot tell which
+// folders share a disk, and the folders of a session (a run's, its
+// artifacts' under it) usually do, so it counts too much rather than too
+// little.
+func (r *Runner) PlanIn(dest string, files []wandb.File, free int64) BatchPlan {
 	r.mu.Lock()
 	var fresh []wandb.File
 	for _, f := range files {
-		if j, ok := r.q.byName[f.Name]; ok && j.State.Active() {
+		if j := r.q.lookup(dest, f.Name); j != nil && j.State.Active() {
 			continue
 		}
 		fresh = append(fresh, f)

@@ -3,19 +3,24 @@ package runner
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/wbfiles/wbfiles/wandb"
 )
 
-// queue is the state of the jobs: one job per file name, in the order
-// they were first added, the queued ones in start order, the running ones,
-// and the counts and byte sums over all of them, kept in step on every
-// change. It knows nothing of goroutines: the Runner holds it under its
-// lock.
+// queue is the state of the jobs: one job per place a file lands (see
+// jobKey), in the order they were first added, the queued ones in start
+// order, the running ones, and the counts and byte sums over all of them,
+// kept in step on every change. It knows nothing of goroutines: the
+// Runner holds it under its lock.
 type queue struct {
-	jobs   []*job
-	byName map[string]*job
+	jobs  []*job
+	byKey map[jobKey]*job
+	// wd is the working directory when the queue was made: relative
+	// folders are taken from it, so a job's key never changes.
+	wd string
 	// waiting holds queued jobs in start order from head on; an entry is
 	// stale when its job is no longer Queued with that ticket.
 	waiting []entry
@@ -34,8 +39,45 @@ type queue struct {
 }
 
 func newQueue() queue {
-	return queue{byName: map[string]*job{}, running: map[*job]struct{}{}}
+	wd, _ := os.Getwd() // "": relative folders stay relative, still cleaned
+	return queue{byKey: map[jobKey]*job{}, running: map[*job]struct{}{}, wd: wd}
 }
+
+// jobKey is a job's identity: the place its file lands. For a name the
+// engine writes, path is that place (wandb.LocalPath under the absolute,
+// clean folder), so "a/b" in /d and "b" in /d/a, or "x" in "out" and in
+// "./out", are one job. A name the engine refuses (ErrUnsafeName) lands
+// nowhere, and Join would clean "../x" in /d/a into /d/x: its key is
+// instead the folder and the name as given, marked refused, so it meets
+// neither a file that lands nor a refused name of another folder.
+type jobKey struct {
+	path    string
+	name    string // only for a refused name
+	refused bool
+}
+
+// keyOf returns the key of the file called name in folder dest.
+func (q *queue) keyOf(dest, name string) jobKey {
+	dir := q.folder(dest)
+	if p, err := wandb.LocalPath(dir, name); err == nil {
+		return jobKey{path: p}
+	}
+	return jobKey{path: dir, name: name, refused: true}
+}
+
+// folder returns dest absolute (from wd) and clean; "" is ".".
+func (q *queue) folder(dest string) string {
+	if dest == "" {
+		dest = "."
+	}
+	if filepath.IsAbs(dest) || q.wd == "" {
+		return filepath.Clean(dest)
+	}
+	return filepath.Join(q.wd, dest)
+}
+
+// lookup returns the job of the file called name in folder dest, or nil.
+func (q *queue) lookup(dest, name string) *job { return q.byKey[q.keyOf(dest, name)] }
 
 // entry is one place in the waiting line.
 type entry struct {
@@ -60,23 +102,25 @@ func (q *queue) update(j *job, change func()) {
 	}
 }
 
-// add queues f unless its file already has an active job: a new job for a
-// name seen for the first time, a restart of a finished one. It reports
-// whether it queued.
-func (q *queue) add(f wandb.File, at time.Time) bool {
-	j, seen := q.byName[f.Name]
+// add queues f for folder dest unless its place already has an active
+// job: a new job for a place seen for the first time, a restart of a
+// finished one (which takes the folder and name as given now, in case the
+// same place was spelled otherwise). It reports whether it queued.
+func (q *queue) add(dest string, f wandb.File, at time.Time) bool {
+	k := q.keyOf(dest, f.Name)
+	j, seen := q.byKey[k]
 	switch {
 	case !seen:
-		j = &job{Job: Job{Name: f.Name, Index: len(q.jobs)}}
-		j.requeue(f, at)
+		j = &job{Job: Job{Index: len(q.jobs)}}
+		j.requeue(dest, f, at)
 		q.jobs = append(q.jobs, j)
-		q.byName[f.Name] = j
+		q.byKey[k] = j
 		q.counts[Queued]++
 		q.bytes.add(j, 1)
 	case j.State.Active():
 		return false
 	default:
-		q.update(j, func() { j.requeue(f, at) })
+		q.update(j, func() { j.requeue(dest, f, at) })
 	}
 	q.waiting = append(q.waiting, entry{j: j, ticket: j.ticket})
 	return true

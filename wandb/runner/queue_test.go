@@ -34,15 +34,15 @@ func finish(q *queue, j *job, status wandb.DownloadStatus) bool {
 func TestQueueDedupeAndRestart(t *testing.T) {
 	q := newQueue()
 	f := wandb.File{Name: "a", SizeBytes: 10}
-	if !q.add(f, t0) || q.add(f, t0) {
+	if !q.add("/d", f, t0) || q.add("/d", f, t0) {
 		t.Fatal("queuing a queued file queued it again")
 	}
 	j := q.start(t0)
-	if q.add(f, t0) || len(q.jobs) != 1 {
+	if q.add("/d", f, t0) || len(q.jobs) != 1 {
 		t.Fatal("queuing a running file queued it")
 	}
 	finish(&q, j, wandb.Downloaded)
-	if !q.add(f, t0) || j.State != Queued || j.Done != 0 || len(q.jobs) != 1 {
+	if !q.add("/d", f, t0) || j.State != Queued || j.Done != 0 || len(q.jobs) != 1 {
 		t.Fatalf("re-queuing a done file: %+v", j.Job)
 	}
 	if q.start(t0) != j || j.Attempt != 2 {
@@ -57,7 +57,7 @@ func TestQueueDedupeAndRestart(t *testing.T) {
 func TestQueueFailureCancelRetry(t *testing.T) {
 	q := newQueue()
 	for _, f := range jobFiles(4, 100) {
-		q.add(f, t0)
+		q.add("/d", f, t0)
 	}
 	a, b := q.start(t0), q.start(t0) // f000, f001 run; f002, f003 queued
 
@@ -74,7 +74,7 @@ func TestQueueFailureCancelRetry(t *testing.T) {
 		t.Fatal("late cancellation error changed a cancelled job")
 	}
 	// A queued job cancelled leaves the line; cancelling twice does nothing.
-	c := q.byName["f002"]
+	c := q.lookup("/d", "f002")
 	if !q.cancel(c, t0) || q.cancel(c, t0) || c.State != Cancelled {
 		t.Fatalf("cancel of a queued job: %v", c.State)
 	}
@@ -85,8 +85,8 @@ func TestQueueFailureCancelRetry(t *testing.T) {
 
 	// Queued again, f000 and f001 start after f003, which waited; the
 	// cancelled f002's old place in the line is stale.
-	q.add(a.File, t0)
-	q.add(b.File, t0)
+	q.add("/d", a.File, t0)
+	q.add("/d", b.File, t0)
 	if n := q.start(t0); n.Name != "f003" {
 		t.Fatalf("first start after retry: %s", n.Name)
 	}
@@ -107,7 +107,7 @@ func TestQueueFailureCancelRetry(t *testing.T) {
 
 func TestQueueCancelledButCompleted(t *testing.T) {
 	q := newQueue()
-	q.add(wandb.File{Name: "x", SizeBytes: 7}, t0)
+	q.add("/d", wandb.File{Name: "x", SizeBytes: 7}, t0)
 	j := q.start(t0)
 	q.cancel(j, t0)
 	// The engine finished just before the cancel reached it: the file is
@@ -123,7 +123,7 @@ func TestQueueCancelledButCompleted(t *testing.T) {
 func TestQueueCancelAll(t *testing.T) {
 	q := newQueue()
 	for _, f := range jobFiles(20, 1) {
-		q.add(f, t0)
+		q.add("/d", f, t0)
 	}
 	for range 4 {
 		q.start(t0)
@@ -138,8 +138,8 @@ func TestQueueCancelAll(t *testing.T) {
 
 func TestQueueSpeedAndETA(t *testing.T) {
 	q := newQueue()
-	q.add(wandb.File{Name: "big", SizeBytes: 10_000_000}, t0)
-	q.add(wandb.File{Name: "other", SizeBytes: 10_000_000}, t0)
+	q.add("/d", wandb.File{Name: "big", SizeBytes: 10_000_000}, t0)
+	q.add("/d", wandb.File{Name: "other", SizeBytes: 10_000_000}, t0)
 	j, j2 := q.start(t0), q.start(t0)
 	if s := j.snapshot(); s.Speed != 0 || s.ETA != UnknownETA {
 		t.Fatalf("before any progress: speed %v eta %v", s.Speed, s.ETA)
@@ -189,7 +189,7 @@ func TestQueueSpeedAndETA(t *testing.T) {
 // The last report passes through whole, fields the engine may add included.
 func TestQueueKeepsLastProgress(t *testing.T) {
 	q := newQueue()
-	q.add(wandb.File{Name: "p", SizeBytes: 100}, t0)
+	q.add("/d", wandb.File{Name: "p", SizeBytes: 100}, t0)
 	j := q.start(t0)
 	p := wandb.Progress{Name: "p", Done: 40, Total: 100}
 	q.progressed(j, 1, p, t0)
@@ -200,9 +200,9 @@ func TestQueueKeepsLastProgress(t *testing.T) {
 
 func TestQueueUnknownAndAbsurdSizes(t *testing.T) {
 	q := newQueue()
-	q.add(wandb.File{Name: "u", SizeBytes: -1}, t0)
-	q.add(wandb.File{Name: "huge", SizeBytes: 1 << 62}, t0)
-	q.add(wandb.File{Name: "huge2", SizeBytes: 1 << 62}, t0)
+	q.add("/d", wandb.File{Name: "u", SizeBytes: -1}, t0)
+	q.add("/d", wandb.File{Name: "huge", SizeBytes: 1 << 62}, t0)
+	q.add("/d", wandb.File{Name: "huge2", SizeBytes: 1 << 62}, t0)
 	j := q.start(t0)
 	if s := j.snapshot(); s.Total != -1 || s.ETA != UnknownETA {
 		t.Fatalf("job of unknown size %+v", s)
@@ -226,14 +226,14 @@ func TestQueueUnknownAndAbsurdSizes(t *testing.T) {
 func TestQueueSumsSaturate(t *testing.T) {
 	q := newQueue()
 	for i := range 10_000 {
-		q.add(wandb.File{Name: fmt.Sprint(i), SizeBytes: MaxFileSize}, t0)
+		q.add("/d", wandb.File{Name: fmt.Sprint(i), SizeBytes: MaxFileSize}, t0)
 	}
 	if tot := q.totals(); tot.BytesTotal != 1<<63-1 || tot.BytesRemaining != 1<<63-1 {
 		t.Fatalf("totals %+v, want saturated sums", tot)
 	}
-	q.add(wandb.File{Name: "small", SizeBytes: 5}, t0)
+	q.add("/d", wandb.File{Name: "small", SizeBytes: 5}, t0)
 	q.cancelAll(t0)
-	q.add(wandb.File{Name: "small", SizeBytes: 5}, t0)
+	q.add("/d", wandb.File{Name: "small", SizeBytes: 5}, t0)
 	if tot := q.totals(); tot.BytesTotal != 1<<63-1 || tot.BytesRemaining != 5 {
 		t.Fatalf("totals after cancelling the huge files %+v, want the total saturated and 5 bytes remaining", tot)
 	}
@@ -259,7 +259,7 @@ func TestWideSum(t *testing.T) {
 func TestQueueRunningSetStaysConsistent(t *testing.T) {
 	q := newQueue()
 	for _, f := range jobFiles(50, 10) {
-		q.add(f, t0)
+		q.add("/d", f, t0)
 	}
 	var started []*job
 	for j := q.start(t0); j != nil; j = q.start(t0) {
@@ -290,7 +290,7 @@ func TestQueueRunningSetStaysConsistent(t *testing.T) {
 func TestQueueAggregateSpeedOfSmallFiles(t *testing.T) {
 	q := newQueue()
 	for _, f := range jobFiles(40, 1000) {
-		q.add(f, t0)
+		q.add("/d", f, t0)
 	}
 	at := t0
 	// Each file arrives whole in one report: no job has a speed of its

@@ -25,7 +25,8 @@ const DefaultParallel = 4
 
 // Options configure a Runner.
 type Options struct {
-	// Dest is the download folder; "" means the current directory.
+	// Dest is the download folder of Add (AddTo takes its own); "" means
+	// the current directory.
 	Dest string
 	// Parallel is how many downloads run at once (DefaultParallel when
 	// zero or less).
@@ -55,7 +56,7 @@ type Runner struct {
 	mu     sync.Mutex
 	q      queue
 	busy   int  // goroutines inside a download (at most parallel)
-	closed bool // Close was called: Add queues nothing
+	closed bool // Close was called: AddTo queues nothing
 	idle   chan struct{}
 
 	// lent counts the connections lent to sliced downloads (conns.go):
@@ -86,50 +87,64 @@ func New(dl Downloader, opts Options) *Runner {
 	}
 }
 
-// Dest returns the download folder.
+// Dest returns the download folder of Add, Lookup, Cancel, Retry and
+// Plan.
 func (r *Runner) Dest() string { return r.dest }
 
 // Parallel returns how many downloads run at once at most.
 func (r *Runner) Parallel() int { return r.parallel }
 
-// Add queues files for download and starts as many as the parallel limit
-// allows. A file seen for the first time gets a new job at the end of the
-// list; a file whose job finished (done, up to date, failed, cancelled) is
-// queued again with the listing given; a file queued or running is left
-// alone. It returns the number of files it queued (0 after Close).
-func (r *Runner) Add(files ...wandb.File) int {
+// Add queues files for download to the runner's folder (Dest): it is
+// AddTo(r.Dest(), files...).
+func (r *Runner) Add(files ...wandb.File) int { return r.AddTo(r.dest, files...) }
+
+// AddTo queues files for download to folder dest ("" is the current
+// directory) and starts as many as the parallel limit allows. A job is
+// the place its file lands, dest and name together (a relative dest is
+// taken from the working directory when the Runner was made), so files of
+// the same name in two folders are two jobs. A file whose place is seen
+// for the first time gets a new job at the end of the list; one whose job
+// finished (done, up to date, failed, cancelled) is queued again with the
+// listing given; one queued or running is left alone. It returns the
+// number of files it queued (0 after Close).
+func (r *Runner) AddTo(dest string, files ...wandb.File) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.addLocked(files)
-}
-
-func (r *Runner) addLocked(files []wandb.File) int {
 	if r.closed {
 		return 0
 	}
 	at, n := r.now(), 0
 	for _, f := range files {
-		if r.q.add(f, at) {
+		if r.q.add(dest, f, at) {
 			n++
 		}
 	}
+	r.queuedLocked(n)
+	return n
+}
+
+// queuedLocked starts and announces n newly queued jobs.
+func (r *Runner) queuedLocked(n int) {
 	if n > 0 {
 		r.startLocked()
 		r.changedLocked()
 	}
-	return n
 }
 
-// Cancel cancels the job of the file called name when it is queued (it
-// leaves the line) or running (it is Cancelled at once and its download's
-// context ends; the engine keeps the partial file for a retry to resume,
-// and the next queued job starts once the engine has returned). It
-// reports whether the job was active.
-func (r *Runner) Cancel(name string) bool {
+// Cancel cancels the job of the file called name in the runner's folder:
+// it is CancelIn(r.Dest(), name).
+func (r *Runner) Cancel(name string) bool { return r.CancelIn(r.dest, name) }
+
+// CancelIn cancels the job of the file called name in folder dest when it
+// is queued (it leaves the line) or running (it is Cancelled at once and
+// its download's context ends; the engine keeps the partial file for a
+// retry to resume, and the next queued job starts once the engine has
+// returned). It reports whether the job was active.
+func (r *Runner) CancelIn(dest, name string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	j, ok := r.q.byName[name]
-	if !ok || !r.q.cancel(j, r.now()) {
+	j := r.q.lookup(dest, name)
+	if j == nil || !r.q.cancel(j, r.now()) {
 		return false
 	}
 	r.changedLocked()
@@ -150,34 +165,44 @@ func (r *Runner) cancelAllLocked() {
 	}
 }
 
-// Retry queues the job of the file called name again when it failed or
-// was cancelled, with the listing it had, and reports whether it did. (To
-// retry with a fresh listing, Add the new wandb.File.)
-func (r *Runner) Retry(name string) bool {
+// Retry queues the job of the file called name in the runner's folder
+// again: it is RetryIn(r.Dest(), name).
+func (r *Runner) Retry(name string) bool { return r.RetryIn(r.dest, name) }
+
+// RetryIn queues the job of the file called name in folder dest again when
+// it failed or was cancelled, with the listing it had, and reports whether
+// it did. (To retry with a fresh listing, AddTo the new wandb.File.)
+func (r *Runner) RetryIn(dest, name string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	j, ok := r.q.byName[name]
-	if !ok || (j.State != Failed && j.State != Cancelled) {
+	j := r.q.lookup(dest, name)
+	if r.closed || j == nil || (j.State != Failed && j.State != Cancelled) {
 		return false
 	}
-	return r.addLocked([]wandb.File{j.File}) == 1
+	n := 0
+	if r.q.add(j.Dest, j.File, r.now()) {
+		n = 1
+	}
+	r.queuedLocked(n)
+	return n == 1
 }
 
-// RetryFailed queues every failed job again and returns how many it
-// queued.
+// RetryFailed queues every failed job again, each to its folder, and
+// returns how many it queued.
 func (r *Runner) RetryFailed() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.q.counts[Failed] == 0 {
+	if r.closed || r.q.counts[Failed] == 0 {
 		return 0
 	}
-	var files []wandb.File
+	at, n := r.now(), 0
 	for _, j := range r.q.jobs {
-		if j.State == Failed {
-			files = append(files, j.File)
+		if j.State == Failed && r.q.add(j.Dest, j.File, at) {
+			n++
 		}
 	}
-	return r.addLocked(files)
+	r.queuedLocked(n)
+	return n
 }
 
 // Wait blocks until no job is queued or running, or ctx ends (then it

@@ -12,6 +12,7 @@ type attempt struct {
 	j      *job
 	n      int // the job's Attempt at the start
 	f      wandb.File
+	dest   string // the job's folder at the start
 	ctx    context.Context
 	cancel context.CancelFunc
 	conns  *conns // lends it idle connections for slices
@@ -42,7 +43,7 @@ func (r *Runner) nextLocked() (attempt, bool) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	j.cancel = cancel
-	return attempt{j: j, n: j.Attempt, f: j.File, ctx: ctx, cancel: cancel, conns: &conns{r: r}}, true
+	return attempt{j: j, n: j.Attempt, f: j.File, dest: j.Dest, ctx: ctx, cancel: cancel, conns: &conns{r: r}}, true
 }
 
 // work runs attempt a, then the next queued jobs one after another, until
@@ -90,7 +91,7 @@ func (r *Runner) download(a attempt) (res wandb.DownloadResult, err error) {
 			user(p)
 		}
 	}
-	return r.dl.Download(a.ctx, a.f, r.dest, opts)
+	return r.dl.Download(a.ctx, a.f, a.dest, opts)
 }
 
 // progressed records report p of attempt a.

@@ -49,12 +49,18 @@ func (r *Runner) Jobs(offset, n int) []Job {
 	return out
 }
 
-// Lookup returns a copy of the job of the file called name.
-func (r *Runner) Lookup(name string) (Job, bool) {
+// Lookup returns a copy of the job of the file called name in the
+// runner's folder: it is LookupIn(r.Dest(), name).
+func (r *Runner) Lookup(name string) (Job, bool) { return r.LookupIn(r.dest, name) }
+
+// LookupIn returns a copy of the job of the file called name in folder
+// dest: the job of the place they name, however AddTo spelled it ("out"
+// and "./out" are one folder).
+func (r *Runner) LookupIn(dest, name string) (Job, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	j, ok := r.q.byName[name]
-	if !ok {
+	j := r.q.lookup(dest, name)
+	if j == nil {
 		return Job{}, false
 	}
 	return j.snapshot(), true

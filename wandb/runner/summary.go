@@ -12,6 +12,9 @@ import (
 // Failure is a failed file and why it failed.
 type Failure struct {
 	Name string
+	// Dest is the folder the file was to go to (see Job.Dest): two
+	// failures of one name differ by it.
+	Dest string
 	// Reason is the engine's words, in full.
 	Reason string
 	// Cause is Reason without the file's name and path (or, for an md5
@@ -56,7 +59,7 @@ func (r *Runner) Summary() Summary {
 			}
 			s.UpToDate++
 		case Failed:
-			s.Failed = append(s.Failed, Failure{Name: j.Name, Reason: j.Reason(), Cause: causeOf(j.Err, j.Name, j.Path)})
+			s.Failed = append(s.Failed, Failure{Name: j.Name, Dest: j.Dest, Reason: j.Reason(), Cause: causeOf(j.Err, j.Name, j.Path)})
 		case Cancelled:
 			s.Cancelled++
 		default:

@@ -16,7 +16,7 @@ import (
 func summaryOf(files []wandb.File, finishes func(q *queue, started []*job)) Summary {
 	r := New(nil, Options{})
 	for _, f := range files {
-		r.q.add(f, t0)
+		r.q.add(r.Dest(), f, t0)
 	}
 	var started []*job
 	for j := r.q.start(t0); j != nil; j = r.q.start(t0) {
@@ -51,13 +51,13 @@ func TestSummary(t *testing.T) {
 func TestSummaryCountsEarlierDownload(t *testing.T) {
 	q := newQueue()
 	for _, f := range jobFiles(2, 1000) {
-		q.add(f, t0)
+		q.add("/d", f, t0)
 	}
 	for j := q.start(t0); j != nil; j = q.start(t0) {
 		finish(&q, j, wandb.Downloaded)
 	}
 	for _, f := range jobFiles(2, 1000) {
-		q.add(f, t0)
+		q.add("/d", f, t0)
 	}
 	for j := q.start(t0); j != nil; j = q.start(t0) {
 		finish(&q, j, wandb.UpToDate)
