@@ -13,11 +13,14 @@ import (
 // comes from the same source as a download (f.URL with the key only on the
 // API host, else f.DirectURL without credentials) with a Range request;
 // a server that ignores Range is read only up to limit. There is no retry:
-// a preview is cheap to ask for again. It ends when ctx does, and fails
-// (wrapping no error sentinel, saying "no data received for too long")
-// when the answer sends no byte for the downloads' stall time.
+// a preview is cheap to ask for again. An artifact's file (ArtifactID set)
+// whose signed URL has expired, or that has none (a manifest row), is
+// asked for again by path once, as a download does; a reference is an
+// error wrapping ErrReference. It ends when ctx does, and fails (wrapping
+// no error sentinel, saying "no data received for too long") when the
+// answer sends no byte for the downloads' stall time.
 func (c *Client) Preview(ctx context.Context, f File, limit int64) ([]byte, bool, error) {
-	return c.newDownloader(DownloadOptions{}).preview(ctx, f, limit)
+	return c.newDownloader(DownloadOptions{}).previewRefreshing(ctx, f, limit)
 }
 
 // preview is Preview with the downloader's stall timeout.

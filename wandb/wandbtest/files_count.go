@@ -1,5 +1,7 @@
 package wandbtest
 
+import "github.com/wbfiles/wbfiles/internal/like"
+
 // countFiles returns the totalCount of a run's files connection: the
 // files the names (when given) or the LIKE pattern (when not "") select,
 // wherever the page's cursor stands.
@@ -14,10 +16,10 @@ func (rd *runData) countFiles(names []string, pattern string) int {
 		}
 		return len(seen)
 	case pattern != "":
-		p := compileLike(pattern)
+		p := like.Compile(pattern)
 		n := 0
 		for _, f := range rd.files {
-			if p.match(f.folded) {
+			if p.Match(f.spec.Name) {
 				n++
 			}
 		}

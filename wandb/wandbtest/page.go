@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/wbfiles/wbfiles/internal/like"
 )
 
 // Page sizes of Run.files, as W&B: first defaults to 50, at most 1000.
@@ -110,9 +112,9 @@ func (rd *runData) page(args map[string]any) (value, error) {
 			c.files[k] = rd.files[i]
 		}
 	case hasPattern:
-		p := compileLike(pattern)
+		p := like.Compile(pattern)
 		for i := start; i < len(rd.files); i++ {
-			if !p.match(rd.files[i].folded) {
+			if !p.Match(rd.files[i].spec.Name) {
 				continue
 			}
 			if len(c.files) == limit {

@@ -84,7 +84,6 @@ type runData struct {
 type fileData struct {
 	spec    FileSpec
 	run     *runData
-	folded  []rune // case-folded name for LIKE
 	id      string
 	cursor  string
 	updated time.Time
@@ -232,8 +231,8 @@ func (s *Server) addLocked(rd *runData) {
 	s.runs[key] = rd
 }
 
-// newRunData indexes a run: files sorted by name (the paging order), names
-// case-folded for LIKE, ids and cursors computed once.
+// newRunData indexes a run: files sorted by name (the paging order), ids
+// and cursors computed once.
 func newRunData(r RunSpec) *runData {
 	rd := &runData{byName: make(map[string]int, len(r.Files))}
 	files := r.Files
@@ -258,7 +257,6 @@ func newRunData(r RunSpec) *runData {
 	sort.Slice(rd.files, func(i, j int) bool { return rd.files[i].spec.Name < rd.files[j].spec.Name })
 	for i, f := range rd.files {
 		rd.byName[f.spec.Name] = i
-		f.folded = foldRunes(f.spec.Name)
 		f.id = base64.StdEncoding.EncodeToString([]byte("File:v1:" + r.Ref() + ":" + f.spec.Name))
 		f.cursor = encodeCursor(f.spec.Name)
 		f.updated = f.spec.updatedAt()
