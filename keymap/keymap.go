@@ -32,6 +32,8 @@ type KeyMap struct {
 	Flat    key.Binding // switch between the folders and the flat list of paths
 	Info    key.Binding // the details of the row: a run's, a folder's, a file's
 	RunInfo key.Binding // the details of the run being browsed
+	// Artifacts opens the artifacts the run logged and used.
+	Artifacts key.Binding
 
 	// Filter line.
 	Apply       key.Binding // apply the typed filter on the server
@@ -95,11 +97,12 @@ func Default() KeyMap {
 		Sort:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 
-		Into:    key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "open")),
-		Out:     key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("←/h", "back")),
-		Flat:    key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "folders/flat")),
-		Info:    key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "info")),
-		RunInfo: key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "run info")),
+		Into:      key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "open")),
+		Out:       key.NewBinding(key.WithKeys("backspace", "left", "h"), key.WithHelp("←/h", "back")),
+		Flat:      key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "folders/flat")),
+		Info:      key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "info")),
+		RunInfo:   key.NewBinding(key.WithKeys("I"), key.WithHelp("I", "run info")),
+		Artifacts: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "artifacts")),
 
 		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter on server")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),

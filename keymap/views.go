@@ -52,6 +52,8 @@ type Features struct {
 	// Info is on where the row under the cursor has details to show (a
 	// run, a folder, a file); RunInfo where a run is being browsed.
 	Info, RunInfo bool
+	// Artifacts is on in a run's files (not an artifact's).
+	Artifacts bool
 	// Picker is on in the lists above a run (entities, projects, runs):
 	// nothing there is a file to select or download.
 	Picker bool
@@ -91,6 +93,7 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 	k.Flat.SetEnabled(list && f.Flat && !f.Picker)
 	k.Info.SetEnabled(list && f.Info)
 	k.RunInfo.SetEnabled(list && f.RunInfo)
+	k.Artifacts.SetEnabled(list && f.Artifacts)
 
 	k.Apply.SetEnabled(filter)
 	k.ClearFilter.SetEnabled(filter || (list && f.Filtered))
@@ -132,7 +135,7 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 func (k *KeyMap) all() []*key.Binding {
 	return []*key.Binding{
 		&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom,
-		&k.Filter, &k.Open, &k.Sort, &k.Retry, &k.Into, &k.Out, &k.Flat, &k.Info, &k.RunInfo,
+		&k.Filter, &k.Open, &k.Sort, &k.Retry, &k.Into, &k.Out, &k.Flat, &k.Info, &k.RunInfo, &k.Artifacts,
 		&k.Apply, &k.ClearFilter,
 		&k.Copy, &k.Back,
 		&k.Select, &k.SelectAll, &k.SelectAllServer, &k.ClearSelection, &k.Download, &k.Downloads,
@@ -159,7 +162,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	}
 	return []key.Binding{
 		k.Help, k.Quit, k.Retry, k.Filter, k.Apply, k.ClearFilter, k.Select, k.Download, k.Downloads,
-		k.Out, k.Open, k.Flat, k.Info, k.RunInfo, k.Copy, k.Back,
+		k.Out, k.Open, k.Artifacts, k.Flat, k.Info, k.RunInfo, k.Copy, k.Back,
 	}
 }
 
@@ -178,7 +181,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Into, k.Out, k.Flat, k.Info, k.RunInfo, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
+		{k.Open, k.Into, k.Out, k.Flat, k.Info, k.RunInfo, k.Artifacts, k.Filter, k.Apply, k.ClearFilter, k.Sort, k.Retry, k.Copy, k.Back},
 		// General keys share the third column so all of it fits in 80
 		// columns.
 		{k.Select, k.SelectAll, k.SelectAllServer, k.ClearSelection, k.Download, k.Downloads, k.Help, k.Quit, k.ForceQuit, k.Suspend},

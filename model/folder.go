@@ -82,6 +82,10 @@ type Folder struct {
 	seen       map[string]struct{} // the names loaded
 	files      []wandb.File        // every file loaded under the folder
 	runFiles   int                 // the run's file count, or -1
+	// idle is set when the last page added no row (its files all went
+	// into subfolders already shown): the folder then asks for no more
+	// pages on its own, only on LoadMore.
+	idle bool
 }
 
 // NewFolder returns the folder path of a run that has runFiles files (-1
@@ -144,9 +148,29 @@ func (f *Folder) ReceiveFiles(gen int, page wandb.FilesPage, err error) bool {
 		}
 		rows[at].add(file)
 	}
+	before := f.Loaded()
 	f.Append(rows...)
+	f.idle = f.Loaded() == before
 	return true
 }
+
+// WantPage is Pager.WantPage, but for a folder whose last page added no
+// row: a level of a few subfolders over many files would otherwise ask
+// for every page to draw its few rows, since its cursor is always near
+// their end. Its counts stay lower bounds until LoadMore.
+func (f *Folder) WantPage() (PageRequest, bool) {
+	if f.idle {
+		return PageRequest{}, false
+	}
+	return f.Pager.WantPage()
+}
+
+// LoadMore lets the folder ask for its next page (the user went to its
+// end to see more).
+func (f *Folder) LoadMore() { f.idle = false }
+
+// Idle reports whether the folder waits for LoadMore while pages remain.
+func (f *Folder) Idle() bool { return f.idle && f.HasNext() && f.Err() == nil }
 
 // SetServerFilter lists only the files under the folder whose path within
 // it contains text (or matches it, a glob); "" lists them all again. The
@@ -156,7 +180,7 @@ func (f *Folder) SetServerFilter(text string) {
 		return
 	}
 	f.filterText = text
-	f.tally, f.seen, f.files = Tally{}, nil, nil
+	f.tally, f.seen, f.files, f.idle = Tally{}, nil, nil, false
 	f.SetNarrowing("")
 	f.Restart()
 }

@@ -96,3 +96,25 @@ func TestFolderFilesUnder(t *testing.T) {
 		t.Errorf("under a/: %v", names)
 	}
 }
+
+// TestFolderIdlesWhenAPageAddsNoRow checks that a level of few folders
+// over many files stops asking for pages on its own once a page adds no
+// row, and asks again on LoadMore.
+func TestFolderIdlesWhenAPageAddsNoRow(t *testing.T) {
+	f := NewFolder("", 2, -1)
+	f.SetHeight(20)
+	req, _ := f.WantPage()
+	f.ReceiveFiles(req.Gen, wandb.FilesPage{Files: []wandb.File{file("a/1", 1), file("b/1", 1)}, EndCursor: "c1", HasNextPage: true}, nil)
+	req, ok := f.WantPage()
+	if !ok {
+		t.Fatal("no second page after a page that added rows")
+	}
+	f.ReceiveFiles(req.Gen, wandb.FilesPage{Files: []wandb.File{file("a/2", 1), file("b/2", 1)}, EndCursor: "c2", HasNextPage: true}, nil)
+	if _, ok := f.WantPage(); ok || !f.Idle() {
+		t.Fatal("a third page asked after a page that added no row")
+	}
+	f.LoadMore()
+	if _, ok := f.WantPage(); !ok {
+		t.Fatal("no page after LoadMore")
+	}
+}

@@ -245,8 +245,22 @@ func (d *detailView) fields(width int) string {
 			row("", h+" (hex)")
 		}
 	}
-	row("url", orUnknown(f.URL))
-	row("direct", orUnknown(shortenSigned(f.DirectURL)))
+	if f.IsReference() {
+		// An artifact entry whose bytes are stored outside W&B.
+		row("reference", f.Ref+" (not downloaded through W&B)")
+	} else {
+		row("url", orUnknown(f.URL))
+		row("direct", orUnknown(shortenSigned(f.DirectURL)))
+	}
+	if f.Digest != "" && f.Digest != f.MD5 {
+		row("digest", f.Digest)
+	}
+	if f.ArtifactID != "" {
+		row("artifact", f.ArtifactID)
+	}
+	if f.BirthArtifactID != "" && f.BirthArtifactID != f.ArtifactID {
+		row("logged in", f.BirthArtifactID+" (the version that first stored it)")
+	}
 	if f.PathURI != "" {
 		row("path uri", f.PathURI)
 	}

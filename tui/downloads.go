@@ -31,6 +31,7 @@ type downloads struct {
 	sel  *model.Selection
 
 	listing      selectListing // select-all's listing, while it runs
+	skipped      string        // the reference entries the batch on its way left out
 	status       string        // a one-line message: a refusal, what a key did
 	quitWhenDone bool          // quit once nothing is active (the quit question's w)
 	quitting     bool          // a command to quit went out
@@ -54,24 +55,40 @@ func (d *downloads) job(name string) (runner.Job, bool) {
 	if d.run == nil {
 		return runner.Job{}, false
 	}
-	return d.run.Lookup(name)
+	return d.run.LookupIn(d.dest, name)
 }
 
 // request asks to download files: those not queued or running already
 // are checked against the free space at the destination in the background
 // (batchCheckedMsg) before anything is queued.
 func (d *downloads) request(files []wandb.File, fromSel bool) tea.Cmd {
+	return d.requestTo(d.target(), files, fromSel)
+}
+
+// requestTo is request for the files view to.
+func (d *downloads) requestTo(to target, files []wandb.File, fromSel bool) tea.Cmd {
 	if d.run == nil || len(files) == 0 {
 		return nil
 	}
-	if d.run.Plan(files, -1).Files == nil {
+	files, refs := dropReferences(files)
+	d.skipped = ""
+	if refs > 0 {
+		// Their bytes are outside W&B (s3://, gs://, a path): never
+		// downloaded through it, never a failure.
+		d.skipped = "skipped " + termtext.Comma(int64(refs)) + " reference entries (stored outside W&B)"
+		d.status = d.skipped
+		if len(files) == 0 {
+			return nil
+		}
+	}
+	if d.run.PlanIn(to.dest, files, -1).Files == nil {
 		d.status = "already downloading"
 		if fromSel {
-			d.sel.Clear()
+			to.sel.Clear()
 		}
 		return nil
 	}
-	return checkBatch(d.dest, files, fromSel)
+	return checkBatch(to, files, fromSel)
 }
 
 // requestSelected is the download key: the selection, or the file under
@@ -90,47 +107,99 @@ func (d *downloads) requestSelected(cursor wandb.File, onRow bool) tea.Cmd {
 // cannot fit is refused, a large one asked about (unless a batch question
 // waits already: d pressed twice asks once), others queued at once.
 func (d *downloads) batchChecked(msg batchCheckedMsg, qs *questions) tea.Cmd {
-	plan := d.run.Plan(msg.files, msg.free)
+	msg.to = d.orShown(msg.to)
+	plan := d.run.PlanIn(msg.to.dest, msg.files, msg.free)
 	switch {
 	case len(plan.Files) == 0:
 		return nil
 	case !plan.Fits():
-		d.status = "refused: " + plan.Refusal() + " in " + d.dest
+		d.status = "refused: " + plan.Refusal() + " in " + msg.to.dest
 		return nil
 	case plan.NeedsConfirm() && qs.has(askBatch):
 		d.status = "download not started: answer the open question first"
 		return nil
 	case plan.NeedsConfirm():
-		qs.ask(question{kind: askBatch, own: true, plan: plan, fromSel: msg.fromSel})
+		qs.ask(question{kind: askBatch, own: true, plan: plan, fromSel: msg.fromSel, to: msg.to})
 		return nil
 	}
-	return d.enqueue(plan.Files, msg.fromSel)
+	return d.enqueue(msg.to, plan.Files, msg.fromSel)
 }
 
-// enqueue queues files on the runner at once and starts the frames.
-func (d *downloads) enqueue(files []wandb.File, fromSel bool) tea.Cmd {
-	if n := d.run.Add(files...); n > 0 {
+// target is the files view shown: where its batches go, its selection.
+func (d *downloads) target() target { return target{dest: d.dest, sel: d.sel} }
+
+// orShown is to, or the files view shown when to names none.
+func (d *downloads) orShown(to target) target {
+	if to.sel == nil {
+		return d.target()
+	}
+	return to
+}
+
+// enqueue queues files on the runner at once, into to's folder, and
+// starts the frames.
+func (d *downloads) enqueue(to target, files []wandb.File, fromSel bool) tea.Cmd {
+	if n := d.run.AddTo(to.dest, files...); n > 0 {
 		d.status = "queued " + termtext.Count(n, "file")
 	} else if len(files) > 0 {
 		d.status = "already downloading"
 	}
+	if d.skipped != "" {
+		d.status += " · " + d.skipped
+		d.skipped = ""
+	}
 	if fromSel {
-		d.sel.Clear()
+		to.sel.Clear()
 	}
 	return d.tick()
 }
 
-// retry queues files again, listing them anew first when it can, so the
-// retry uses the server's current md5 and URLs.
-func (d *downloads) retry(files []wandb.File) tea.Cmd {
+// retry queues jobs again. Those of the files view shown are listed anew
+// first when it can, so the retry uses the server's current md5 and URLs;
+// those of another view (another run, an artifact) go again with what
+// they were listed with, to their own folder.
+func (d *downloads) retry(jobs []runner.Job) tea.Cmd {
+	var files []wandb.File
+	others := 0
+	for _, j := range jobs {
+		if j.Dest == d.dest {
+			files = append(files, j.File)
+		} else if d.run.RetryIn(j.Dest, j.Name) {
+			others++
+		}
+	}
+	if others > 0 {
+		d.status = "retrying " + termtext.Count(others+len(files), "file")
+	}
 	if len(files) == 0 {
-		return nil
+		return d.tick()
 	}
-	d.status = "retrying " + termtext.Count(len(files), "file")
+	d.status = "retrying " + termtext.Count(len(files)+others, "file")
 	if d.src == nil || d.ref.RunID == "" {
-		return d.enqueue(files, false)
+		return d.enqueue(d.target(), files, false)
 	}
-	return refreshFiles(d.src, d.ref, files)
+	return refreshFiles(d.target(), d.src, d.ref, files)
+}
+
+// dropReferences returns files without the reference entries of
+// artifacts, and how many there were.
+func dropReferences(files []wandb.File) ([]wandb.File, int) {
+	n := 0
+	for _, f := range files {
+		if f.IsReference() {
+			n++
+		}
+	}
+	if n == 0 {
+		return files, 0
+	}
+	kept := make([]wandb.File, 0, len(files)-n)
+	for _, f := range files {
+		if !f.IsReference() {
+			kept = append(kept, f)
+		}
+	}
+	return kept, n
 }
 
 // cancelAll cancels every queued and running download.
@@ -181,12 +250,12 @@ func (d *downloads) answered(msg answeredMsg) tea.Cmd {
 	q := msg.q
 	switch {
 	case q.kind == askBatch && msg.a == answerYes:
-		return d.enqueue(q.plan.Files, q.fromSel)
+		return d.enqueue(q.to, q.plan.Files, q.fromSel)
 	case q.kind == askBatch:
 		d.status = "download not started"
 	case q.kind == askSelect && msg.a == answerYes:
-		n := d.sel.Add(q.files...)
-		d.status = "selected " + termtext.Comma(int64(n)) + " more (every file " + q.what + ") · " + selectionText(d.sel)
+		n := q.to.sel.Add(q.files...)
+		d.status = "selected " + termtext.Comma(int64(n)) + " more (every file " + q.what + ") · " + selectionText(q.to.sel)
 	case q.kind == askQuit && msg.a == answerYes:
 		d.cancelAll()
 		d.quitting = true
@@ -211,8 +280,9 @@ type selectListing struct {
 	what   string
 	cancel context.CancelFunc // nil when no listing runs
 	// download downloads what was listed instead of asking to select it
-	// (d on a folder).
+	// (d on a folder); to is the files view it was asked in.
 	download bool
+	to       target
 }
 
 // selectAllOnServer lists every file that matches q's Pattern or Names
@@ -240,7 +310,7 @@ func (d *downloads) listAll(q wandb.FilesQuery, what string, download bool) tea.
 		return nil
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	d.listing = selectListing{gen: d.listing.gen + 1, what: what, cancel: cancel, download: download}
+	d.listing = selectListing{gen: d.listing.gen + 1, what: what, cancel: cancel, download: download, to: d.target()}
 	return fetchAllMatching(ctx, d.src, d.ref, q, what, d.listing.gen)
 }
 
@@ -267,6 +337,7 @@ func (d *downloads) matchingFetched(msg matchingFetchedMsg, qs *questions) tea.C
 		d.listing.cancel() // releases the context's resources
 		d.listing.cancel = nil
 	}
+	to := d.orShown(d.listing.to)
 	switch {
 	case msg.err != nil:
 		d.status = "could not list the files " + msg.what + ": " + termtext.Line(msg.err.Error())
@@ -274,10 +345,10 @@ func (d *downloads) matchingFetched(msg matchingFetchedMsg, qs *questions) tea.C
 		d.status = "no file " + msg.what
 	case d.listing.download:
 		d.status = ""
-		return d.request(msg.files, false)
+		return d.requestTo(to, msg.files, false)
 	default:
 		d.status = ""
-		qs.ask(question{kind: askSelect, own: true, files: msg.files, what: msg.what})
+		qs.ask(question{kind: askSelect, own: true, files: msg.files, what: msg.what, to: to})
 	}
 	return nil
 }

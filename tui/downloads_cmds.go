@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/wbfiles/wbfiles/model"
 	"github.com/wbfiles/wbfiles/wandb"
 	"github.com/wbfiles/wbfiles/wandb/runner"
 )
@@ -15,32 +16,42 @@ type Downloader = runner.Downloader
 // batchCheckedMsg carries a batch of files with the free space measured at
 // the destination (-1 when it could not be told).
 type batchCheckedMsg struct {
+	to      target
 	files   []wandb.File
 	free    int64
 	fromSel bool
 }
 
-// checkBatch measures the free space at dest for a batch of files, off the
-// UI goroutine (statfs can hang on a network mount).
-func checkBatch(dest string, files []wandb.File, fromSel bool) tea.Cmd {
+// target is where a batch goes and the selection it may come from: the
+// files view it was asked for in, which may no longer be the one shown
+// when an answer comes back.
+type target struct {
+	dest string
+	sel  *model.Selection
+}
+
+// checkBatch measures the free space at to's folder for a batch of files,
+// off the UI goroutine (statfs can hang on a network mount).
+func checkBatch(to target, files []wandb.File, fromSel bool) tea.Cmd {
 	return func() tea.Msg {
-		free, err := wandb.FreeSpace(dest)
+		free, err := wandb.FreeSpace(to.dest)
 		if err != nil {
 			free = -1
 		}
-		return batchCheckedMsg{files: files, free: free, fromSel: fromSel}
+		return batchCheckedMsg{to: to, files: files, free: free, fromSel: fromSel}
 	}
 }
 
 // filesRefreshedMsg carries the server's current listing of files about to
 // be retried; fresh is empty when the listing failed.
 type filesRefreshedMsg struct {
+	to    target
 	files []wandb.File
 	fresh []wandb.File
 }
 
 // refreshFiles lists files again by name before a retry.
-func refreshFiles(src Source, run wandb.RunRef, files []wandb.File) tea.Cmd {
+func refreshFiles(to target, src Source, run wandb.RunRef, files []wandb.File) tea.Cmd {
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = f.Name
@@ -52,11 +63,11 @@ func refreshFiles(src Source, run wandb.RunRef, files []wandb.File) tea.Cmd {
 		for _, q := range wandb.NameQueries(names) {
 			page, err := src.Files(ctx, run, q)
 			if err != nil {
-				return filesRefreshedMsg{files: files}
+				return filesRefreshedMsg{to: to, files: files}
 			}
 			fresh = append(fresh, page.Files...)
 		}
-		return filesRefreshedMsg{files: files, fresh: fresh}
+		return filesRefreshedMsg{to: to, files: files, fresh: fresh}
 	}
 }
 

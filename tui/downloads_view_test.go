@@ -116,7 +116,7 @@ func TestJobStateText(t *testing.T) {
 // A row of the list carries its selection mark and its job.
 func TestDownloadsDecorate(t *testing.T) {
 	r := emptyRunner(t)
-	d := &downloads{run: r, sel: &model.Selection{}}
+	d := &downloads{run: r, dest: r.Dest(), sel: &model.Selection{}}
 	f := wandb.File{Name: "a.txt", SizeBytes: 3}
 	if row := d.decorate(f); row.mark != "" || row.hasJob || row.stateText() != "" {
 		t.Fatalf("fresh: %+v", row)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/keymap"
-	"github.com/wbfiles/wbfiles/wandb"
 	"github.com/wbfiles/wbfiles/wandb/runner"
 )
 
@@ -26,8 +25,9 @@ type jobsView struct {
 	bars           *dlBars
 }
 
-// retryMsg asks the root to retry files (listing them anew first).
-type retryMsg struct{ files []wandb.File }
+// retryMsg asks the root to retry jobs (listing their files anew first
+// where it can).
+type retryMsg struct{ jobs []runner.Job }
 
 func newJobsView(c common, run *runner.Runner, dest string) jobsView {
 	d := jobsView{run: run, dest: dest}
@@ -116,22 +116,22 @@ func (d jobsView) Update(msg tea.Msg) (jobsView, tea.Cmd) {
 		d.run.CancelAll()
 	case key.Matches(kp, k.RetryJob):
 		if j, ok := d.current(); ok {
-			return d, retryCmd([]wandb.File{j.File})
+			return d, retryCmd([]runner.Job{j})
 		}
 	case key.Matches(kp, k.RetryFailed):
-		var files []wandb.File
+		var jobs []runner.Job
 		for _, j := range d.run.Jobs(0, n) {
 			if j.State == runner.Failed || j.State == runner.Cancelled {
-				files = append(files, j.File)
+				jobs = append(jobs, j)
 			}
 		}
-		return d, retryCmd(files)
+		return d, retryCmd(jobs)
 	}
 	return d, nil
 }
 
-func retryCmd(files []wandb.File) tea.Cmd {
-	return func() tea.Msg { return retryMsg{files: files} }
+func retryCmd(jobs []runner.Job) tea.Cmd {
+	return func() tea.Msg { return retryMsg{jobs: jobs} }
 }
 
 func (d *jobsView) moveCursor(delta int) {

@@ -29,6 +29,8 @@ type listView struct {
 	// crumbs are the breadcrumb's parts above the run's folders.
 	folder  *model.Folder
 	crumbs  []string
+	// note is said after the counts (an artifact's aliases and digest).
+	note string
 	table   Table[fileRow]
 	frame   *fileFrame // the columns' per-frame inputs
 	spinner spinner.Model
@@ -268,6 +270,9 @@ func (l listView) emptyText() string {
 
 // statusView is the line under the rows (see pagingStatus).
 func (l listView) statusView(status string, endShown bool) string {
+	if f := l.folder; status == "" && f != nil && f.Idle() {
+		return l.styles.Subtle.Render(termtext.Fit("more files under these folders on the server: G loads a page, space on a folder counts it all", l.width))
+	}
 	return pagingStatus(l.common, l.paging(), l.spinner, "files", status, endShown && l.cursor().Len() > 0)
 }
 

@@ -12,6 +12,9 @@ import (
 func (l listView) folderHeaderView() string {
 	f := l.folder
 	parts := []string{l.folderCountText()}
+	if l.note != "" {
+		parts = append(parts, termtext.Safe(l.note))
+	}
 	if t := f.FilterText(); t != "" {
 		parts = append(parts, fmt.Sprintf("filter %q", t))
 	}

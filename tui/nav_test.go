@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -125,6 +126,15 @@ func TestGoldenNav(t *testing.T) {
 		"folder_inner": {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("j", "j", "enter"); d.settle() }},
 		"run_info":     {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("I"); d.settle() }},
 		"folder_info":  {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("j", "j", "i"); d.settle() }},
+		"artifacts":    {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) { run(d); d.press("o"); d.settle() }},
+		"artifact_files": {Options{Entity: "wbfiles-demo", Project: "llama-finetune"}, func(d *driver) {
+			run(d)
+			d.press("o")
+			d.settle()
+			moveTo(t, d, func(r any) bool { return r.(artifactRow).Name() == "eval-benchmarks:v0" })
+			d.press("enter")
+			d.settle()
+		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for name, v := range views {
@@ -268,5 +278,90 @@ func TestFolderInfo(t *testing.T) {
 	d.press("esc")
 	if d.m.State() != "list" || d.m.folder().Path != "" {
 		t.Fatalf("esc left %s at %q", d.m.State(), d.m.folder().Path)
+	}
+}
+
+// TestArtifactsFromRun opens a run's artifacts (o), an artifact used from
+// another project, and downloads one of its files, which lands under
+// --dest/NAME/vN with its path; going back returns to the list, then the
+// run.
+func TestArtifactsFromRun(t *testing.T) {
+	dest := t.TempDir()
+	d := navDriver(t, Options{Entity: "wbfiles-demo", Project: "llama-finetune", Dest: dest}, 120, 40)
+	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
+	d.press("enter")
+	d.settle()
+	d.press("o")
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "llama-3.1-8b-lora:v4") || !strings.Contains(s, "used") {
+		t.Fatalf("the run's artifacts:\n%s", s)
+	}
+	moveTo(t, d, func(r any) bool { return r.(artifactRow).Name() == "eval-benchmarks:v0" })
+	d.press("enter")
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "eval-benchmarks/v0") || !strings.Contains(s, "hellaswag/") {
+		t.Fatalf("the artifact's files:\n%s", s)
+	}
+	for e, _ := d.m.folder().Current(); e.Name != "README.md"; e, _ = d.m.folder().Current() {
+		d.press("down")
+	}
+	d.press("d")
+	d.settle()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.m.Runner().Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dest, "eval-benchmarks", "v0", "README.md")); err != nil {
+		t.Fatalf("the file is not under --dest/NAME/vN: %v (status %q)", err, d.m.dl.statusText())
+	}
+	if _, err := os.Stat(filepath.Join(dest, "README.md")); err == nil {
+		t.Fatal("the artifact's file landed in --dest itself")
+	}
+	d.press("h")
+	if r := pickerRow(t, d.m).(artifactRow); r.Name() != "eval-benchmarks:v0" {
+		t.Fatalf("back on %q; want the artifact left", r.Name())
+	}
+	d.press("h")
+	if !d.m.inFiles() || d.m.browser.Run.DisplayName != "brisk-sun-42" {
+		t.Fatalf("back at %q; want the run", d.m.browser.Run.Ref)
+	}
+}
+
+// TestArtifactReferencesSkipped opens an artifact with reference entries
+// directly: they are listed, and a download of everything skips them and
+// says so, never failing.
+func TestArtifactReferencesSkipped(t *testing.T) {
+	srv, c := newDemo(t)
+	_ = srv
+	info, err := c.Artifact(t.Context(), wandb.ArtifactRef{Entity: wandbtest.DemoEntity, Project: wandbtest.DemoProject, Name: wandbtest.DemoRefsArtifact, Alias: "latest"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := t.TempDir()
+	d := &driver{t: t, m: New(Options{Source: c, Downloader: c, Artifact: &info, Dest: dest, Now: func() time.Time { return testNow }})}
+	d.run(d.m.Init())
+	d.update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.settle()
+	d.press("v") // every path, flat
+	d.settle()
+	d.press("a", "d")
+	d.settle()
+	if st := d.m.dl.statusText(); !strings.Contains(st, "reference entries") {
+		t.Fatalf("status %q; want the skipped references said", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := d.m.Runner().Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tot := d.m.Runner().Totals(); tot.Failed != 0 {
+		t.Fatalf("%d failed; references must never fail", tot.Failed)
+	}
+	d.press("h") // from the flat list to the folders
+	d.press("h") // out of the artifact
+	d.settle()
+	if !d.m.picking() || !strings.Contains(d.screen(), "versions") {
+		t.Fatalf("back from an artifact opened directly: want its versions:\n%s", d.screen())
 	}
 }

@@ -17,6 +17,9 @@ type Options struct {
 	Run wandb.RunInfo
 	// Entity and Project, without a Run, are where the program opens.
 	Entity, Project string
+	// Artifact, when set instead of a Run, is the artifact version whose
+	// files the program opens at (their versions are below it).
+	Artifact *wandb.ArtifactInfo
 	// FirstPage, when set, is the first page of files, fetched with the
 	// run's header in one request: the list shows it at once.
 	FirstPage *wandb.FilesPage

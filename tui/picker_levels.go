@@ -19,6 +19,11 @@ type Navigator interface {
 	Projects(ctx context.Context, entity string, q wandb.PageQuery) (wandb.ProjectsPage, error)
 	Runs(ctx context.Context, entity, project string, q wandb.RunsQuery) (wandb.RunsPage, error)
 	RunDetail(ctx context.Context, ref wandb.RunRef) (wandb.RunDetail, error)
+	RunArtifacts(ctx context.Context, run wandb.RunRef, used bool, q wandb.PageQuery) (wandb.ArtifactsPage, error)
+	ArtifactVersions(ctx context.Context, entity, project, collection string, q wandb.PageQuery) (wandb.ArtifactsPage, error)
+	// ArtifactListing lists an artifact version's files as a Source does
+	// a run's.
+	ArtifactListing(a wandb.ArtifactInfo) *wandb.ArtifactListing
 }
 
 var _ Navigator = (*wandb.Client)(nil)

@@ -38,6 +38,8 @@ type question struct {
 	// plan is the batch of askBatch; fromSel says it is the selection.
 	plan    runner.BatchPlan
 	fromSel bool
+	// to is where the batch goes, or whose selection askSelect adds to.
+	to target
 	// files and what are askSelect's matches and their filter in words.
 	files []wandb.File
 	what  string

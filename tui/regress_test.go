@@ -137,11 +137,11 @@ func TestLastChangeNeverDrawn(t *testing.T) {
 	m := New(Options{Flat: true, Downloader: dl, Dest: t.TempDir()})
 	run := runner.New(dl, runner.Options{Dest: t.TempDir(), Now: now})
 	t.Cleanup(run.Close)
-	m.dl.run, m.jobs.run = run, run
+	m.dl.run, m.jobs.run, m.dl.dest = run, run, run.Dest()
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 20})
 	m.Update(keyMsg("tab"))
 
-	m.dl.enqueue([]wandb.File{{Name: "a.bin", SizeBytes: 10}}, false)
+	m.dl.enqueue(m.dl.target(), []wandb.File{{Name: "a.bin", SizeBytes: 10}}, false)
 	waitRunner(t, run, "the progress report", func() bool { j, _ := run.Lookup("a.bin"); return j.Done == 5 })
 	m.Update(frameMsg{}) // sees the progress
 	before := ansi.Strip(m.View().Content)
@@ -177,7 +177,7 @@ func TestLastChangeNeverDrawn(t *testing.T) {
 
 func TestKeepGoingAfterWaitStillQuits(t *testing.T) {
 	r := newMsgRoot(t, 120, 30)
-	r.m.dl.enqueue([]wandb.File{{Name: "a.bin", SizeBytes: 1}}, false)
+	r.m.dl.enqueue(r.m.dl.target(), []wandb.File{{Name: "a.bin", SizeBytes: 1}}, false)
 	r.dl.call(t, "a.bin")
 	r.press("q")
 	r.press("w") // quit when done
@@ -242,7 +242,7 @@ func TestCancelledThenDoneNotDrawn(t *testing.T) {
 	var release sync.Once
 	t.Cleanup(func() { release.Do(func() { close(dl.release) }) }) // runs before Close
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 20})
-	if cmd := m.dl.enqueue([]wandb.File{{Name: "big.bin", SizeBytes: 10}}, false); cmd == nil {
+	if cmd := m.dl.enqueue(m.dl.target(), []wandb.File{{Name: "big.bin", SizeBytes: 10}}, false); cmd == nil {
 		t.Fatal("no tick")
 	}
 	m.Update(keyMsg("tab"))
@@ -291,7 +291,7 @@ func TestDoubleDownloadKeyAsksTwice(t *testing.T) {
 
 func TestQuitQuestionAfterDownloadsEnd(t *testing.T) {
 	r := newMsgRoot(t, 120, 30)
-	r.m.dl.enqueue([]wandb.File{{Name: "a.bin", SizeBytes: 1}}, false)
+	r.m.dl.enqueue(r.m.dl.target(), []wandb.File{{Name: "a.bin", SizeBytes: 1}}, false)
 	r.dl.call(t, "a.bin")
 	r.press("q")
 	r.dl.finish(t, r.m.Runner(), "a.bin", wandb.DownloadResult{Name: "a.bin", Status: wandb.Downloaded, Bytes: 1}, nil)

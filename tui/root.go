@@ -250,7 +250,8 @@ func (m *Model) keysFor(s viewState) keymap.KeyMap {
 	if m.picking() {
 		return m.keys.ForView(s.keymapView(), m.levelFeatures(f))
 	}
-	f.RunInfo = m.nav != nil
+	f.RunInfo = m.nav != nil && m.artifact == nil
+	f.Artifacts = f.RunInfo
 	_, f.Info = m.currentFile()
 	f.Retry = m.list.paging().Err() != nil
 	f.Filtered = m.browser.Filtered()

@@ -26,11 +26,11 @@ func (m *Model) downloadsMsg(msg tea.Msg) (cmd tea.Cmd, ok bool) {
 	case batchCheckedMsg:
 		return m.dl.batchChecked(msg, &m.asks), true
 	case filesRefreshedMsg:
-		return m.dl.enqueue(mergeListing(msg.files, msg.fresh), false), true
+		return m.dl.enqueue(msg.to, mergeListing(msg.files, msg.fresh), false), true
 	case matchingFetchedMsg:
 		return m.dl.matchingFetched(msg, &m.asks), true
 	case retryMsg:
-		return m.dl.retry(msg.files), true
+		return m.dl.retry(msg.jobs), true
 	}
 	return nil, false
 }

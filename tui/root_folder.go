@@ -115,6 +115,9 @@ func (m *Model) handleFolder(msg tea.KeyPressMsg, k keymap.KeyMap, lv *folderLev
 		return m.openFolder(lv.Child(e)), true
 	case key.Matches(msg, k.Into):
 		return nil, true // a file has nothing to go into
+	case key.Matches(msg, k.Bottom):
+		lv.LoadMore() // and the cursor goes to the last row, as anywhere
+		return nil, false
 	case key.Matches(msg, k.Info) && onRow && e.Dir:
 		return m.openFolderInfo(lv, e), true
 	case key.Matches(msg, k.Out):

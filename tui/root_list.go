@@ -77,6 +77,8 @@ func (m *Model) handleList(msg tea.KeyPressMsg, k keymap.KeyMap) tea.Cmd {
 		return m.openDetail() // a file's details, as enter
 	case key.Matches(msg, k.RunInfo):
 		return m.openInfo(m.browser.Run.Ref)
+	case key.Matches(msg, k.Artifacts):
+		return m.openArtifacts()
 	case key.Matches(msg, k.Sort):
 		b.SetSort(b.Sort().Next())
 	case key.Matches(msg, k.Retry):

@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/wbfiles/wbfiles/internal/termtext"
 	"github.com/wbfiles/wbfiles/keymap"
 	"github.com/wbfiles/wbfiles/wandb"
 )
@@ -19,6 +22,9 @@ func (m *Model) initStack(opts Options) {
 	if run {
 		entity, project = opts.Run.Ref.Entity, opts.Run.Ref.Project
 	}
+	if a := opts.Artifact; a != nil {
+		entity, project = a.Entity, a.Project
+	}
 	if m.nav != nil {
 		m.stack = append(m.stack, frame{level: newEntitiesLevel(m.common, m.nextList(), m.nav, m.dest)})
 		if entity != "" {
@@ -27,6 +33,11 @@ func (m *Model) initStack(opts Options) {
 		if entity != "" && project != "" {
 			m.stack = append(m.stack, frame{level: newRunsLevel(m.common, m.nextList(), m.nav, entity, project, m.dest, m.pageSize)})
 		}
+	}
+	if a := opts.Artifact; a != nil && m.nav != nil {
+		m.stack = append(m.stack, frame{level: newVersionsLevel(m.common, m.nextList(), m.nav, a.Entity, a.Project, a.Collection, m.dest, m.pageSize)})
+		m.openArtifact(*a, a.ID)
+		return
 	}
 	if run || m.nav == nil {
 		m.stack = append(m.stack, frame{files: m.filesState})
@@ -104,8 +115,51 @@ func (m *Model) enterRow() tea.Cmd {
 		return m.pushLevel(newRunsLevel(m.common, m.nextList(), m.nav, r.Entity, r.Name, m.dest, m.pageSize))
 	case wandb.RunInfo:
 		return m.openRun(r)
+	case artifactRow:
+		return m.openArtifact(r.ArtifactInfo, artifactKey(r))
 	}
 	return nil
+}
+
+// openArtifacts shows the artifacts the run shown logged and used.
+func (m *Model) openArtifacts() tea.Cmd {
+	if m.nav == nil || m.artifact != nil {
+		return nil
+	}
+	return m.pushLevel(newRunArtifactsLevel(m.common, m.nextList(), m.nav, m.browser.Run, m.dest, m.pageSize))
+}
+
+// artifactNote is what the header says of an artifact version: its
+// aliases and digest.
+func artifactNote(a wandb.ArtifactInfo) string {
+	var parts []string
+	if len(a.Aliases) > 0 {
+		parts = append(parts, strings.Join(a.Aliases, ","))
+	}
+	if a.Digest != "" {
+		parts = append(parts, "digest "+a.Digest)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// openArtifact shows the files of artifact version a, which land under
+// --dest/NAME/vN; key is its row's key in the list it is opened from.
+func (m *Model) openArtifact(a wandb.ArtifactInfo, key string) tea.Cmd {
+	dest, err := a.LocalDir(m.dest)
+	if err != nil {
+		m.status = termtext.Line(err.Error())
+		return nil
+	}
+	run := wandb.RunInfo{
+		Ref:       wandb.RunRef{Entity: a.Entity, Project: a.Project, RunID: a.Name()},
+		State:     a.Type,
+		FileCount: a.FileCount,
+	}
+	fs := m.newFiles(run, m.nav.ArtifactListing(a), dest, nil, false, "", nil)
+	fs.artifact, fs.key = &a, key
+	fs.list.note = artifactNote(a)
+	m.push(frame{files: fs})
+	return m.requestPage()
 }
 
 // openRun shows run's top folder: a new files view, with its own
@@ -118,7 +172,7 @@ func (m *Model) openRun(run wandb.RunInfo) tea.Cmd {
 // leaveFiles goes back from a files view's top folder to the list it was
 // opened from, with the cursor on what was open.
 func (m *Model) leaveFiles() tea.Cmd {
-	left := m.browser.Run.Ref.RunID
+	left := m.filesState.key
 	if !m.pop() {
 		m.status = "this is the top of the run (v shows every path)"
 		return nil

@@ -313,6 +313,9 @@ func sizeText(f wandb.File) string {
 // shortType names the file's type in a few letters: the mimetype's
 // subtype without "x-" or "vnd.", the extension for octet-streams.
 func shortType(f wandb.File) string {
+	if f.IsReference() {
+		return "ref" // stored outside W&B: never downloaded
+	}
 	mt := f.Mimetype
 	if i := strings.IndexByte(mt, ';'); i >= 0 {
 		mt = mt[:i]

@@ -19,3 +19,4 @@ type Source interface {
 
 // The W&B client is the production Source.
 var _ Source = (*wandb.Client)(nil)
+var _ Source = (*wandb.ArtifactListing)(nil)

@@ -21,6 +21,11 @@ type filesState struct {
 	src       Source
 	filesDest string
 	sel       *model.Selection
+	// key is the row key of what the view shows in the list it was
+	// opened from (a run's id), where the cursor goes back to.
+	key string
+	// artifact is set for an artifact version's files.
+	artifact *wandb.ArtifactInfo
 }
 
 // frame is one view of the stack: a level (entities, projects, runs) or
@@ -34,7 +39,7 @@ type frame struct {
 // dest, opened in its top folder (sharing first, when the caller fetched
 // it) unless flat.
 func (m *Model) newFiles(run wandb.RunInfo, src Source, dest string, first *wandb.FilesPage, flat bool, pattern string, names []string) *filesState {
-	fs := &filesState{src: src, filesDest: dest, sel: &model.Selection{}, flat: flat}
+	fs := &filesState{src: src, filesDest: dest, sel: &model.Selection{}, flat: flat, key: run.Ref.RunID}
 	fs.browser = model.NewBrowser(run, m.pageSize, pattern, names)
 	if first != nil {
 		fs.browser.ReceiveFirst(*first, nil)

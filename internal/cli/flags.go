@@ -37,7 +37,7 @@ type Config struct {
 const usageText = `wbfiles browses and downloads the files of a Weights & Biases run.
 
 Usage:
-  wbfiles [flags] [RUN | ENTITY | ENTITY/PROJECT]
+  wbfiles [flags] [RUN | ENTITY | ENTITY/PROJECT | ARTIFACT]
   wbfiles --demo [RUN]
   wbfiles ls  [flags] RUN [GLOB...]    (headless; see wbfiles ls --help)
   wbfiles get [flags] RUN [GLOB...]    (headless; see wbfiles get --help)
@@ -46,6 +46,9 @@ RUN is entity/project/run_id, entity/project/runs/run_id, entity/project:run_id
 or a run URL copied from the W&B app. ENTITY/PROJECT (or a project URL) opens
 the project's runs, ENTITY its projects, and no argument the entities of the
 API key's user and its teams; going back from a run shows its project's runs.
+ARTIFACT is entity/project/name:alias (latest, v3, best, ...) or an artifact
+URL; its files land under --dest/NAME/vN. In a run, o lists the artifacts it
+logged and used.
 
 The API host is --base-url, else WANDB_BASE_URL, else the host of a run URL
 (wandb.ai: api.wandb.ai; a self-hosted server: its own host), else

@@ -61,7 +61,11 @@ func Main(args []string, env Env) int {
 	}
 	// A malformed argument is a usage error whatever the terminal (exit 2).
 	if cfg.Run != "" {
-		if _, err := wandb.ParseTarget(cfg.Run, env.Getenv("WANDB_ENTITY")); err != nil {
+		_, err := wandb.ParseTarget(cfg.Run, env.Getenv("WANDB_ENTITY"))
+		if errors.Is(err, wandb.ErrArtifactNotSupported) {
+			_, err = wandb.ParseArtifactRef(cfg.Run, env.Getenv("WANDB_ENTITY"))
+		}
+		if err != nil {
 			return fail(env, exitUsage, err)
 		}
 	}
@@ -71,7 +75,7 @@ func Main(args []string, env Env) int {
 		return fail(env, exitError, errors.New("stdin and stdout must be a terminal (wbfiles is interactive)"))
 	}
 	st, err := start(cfg, env)
-	if errors.Is(err, wandb.ErrInvalidRunRef) || errors.Is(err, wandb.ErrInvalidTarget) {
+	if errors.Is(err, wandb.ErrInvalidRunRef) || errors.Is(err, wandb.ErrInvalidTarget) || errors.Is(err, wandb.ErrInvalidArtifactRef) {
 		return fail(env, exitUsage, err)
 	}
 	if err != nil {

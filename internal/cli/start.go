@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -46,18 +47,27 @@ func start(cfg Config, env Env) (st started, err error) {
 		return st, err
 	}
 	target := wandb.Target{}
+	var artifact *wandb.ArtifactInfo
 	if ref != "" {
-		if target, err = client.ParseTarget(ref); err != nil {
+		target, err = client.ParseTarget(ref)
+		if errors.Is(err, wandb.ErrArtifactNotSupported) {
+			var info wandb.ArtifactInfo
+			_, info, err = openArtifact(wcfg, ref) // artifact.go
+			artifact = &info
+		}
+		if err != nil {
 			return st, err
 		}
 	}
 	var info wandb.RunInfo
 	var first *wandb.FilesPage
-	if target.Kind == wandb.TargetRun && ref != "" {
+	switch {
+	case artifact != nil:
+	case target.Kind == wandb.TargetRun && ref != "":
 		var page wandb.FilesPage
 		info, page, err = openRun(client, wcfg, target.Run, q)
 		first = &page
-	} else {
+	default:
 		err = checkTarget(client, wcfg, target)
 	}
 	if err != nil {
@@ -77,6 +87,7 @@ func start(cfg Config, env Env) (st started, err error) {
 		Parallel:   cfg.Parallel,
 		Existing:   existing,
 		Run:        info,
+		Artifact:   artifact,
 		Entity:     target.Entity,
 		Project:    target.Project,
 		FirstPage:  first,
