@@ -27,10 +27,10 @@ type listView struct {
 	b *model.Browser
 	// folder, when set, is the folder shown instead of the flat list;
 	// crumbs are the breadcrumb's parts above the run's folders.
-	folder  *model.Folder
-	crumbs  []string
+	folder *model.Folder
+	crumbs []string
 	// note is said after the counts (an artifact's aliases and digest).
-	note string
+	note    string
 	table   Table[fileRow]
 	frame   *fileFrame // the columns' per-frame inputs
 	spinner spinner.Model
