@@ -221,6 +221,12 @@ wait_for "by created (s)"
 shot runs
 keys Enter
 wait_for "78 files"
+# The run's artifacts, logged and used.
+keys o
+wait_for "instruct-mix-v3:v1"
+shot artifacts
+keys h
+wait_for "78 files"
 # The flat list of every path, where the rest happens.
 keys v
 wait_for "files loaded"
@@ -266,7 +272,7 @@ keys Tab
 wait_for "5 of 5 done"
 shot downloads
 
-for name in folders runs list filter detail help selected downloads; do
+for name in folders runs artifacts list filter detail help selected downloads; do
   mv "$work/$name.png" "$out/$name.png"
   echo "wrote screenshots/$name.png ($(( $(wc -c < "$out/$name.png") / 1024 )) KiB)"
 done
