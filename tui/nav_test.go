@@ -339,7 +339,8 @@ func TestArtifactReferencesSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	dest := t.TempDir()
-	d := &driver{t: t, m: New(Options{Source: c, Downloader: c, Artifact: &info, Dest: dest, Now: func() time.Time { return testNow }})}
+	adest := t.TempDir() // --artifact-dest: the files land there, not in dest/NAME/vN
+	d := &driver{t: t, m: New(Options{Source: c, Downloader: c, Artifact: &info, Dest: dest, ArtifactDest: adest, Now: func() time.Time { return testNow }})}
 	d.run(d.m.Init())
 	d.update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	d.settle()
@@ -357,6 +358,9 @@ func TestArtifactReferencesSkipped(t *testing.T) {
 	}
 	if tot := d.m.Runner().Totals(); tot.Failed != 0 {
 		t.Fatalf("%d failed; references must never fail", tot.Failed)
+	}
+	if _, err := os.Stat(filepath.Join(adest, "README.md")); err != nil {
+		t.Fatalf("README.md not in --artifact-dest: %v", err)
 	}
 	d.press("h") // from the flat list to the folders
 	d.press("h") // out of the artifact

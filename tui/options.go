@@ -20,6 +20,9 @@ type Options struct {
 	// Artifact, when set instead of a Run, is the artifact version whose
 	// files the program opens at (their versions are below it).
 	Artifact *wandb.ArtifactInfo
+	// ArtifactDest, when set, is where every artifact's files land
+	// instead of Dest/NAME/vN (--artifact-dest).
+	ArtifactDest string
 	// FirstPage, when set, is the first page of files, fetched with the
 	// run's header in one request: the list shows it at once.
 	FirstPage *wandb.FilesPage

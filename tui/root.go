@@ -43,10 +43,12 @@ type Model struct {
 	lists int
 	// stack is the views the user moved through: levels (entities,
 	// projects, runs) and files views; the top one is shown.
-	nav      Navigator
-	source   Source // the client: lists the files of runs
-	stack    []frame
-	pageSize int
+	nav    Navigator
+	source Source // the client: lists the files of runs
+	// artifactDest is where artifacts' files land; "" for Dest/NAME/vN.
+	artifactDest string
+	stack        []frame
+	pageSize     int
 	// info is a run's details (i), opened from infoFrom.
 	info     infoView
 	infoGen  int
@@ -82,7 +84,7 @@ func New(opts Options) *Model {
 		})
 		m.features = keymap.Features{Selection: true, Downloads: true}
 	}
-	m.source = opts.Source
+	m.source, m.artifactDest = opts.Source, opts.ArtifactDest
 	m.nav, _ = opts.Source.(Navigator)
 	// A run opens in its top folder, which shares the first page; a
 	// pattern or names list paths, not folders.

@@ -146,6 +146,9 @@ func artifactNote(a wandb.ArtifactInfo) string {
 // --dest/NAME/vN; key is its row's key in the list it is opened from.
 func (m *Model) openArtifact(a wandb.ArtifactInfo, key string) tea.Cmd {
 	dest, err := a.LocalDir(m.dest)
+	if m.artifactDest != "" {
+		dest, err = m.artifactDest, nil
+	}
 	if err != nil {
 		m.status = termtext.Line(err.Error())
 		return nil

@@ -216,11 +216,7 @@ func artifactHeader(info wandb.ArtifactInfo) string {
 // --dest/NAME/vN with the runs' downloader (runGet); references are
 // counted and skipped.
 func runArtifactGet(c verbConfig, env Env, client *wandb.Client, info wandb.ArtifactInfo, pages func(context.Context) iter.Seq2[wandb.FilesPage, error]) int {
-	base, err := prepareDest(c.Dest, env.Home)
-	if err != nil {
-		return fail(env, verbStartup, err)
-	}
-	dest, err := info.LocalDir(base)
+	dest, err := artifactDest(c.Dest, c.ArtifactDest, env.Home, info)
 	if err != nil {
 		return fail(env, verbStartup, err)
 	}
@@ -254,6 +250,19 @@ func runArtifactGet(c verbConfig, env Env, client *wandb.Client, info wandb.Arti
 	return runGet(c, env, client, func(context.Context) iter.Seq2[wandb.FilesPage, error] {
 		return func(yield func(wandb.FilesPage, error) bool) { yield(wandb.FilesPage{Files: stored}, nil) }
 	})
+}
+
+// artifactDest is where info's files land: --artifact-dest when given,
+// else --dest/NAME/vN; the folder is made ready (see prepareDest).
+func artifactDest(dest, artifactDest, home string, info wandb.ArtifactInfo) (string, error) {
+	if artifactDest != "" {
+		return prepareDest(artifactDest, home)
+	}
+	base, err := prepareDest(dest, home)
+	if err != nil {
+		return "", err
+	}
+	return info.LocalDir(base)
 }
 
 // refSchemes words where references point: their schemes, most first

@@ -120,6 +120,19 @@ func TestArtifactGet(t *testing.T) {
 	if code != 0 || strings.Count(errs, "up to date weights/") != 2 {
 		t.Fatalf("second get: exit %d, stderr %q", code, errs)
 	}
+	flat := filepath.Join(t.TempDir(), "flat")
+	code, _, errs = runMain(t, vars, "get", "--dest", dest, "--artifact-dest", flat, "ent/models/lora:v1", "weights/*")
+	if code != 0 || !strings.Contains(errs, "2 files downloaded") {
+		t.Fatalf("get --artifact-dest: exit %d, stderr %q", code, errs)
+	}
+	for p, c := range content {
+		if !strings.HasPrefix(p, "weights/") {
+			continue
+		}
+		if b, err := os.ReadFile(filepath.Join(flat, filepath.FromSlash(p))); err != nil || string(b) != c {
+			t.Errorf("--artifact-dest %s: %q, %v", p, b, err)
+		}
+	}
 	code, _, errs = runMain(t, vars, "get", "--dest", dest, "ent/models/refs:latest")
 	if code != verbFailed || !strings.Contains(errs, "skipping 2 references") || !strings.Contains(errs, "every matching entry of refs:v0 is a reference") {
 		t.Fatalf("references only: exit %d, stderr %q", code, errs)

@@ -29,9 +29,12 @@ type Config struct {
 	Names    []string // --names, an initial server-side filter of exact names
 	Parallel int      // --parallel, concurrent downloads
 	Override bool     // --overwrite: replace differing local files
-	NoColor  bool     // --no-color (NO_COLOR is read elsewhere)
-	Version  bool     // --version
-	Help     bool     // -h, --help
+	// ArtifactDest is --artifact-dest: where an artifact's files land
+	// instead of --dest/NAME/vN.
+	ArtifactDest string
+	NoColor      bool // --no-color (NO_COLOR is read elsewhere)
+	Version      bool // --version
+	Help         bool // -h, --help
 }
 
 const usageText = `wbfiles browses and downloads the files of a Weights & Biases run.
@@ -87,6 +90,7 @@ func parseFlags(args []string, help io.Writer) (Config, error) {
 	fs.BoolVar(&c.Demo, "demo", false, "start a local demo server and open its main run (no key, no network)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "W&B API `URL` (overrides WANDB_BASE_URL)")
 	fs.StringVar(&c.Dest, "dest", ".", "download `folder`, created with its parents when missing (a file or an unwritable folder is refused)")
+	fs.StringVar(&c.ArtifactDest, "artifact-dest", "", "an artifact's files land in `folder` itself instead of --dest/NAME/vN")
 	fs.IntVar(&c.PerPage, "per-page", wandb.DefaultPageSize, "files per page request (1-1000)")
 	fs.StringVar(&c.Pattern, "pattern", "", "initial server filter, a SQL LIKE `pattern` (% any run, _ one character)")
 	fs.StringVar(&names, "names", "", "initial server filter: exact file `names`, comma separated")

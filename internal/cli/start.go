@@ -77,25 +77,32 @@ func start(cfg Config, env Env) (st started, err error) {
 	if err != nil {
 		return st, err
 	}
+	artifactDest := ""
+	if cfg.ArtifactDest != "" {
+		if artifactDest, err = prepareDest(cfg.ArtifactDest, env.Home); err != nil {
+			return st, err
+		}
+	}
 	existing := wandb.KeepExisting
 	if cfg.Override {
 		existing = wandb.Overwrite
 	}
 	st.opts = tui.Options{
-		Source:     client,
-		Downloader: client,
-		Parallel:   cfg.Parallel,
-		Existing:   existing,
-		Run:        info,
-		Artifact:   artifact,
-		Entity:     target.Entity,
-		Project:    target.Project,
-		FirstPage:  first,
-		Dest:       dest,
-		PageSize:   cfg.PerPage,
-		Pattern:    cfg.Pattern,
-		Names:      cfg.Names,
-		Dark:       true,
+		Source:       client,
+		Downloader:   client,
+		Parallel:     cfg.Parallel,
+		Existing:     existing,
+		Run:          info,
+		Artifact:     artifact,
+		ArtifactDest: artifactDest,
+		Entity:       target.Entity,
+		Project:      target.Project,
+		FirstPage:    first,
+		Dest:         dest,
+		PageSize:     cfg.PerPage,
+		Pattern:      cfg.Pattern,
+		Names:        cfg.Names,
+		Dark:         true,
 	}
 	return st, nil
 }

@@ -39,6 +39,9 @@ type verbConfig struct {
 	Parallel int      // get --parallel
 	Override bool     // get --overwrite
 	DryRun   bool     // get --dry-run
+	// ArtifactDest is get --artifact-dest: where an artifact's files
+	// land instead of --dest/NAME/vN.
+	ArtifactDest string
 }
 
 const verbUsage = `Usage:
@@ -109,6 +112,7 @@ func parseVerb(verb string, args []string, help io.Writer) (verbConfig, error) {
 		fs.IntVar(&c.Parallel, "parallel", 4, fmt.Sprintf("concurrent downloads (1-%d)", maxParallel))
 		fs.BoolVar(&c.Override, "overwrite", false, "replace local files whose content differs")
 		fs.BoolVar(&c.DryRun, "dry-run", false, "say what would be downloaded, skipped and kept; write nothing")
+		fs.StringVar(&c.ArtifactDest, "artifact-dest", "", "an artifact's files land in `folder` itself instead of --dest/NAME/vN")
 	}
 	fs.BoolVar(&showHelp, "help", false, "show this help")
 	fs.BoolVar(&showHelp, "h", false, "show this help")
