@@ -42,13 +42,26 @@ func (l listView) breadcrumb() string {
 	if p := strings.TrimSuffix(l.folder.Path, "/"); p != "" {
 		parts = append(parts, strings.Split(p, "/")...)
 	}
+	title, used := crumbLine(l.styles, parts, l.width)
+	if run.State != "" && used+len(run.State)+4 <= l.width {
+		title += l.styles.Subtle.Render("  (" + termtext.Safe(run.State) + ")")
+	}
+	return title
+}
+
+// crumbLine draws a breadcrumb ("acme / vision / bold-sun-42 /
+// checkpoints") in at most width cells, the last part in the title style;
+// the first parts give way to "…" when it is too long, never the last.
+// used is the width drawn.
+func crumbLine(s Styles, parts []string, width int) (line string, used int) {
+	parts = append([]string{}, parts...)
 	for i := range parts {
 		parts[i] = termtext.Safe(parts[i])
 	}
 	last := parts[len(parts)-1]
 	head := parts[:len(parts)-1]
 	sep := " / "
-	room := l.width - termtext.Width(last)
+	room := width - termtext.Width(last)
 	for len(head) > 0 && termtext.Width(strings.Join(head, sep)+sep) > room {
 		head = head[1:]
 		if len(head) > 0 {
@@ -59,11 +72,8 @@ func (l listView) breadcrumb() string {
 	if len(head) > 0 {
 		prefix = strings.Join(head, sep) + sep
 	}
-	title := l.styles.Subtle.Render(prefix) + l.styles.Title.Render(termtext.Fit(last, l.width))
-	if run.State != "" && termtext.Width(prefix+last)+len(run.State)+4 <= l.width {
-		title += l.styles.Subtle.Render("  (" + termtext.Safe(run.State) + ")")
-	}
-	return title
+	last = termtext.Fit(last, width-termtext.Width(prefix))
+	return s.Subtle.Render(prefix) + s.Title.Render(last), termtext.Width(prefix + last)
 }
 
 // folderCountText says how much is loaded under the folder: "1,204 of

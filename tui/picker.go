@@ -213,15 +213,8 @@ func (p *picker[T]) view(status string) string {
 
 // titleView is the breadcrumb, the level's own part last.
 func (p *picker[T]) titleView() string {
-	parts := make([]string, len(p.trail))
-	for i, s := range p.trail {
-		parts[i] = termtext.Safe(s)
-	}
-	head := strings.Join(parts, " / ")
-	if head != "" {
-		head += " / "
-	}
-	return p.styles.Subtle.Render(head) + p.styles.Title.Render(p.noun)
+	line, _ := crumbLine(p.styles, append(append([]string{}, p.trail...), p.noun), p.width)
+	return line
 }
 
 // parts are the header's second line: the counts, the search, the order,

@@ -113,7 +113,7 @@ func artifactColumns(c common, withKind bool) []Column[artifactRow] {
 	}
 	return append(cols,
 		Column[artifactRow]{Title: "ARTIFACT", Lead: 2, Text: func(a artifactRow) string { return termtext.Safe(a.Name()) }},
-		Column[artifactRow]{Title: "TYPE", Width: 10, Lead: 1, Text: func(a artifactRow) string { return termtext.Safe(a.Type) }},
+		Column[artifactRow]{Title: "TYPE", Width: 10, Lead: 1, MinTable: 60, Text: func(a artifactRow) string { return termtext.Safe(a.Type) }},
 		Column[artifactRow]{Title: "ALIASES", Width: 18, Lead: 1, MinTable: 90, Text: func(a artifactRow) string {
 			return termtext.Safe(strings.Join(a.Aliases, ","))
 		}},
