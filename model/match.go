@@ -4,14 +4,16 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/wbfiles/wbfiles/internal/like"
 )
 
 // Needle is a prepared case-insensitive query: a substring, or, when the
 // text holds * or ?, a glob over the whole name as the server applies it
 // (see wandb.GlobToLike).
 type Needle struct {
-	glob  glob   // nil unless the text is a glob
-	runes []rune // lower-cased
+	glob  *like.Pattern // nil unless the text is a glob
+	runes []rune        // lower-cased
 	// ascii is the lower-cased text when it is all ASCII: then names that
 	// are ASCII too are searched byte by byte, the common case and several
 	// times faster than decoding runes.
@@ -63,7 +65,7 @@ func (n Needle) Match(s string) (start, end int, ok bool) {
 	if n.glob != nil {
 		// The whole name matches; no part of it is highlighted, as the
 		// wildcards' runs are not worth marking.
-		return 0, 0, n.glob.match(s)
+		return 0, 0, n.glob.Match(s)
 	}
 	if n.ascii != nil {
 		if start, ok, decided := n.matchASCII(s); decided {
