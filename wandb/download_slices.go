@@ -283,17 +283,7 @@ func (s *slicer) verify() error {
 	if s.hashErr != nil {
 		return fmt.Errorf("%w: %w: %s", errDiskRead, rootErr(s.hashErr), shortPath(t.tmpPath))
 	}
-	if got := md5Base64(s.hash.Sum(nil)); got != t.f.MD5 {
-		return fmt.Errorf("%w: expected %s, got %s; the file was not put in place: %s", ErrChecksum, t.f.MD5, got, shortPath(t.path))
-	}
-	fi, err := t.file.Stat()
-	if err != nil {
-		return fmt.Errorf("%w: %w: %s", errDiskRead, rootErr(err), shortPath(t.tmpPath))
-	}
-	if fi.Size() != s.size {
-		return fmt.Errorf("%w: the temporary file holds %d bytes, %d were written; the file was not put in place: %s", ErrChecksum, fi.Size(), s.size, shortPath(t.path))
-	}
-	return nil
+	return t.checkTemp(s.hash.Sum(nil), s.size)
 }
 
 // fetch fills every span: the own worker first asks for the lowest piece

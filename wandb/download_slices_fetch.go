@@ -16,37 +16,19 @@ import (
 // progressForRetries further into the span than any before it.
 func (s *slicer) fetchSpan(sp *span, buf []byte, own bool) error {
 	p := s.t.d.c.retry
-	failures, since, best := 0, time.Now(), sp.next
-	var wait time.Duration
-	var lastErr error
-	for {
-		if failures > 0 {
-			if failures >= p.MaxAttempts || (p.MaxElapsed > 0 && time.Since(since)+wait > p.MaxElapsed) {
-				return fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
-			}
+	return retryBody(p, func() int64 { return sp.next },
+		func() (attemptOutcome, time.Duration, error) { return s.attempt(sp, buf, own) },
+		func(try int, lastErr error, wait time.Duration) error {
 			s.mu.Lock()
-			pr := Progress{Done: s.plan.done, Total: s.size, Retry: failures + 1, RetryOf: p.MaxAttempts, Reason: s.t.d.c.shortReason(lastErr), Slices: s.workers}
+			pr := Progress{Done: s.plan.done, Total: s.size, Retry: try, RetryOf: p.MaxAttempts, Reason: s.t.d.c.shortReason(lastErr), Slices: s.workers}
 			s.mu.Unlock()
 			s.t.prog.send(pr)
 			if err := sleepCtx(s.ctx, wait); err != nil {
 				return s.stopped()
 			}
 			s.resumed.Store(true)
-		}
-		outcome, retryAfter, err := s.attempt(sp, buf, own)
-		switch outcome {
-		case attemptDone:
 			return nil
-		case attemptFatal:
-			return err
-		}
-		if sp.next >= best+progressForRetries {
-			failures, since, best = 0, time.Now(), sp.next
-		}
-		failures++
-		lastErr = err
-		wait = p.wait(failures, retryAfter)
-	}
+		})
 }
 
 // attempt makes one request for the bytes of sp from sp.next to its end

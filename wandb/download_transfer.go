@@ -163,9 +163,12 @@ var errDiskRead = errors.New("cannot read back")
 // what is on disk: its size always and, when bytes came from an earlier
 // attempt, its md5 read back from the disk, so a file changed under us
 // (another writer, a damaged leftover) never goes into place.
-func (t *transfer) verify() error {
+// checkTemp checks the md5 sum computed of the bytes written (when the
+// server gave one) and that the temporary file holds the size written:
+// the one check before a file is put in place, one stream or sliced.
+func (t *transfer) checkTemp(sum []byte, size int64) error {
 	if t.f.MD5 != "" {
-		if got := md5Base64(t.hash.Sum(nil)); got != t.f.MD5 {
+		if got := md5Base64(sum); got != t.f.MD5 {
 			return fmt.Errorf("%w: expected %s, got %s; the file was not put in place: %s", ErrChecksum, t.f.MD5, got, shortPath(t.path))
 		}
 	}
@@ -173,8 +176,15 @@ func (t *transfer) verify() error {
 	if err != nil {
 		return fmt.Errorf("%w: %w: %s", errDiskRead, rootErr(err), shortPath(t.tmpPath))
 	}
-	if fi.Size() != t.offset {
-		return fmt.Errorf("%w: the temporary file holds %d bytes, %d were written; the file was not put in place: %s", ErrChecksum, fi.Size(), t.offset, shortPath(t.path))
+	if fi.Size() != size {
+		return fmt.Errorf("%w: the temporary file holds %d bytes, %d were written; the file was not put in place: %s", ErrChecksum, fi.Size(), size, shortPath(t.path))
+	}
+	return nil
+}
+
+func (t *transfer) verify() error {
+	if err := t.checkTemp(t.hash.Sum(nil), t.offset); err != nil {
+		return err
 	}
 	if t.f.MD5 == "" || !t.resumed {
 		return nil
@@ -237,30 +247,46 @@ const progressForRetries = 1 << 20
 // attempt gets progressForRetries further into the file than any before it.
 func (t *transfer) fetch(ctx context.Context) error {
 	p := t.d.c.retry
-	failures, since, best := 0, time.Now(), t.offset
+	return retryBody(p, func() int64 { return t.offset },
+		func() (attemptOutcome, time.Duration, error) { return t.attempt(ctx) },
+		func(try int, lastErr error, wait time.Duration) error {
+			t.prog.send(Progress{Done: t.offset, Total: t.total, Retry: try, RetryOf: p.MaxAttempts, Reason: t.d.c.shortReason(lastErr)})
+			if err := sleepCtx(ctx, wait); err != nil {
+				return t.cancelled(ctx)
+			}
+			return nil
+		})
+}
+
+// retryBody is the one retry rule of a body's bytes, a whole file's or
+// one slice's: try makes an attempt; at says how far the body has got;
+// before runs before each retry (try is its number) to report it and wait
+// (an error stops). It gives up after the policy's attempts or elapsed
+// time (MaxElapsed 0: no bound, as for GraphQL calls), and the budget
+// starts afresh whenever an attempt got progressForRetries further than
+// any before it.
+func retryBody(p RetryPolicy, at func() int64, try func() (attemptOutcome, time.Duration, error), before func(try int, lastErr error, wait time.Duration) error) error {
+	failures, since, best := 0, time.Now(), at()
 	var wait time.Duration
 	var lastErr error
 	for {
 		if failures > 0 {
-			// MaxElapsed 0 means no bound on the total time, as for
-			// GraphQL calls (graphql.go) and as NewClient leaves it.
 			if failures >= p.MaxAttempts || (p.MaxElapsed > 0 && time.Since(since)+wait > p.MaxElapsed) {
 				return fmt.Errorf("%w (gave up after %d attempts)", lastErr, failures)
 			}
-			t.prog.send(Progress{Done: t.offset, Total: t.total, Retry: failures + 1, RetryOf: p.MaxAttempts, Reason: t.d.c.shortReason(lastErr)})
-			if err := sleepCtx(ctx, wait); err != nil {
-				return t.cancelled(ctx)
+			if err := before(failures+1, lastErr, wait); err != nil {
+				return err
 			}
 		}
-		outcome, retryAfter, err := t.attempt(ctx)
+		outcome, retryAfter, err := try()
 		switch outcome {
 		case attemptDone:
 			return nil
 		case attemptFatal:
 			return err
 		}
-		if t.offset >= best+progressForRetries {
-			failures, since, best = 0, time.Now(), t.offset
+		if at() >= best+progressForRetries {
+			failures, since, best = 0, time.Now(), at()
 		}
 		failures++
 		lastErr = err
