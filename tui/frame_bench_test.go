@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -54,31 +52,18 @@ func TestBenchServerProcess(t *testing.T) {
 	}
 	srv.AddRun(run)
 	srv.SetFaults(wandbtest.FileURL|wandbtest.Storage, wandbtest.Faults{Latency: benchLatency})
-	json.NewEncoder(os.Stdout).Encode(map[string]string{"url": srv.URL()})
-	io.Copy(io.Discard, os.Stdin)
+	wandbtest.ServeChild(srv)
 }
 
 // benchServer starts the server child and returns a client for it and its
 // files.
 func benchServer(b *testing.B) (*wandb.Client, wandb.RunInfo, []wandb.File) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchServerProcess$", "-test.v=false")
-	cmd.Env = append(os.Environ(), benchServeEnv+"=1")
-	stdin, err := cmd.StdinPipe()
+	url, stop, err := wandbtest.StartChild("TestBenchServerProcess", benchServeEnv)
 	if err != nil {
 		b.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	var hello struct{ URL string }
-	if err := json.NewDecoder(bufio.NewReader(stdout)).Decode(&hello); err != nil {
-		b.Fatalf("the server child said nothing: %v", err)
-	}
+	b.Cleanup(stop)
+	hello := struct{ URL string }{url}
 	c, err := wandb.NewClient(wandb.Config{BaseURL: hello.URL, APIKey: testKey})
 	if err != nil {
 		b.Fatal(err)

@@ -1,11 +1,8 @@
 package wandb_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -60,31 +57,18 @@ func TestBenchArtifactServerProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.SetFaults(wandbtest.Storage, wandbtest.Faults{Latency: artBenchLatency})
-	json.NewEncoder(os.Stdout).Encode(map[string]string{"url": srv.URL()})
-	io.Copy(io.Discard, os.Stdin)
+	wandbtest.ServeChild(srv)
 }
 
 // artBenchServer starts the server child and returns a client for it, the
 // artifact version and its files, listed through the client's pages.
 func artBenchServer(b *testing.B) (*wandb.Client, wandb.ArtifactInfo, []wandb.File) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchArtifactServerProcess$", "-test.v=false")
-	cmd.Env = append(os.Environ(), artBenchServeEnv+"=1")
-	stdin, err := cmd.StdinPipe()
+	url, stop, err := wandbtest.StartChild("TestBenchArtifactServerProcess", artBenchServeEnv)
 	if err != nil {
 		b.Fatal(err)
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); cmd.Wait() })
-	var hello struct{ URL string }
-	if err := json.NewDecoder(bufio.NewReader(stdout)).Decode(&hello); err != nil {
-		b.Fatalf("the server child said nothing: %v", err)
-	}
+	b.Cleanup(stop)
+	hello := struct{ URL string }{url}
 	c, err := wandb.NewClient(wandb.Config{BaseURL: hello.URL, APIKey: artBenchKey})
 	if err != nil {
 		b.Fatal(err)
