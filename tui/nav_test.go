@@ -369,3 +369,39 @@ func TestArtifactReferencesSkipped(t *testing.T) {
 		t.Fatalf("back from an artifact opened directly: want its versions:\n%s", d.screen())
 	}
 }
+
+// TestRunsOrderAndSearch checks s (the order, on the server) and a
+// search with tokens, each restarting the list with the header saying
+// what is active, and esc clearing the search.
+func TestRunsOrderAndSearch(t *testing.T) {
+	d := navDriver(t, Options{Entity: "wbfiles-lab", Project: "vit-ablations"}, 120, 40)
+	d.press("s")
+	d.settle()
+	if s := d.screen(); !strings.Contains(s, "by heartbeat (s)") || !strings.Contains(s, "of 300 runs loaded") {
+		t.Fatalf("after s:\n%s", s)
+	}
+	d.press("/")
+	d.typeText("state:running")
+	d.press("enter")
+	d.settle()
+	runs := d.m.top().(*picker[wandb.RunInfo]).p
+	if runs.Loaded() == 0 || !strings.Contains(d.screen(), `search "state:running"`) {
+		t.Fatalf("search:\n%s", d.screen())
+	}
+	for i := range runs.Loaded() {
+		if r := runs.All()[i]; r.State != "running" {
+			t.Fatalf("%s is %s; the search asked for running runs", r.Ref.RunID, r.State)
+		}
+	}
+	d.press("/")
+	d.typeText(" since:abc")
+	d.press("enter")
+	if !strings.Contains(d.m.statusText(), "since") {
+		t.Fatalf("a bad token: status %q; want it explained", d.m.statusText())
+	}
+	d.press("esc")
+	d.settle()
+	if strings.Contains(d.screen(), "search") {
+		t.Fatalf("esc left the search:\n%s", d.screen())
+	}
+}
