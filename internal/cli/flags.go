@@ -94,7 +94,7 @@ func parseFlags(args []string, help io.Writer) (Config, error) {
 	fs.IntVar(&c.PerPage, "per-page", wandb.DefaultPageSize, "files per page request (1-1000)")
 	fs.StringVar(&c.Pattern, "pattern", "", "initial server filter, a SQL LIKE `pattern` (% any run, _ one character)")
 	fs.StringVar(&names, "names", "", "initial server filter: exact file `names`, comma separated")
-	fs.IntVar(&c.Parallel, "parallel", 4, fmt.Sprintf("concurrent downloads (1-%d)", maxParallel))
+	fs.IntVar(&c.Parallel, "parallel", 4, fmt.Sprintf("connections at once (1-%d): files, and idle ones lent to a big file fetched in slices", maxParallel))
 	fs.BoolVar(&c.Override, "overwrite", false, "replace local files whose content differs (default: keep them and report)")
 	fs.BoolVar(&c.NoColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	fs.BoolVar(&c.Version, "version", false, "print the version and exit")

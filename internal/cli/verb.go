@@ -109,7 +109,7 @@ func parseVerb(verb string, args []string, help io.Writer) (verbConfig, error) {
 		fs.StringVar(&c.Filter, "filter", "", "runs: the picker's `search` (text state:S tag:T user:U since:7d)")
 	} else {
 		fs.StringVar(&c.Dest, "dest", ".", "download `folder`, created with its parents when missing")
-		fs.IntVar(&c.Parallel, "parallel", 4, fmt.Sprintf("concurrent downloads (1-%d)", maxParallel))
+		fs.IntVar(&c.Parallel, "parallel", 4, fmt.Sprintf("connections at once (1-%d): files, and idle ones lent to a big file fetched in slices", maxParallel))
 		fs.BoolVar(&c.Override, "overwrite", false, "replace local files whose content differs")
 		fs.BoolVar(&c.DryRun, "dry-run", false, "say what would be downloaded, skipped and kept; write nothing")
 		fs.StringVar(&c.ArtifactDest, "artifact-dest", "", "an artifact's files land in `folder` itself instead of --dest/NAME/vN")
