@@ -120,13 +120,16 @@ func (k KeyMap) ForView(v View, f Features) KeyMap {
 	k.Wait.SetEnabled(false)
 	k.Decline.SetEnabled(false)
 	if f.Prompt != NoPrompt {
-		for _, b := range k.all() {
-			b.SetEnabled(false)
-		}
-		k.Confirm.SetEnabled(true)
-		k.Wait.SetEnabled(f.Prompt == QuitPrompt)
-		k.Decline.SetEnabled(true)
-		k.ForceQuit.SetEnabled(true)
+		// Only the answers: every other binding is the zero Binding,
+		// which is disabled. (Building the map afresh rather than
+		// disabling through pointers keeps it off the heap: a key press
+		// allocates no KeyMap.)
+		p := KeyMap{view: v, prompt: f.Prompt, Confirm: k.Confirm, Wait: k.Wait, Decline: k.Decline, ForceQuit: k.ForceQuit}
+		p.Confirm.SetEnabled(true)
+		p.Wait.SetEnabled(f.Prompt == QuitPrompt)
+		p.Decline.SetEnabled(true)
+		p.ForceQuit.SetEnabled(true)
+		return p
 	}
 	return k
 }
