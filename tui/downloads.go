@@ -139,6 +139,7 @@ func (d *downloads) orShown(to target) target {
 // enqueue queues files on the runner at once, into to's folder, and
 // starts the frames.
 func (d *downloads) enqueue(to target, files []wandb.File, fromSel bool) tea.Cmd {
+	to = d.orShown(to)
 	if n := d.run.AddTo(to.dest, files...); n > 0 {
 		d.status = "queued " + termtext.Count(n, "file")
 	} else if len(files) > 0 {

@@ -301,3 +301,19 @@ func TestQuitQuestionAfterDownloadsEnd(t *testing.T) {
 		t.Errorf("nothing downloads any more, yet the quit question stays: %q", lastLine(r.screen()))
 	}
 }
+
+// --- 8. a batch with no files view recorded lands in the one shown -------
+
+// A message that carries no target (sent by a caller that knows only the
+// files) queues into the folder of the files view shown, never into the
+// process's working folder. It failed before enqueue fell back to the
+// view shown: the files went to ".".
+func TestBatchWithoutTargetLandsInTheViewShown(t *testing.T) {
+	r := newMsgRoot(t, 120, 30)
+	dest := r.m.dl.dest
+	r.update(filesRefreshedMsg{files: []wandb.File{{Name: "a.bin", SizeBytes: 1}}})
+	jobs := r.m.Runner().Jobs(0, 1)
+	if len(jobs) != 1 || jobs[0].Dest != dest {
+		t.Fatalf("jobs %+v; want one in %s", jobs, dest)
+	}
+}
