@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -154,23 +153,14 @@ func downloadThroughRunner(b *testing.B, c *wandb.Client, files []wandb.File) (w
 // same URLs with the same key; its CPU time is the child's.
 func downloadWithCurl(b *testing.B, curl string, files []wandb.File) (wall, cpu time.Duration) {
 	dest := b.TempDir()
-	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "user = \"api:%s\"\ncreate-dirs\nsilent\nfail\n", testKey)
-	for _, f := range files {
-		fmt.Fprintf(&cfg, "url = %q\noutput = %q\n", f.URL, filepath.Join(dest, f.Name))
+	jobs := make([]wandbtest.CurlJob, len(files))
+	for i, f := range files {
+		jobs[i] = wandbtest.CurlJob{URL: f.URL, Output: filepath.Join(dest, f.Name)}
 	}
-	path := filepath.Join(b.TempDir(), "curl.cfg")
-	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
+	wall, cpu, err := wandbtest.Curl(curl, b.TempDir(), "api:"+testKey, 8, jobs)
+	if err != nil {
 		b.Fatal(err)
 	}
-	cmd := exec.Command(curl, "--parallel", "--parallel-max", "8", "--no-progress-meter", "-K", path)
-	cmd.Stderr = os.Stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("curl: %v", err)
-	}
-	wall = time.Since(start)
-	cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	os.RemoveAll(dest)
 	return wall, cpu
 }

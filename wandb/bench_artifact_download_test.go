@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -135,25 +134,16 @@ func artDownloadThroughRunner(b *testing.B, c *wandb.Client, info wandb.Artifact
 // curl wrote every byte.
 func artDownloadWithCurl(b *testing.B, curl string, files []wandb.File) (wall, cpu time.Duration) {
 	dest := b.TempDir()
-	var cfg strings.Builder
-	cfg.WriteString("create-dirs\nsilent\nfail\n")
 	var want int64
-	for _, f := range files {
-		fmt.Fprintf(&cfg, "url = %q\noutput = %q\n", f.DirectURL, filepath.Join(dest, filepath.FromSlash(f.Name)))
+	jobs := make([]wandbtest.CurlJob, len(files))
+	for i, f := range files {
+		jobs[i] = wandbtest.CurlJob{URL: f.DirectURL, Output: filepath.Join(dest, filepath.FromSlash(f.Name))}
 		want += f.SizeBytes
 	}
-	path := filepath.Join(b.TempDir(), "curl.cfg")
-	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
+	wall, cpu, err := wandbtest.Curl(curl, b.TempDir(), "", artBenchParallel, jobs)
+	if err != nil {
 		b.Fatal(err)
 	}
-	cmd := exec.Command(curl, "--parallel", "--parallel-max", fmt.Sprint(artBenchParallel), "--no-progress-meter", "-K", path)
-	cmd.Stderr = os.Stderr
-	start := time.Now()
-	if err := cmd.Run(); err != nil {
-		b.Fatalf("curl: %v", err)
-	}
-	wall = time.Since(start)
-	cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	var got int64
 	n := 0
 	filepath.WalkDir(dest, func(_ string, d fs.DirEntry, err error) error {

@@ -7,6 +7,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // Side-by-side benchmarks run the server in a child process (the test
@@ -45,4 +49,35 @@ func StartChild(testName, env string) (url string, stop func(), err error) {
 		return "", nil, fmt.Errorf("the server child said nothing: %w", err)
 	}
 	return hello.URL, stop, nil
+}
+
+// CurlJob is one file for Curl: its URL and where curl writes it.
+type CurlJob struct {
+	URL, Output string
+}
+
+// Curl fetches jobs with `curl --parallel --parallel-max parallel` (the
+// tool a user would otherwise script) through a config file written in
+// cfgDir, with user ("api:KEY") as basic auth when set, and returns the
+// wall time and curl's own CPU time, for side-by-side benchmarks.
+func Curl(curl, cfgDir, user string, parallel int, jobs []CurlJob) (wall, cpu time.Duration, err error) {
+	var cfg strings.Builder
+	cfg.WriteString("create-dirs\nsilent\nfail\n")
+	if user != "" {
+		fmt.Fprintf(&cfg, "user = %q\n", user)
+	}
+	for _, j := range jobs {
+		fmt.Fprintf(&cfg, "url = %q\noutput = %q\n", j.URL, j.Output)
+	}
+	path := filepath.Join(cfgDir, "curl.cfg")
+	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {
+		return 0, 0, err
+	}
+	cmd := exec.Command(curl, "--parallel", "--parallel-max", strconv.Itoa(parallel), "--no-progress-meter", "-K", path)
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, fmt.Errorf("curl: %w", err)
+	}
+	return time.Since(start), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
