@@ -308,6 +308,16 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 			}
 			return res, localError("cannot create a folder", filepath.Join(dest, dir), err)
 		}
+		// The file's own folder, opened once inside dest: every later
+		// step (look, lock, write, rename) names one entry of it, instead
+		// of walking the path from dest again each time, a few system
+		// calls a folder. It is a root too, so nothing escapes it.
+		sub, err := root.OpenRoot(dir)
+		if err != nil {
+			return res, localError("cannot open a folder", filepath.Join(dest, dir), rootErr(err))
+		}
+		defer sub.Close()
+		root, rel = sub, filepath.Base(rel)
 	}
 
 	same, size, err := d.checkExisting(root, rel, path, f)
@@ -328,7 +338,7 @@ func (d *downloader) download(ctx context.Context, f File, dest string) (Downloa
 		d: d, f: f, src: src, withKey: withKey, root: root,
 		rel: rel, path: path,
 		tmpRel:  tempName(rel),
-		tmpPath: filepath.Join(dest, tempName(rel)),
+		tmpPath: filepath.Join(filepath.Dir(path), tempName(rel)),
 		total:   f.SizeBytes,
 		prog:    progressTicker{fn: d.opts.Progress, name: f.Name, every: d.opts.ProgressInterval},
 	}
