@@ -405,3 +405,20 @@ func TestRunsOrderAndSearch(t *testing.T) {
 		t.Fatalf("esc left the search:\n%s", d.screen())
 	}
 }
+
+// TestBackLandsOnWhatWasOpened checks that going back from a level opened
+// at start (wbfiles ENTITY/PROJECT) puts the cursor on the project, then
+// the entity, that lead to it.
+func TestBackLandsOnWhatWasOpened(t *testing.T) {
+	d := navDriver(t, Options{Entity: "wbfiles-lab", Project: "vit-ablations"}, 100, 30)
+	d.press("h")
+	d.settle()
+	if p, ok := pickerRow(t, d.m).(wandb.Project); !ok || p.Name != "vit-ablations" {
+		t.Fatalf("back from the runs on %+v; want vit-ablations", pickerRow(t, d.m))
+	}
+	d.press("h")
+	d.settle()
+	if e, ok := pickerRow(t, d.m).(wandb.Entity); !ok || e.Name != "wbfiles-lab" {
+		t.Fatalf("back from the projects on %+v; want wbfiles-lab", pickerRow(t, d.m))
+	}
+}

@@ -42,6 +42,10 @@ type level interface {
 	// focusOn puts the cursor on the row with key k, now or when it
 	// arrives.
 	focusOn(k string)
+	// origin is the key of the row of the level below that opens this
+	// one (a projects level's entity, a runs level's project), where the
+	// cursor goes when the user comes back; "" for none.
+	origin() string
 	// retry asks again for the page that failed.
 	retry() tea.Cmd
 	// nextOrder cycles the server order; false when the level has one.
@@ -80,7 +84,11 @@ type picker[T any] struct {
 	// focus is the key of the row the cursor goes to when it arrives
 	// (the run the user came back from), until the user moves.
 	focus string
+	// from is origin's key.
+	from string
 }
+
+func (p *picker[T]) origin() string { return p.from }
 
 func (p *picker[T]) id() int               { return p.ident }
 func (p *picker[T]) paging() *model.Paging { return &p.p.Paging }

@@ -94,6 +94,7 @@ func newProjectsLevel(c common, id int, nav Navigator, entity, dest string, page
 		}},
 	}
 	p := newPicker(c, id, "projects", []string{entity}, dest, items, cols)
+	p.from = entity
 	p.fetch = func(req model.PageRequest, _ string) tea.Cmd {
 		return levelCmd(id, req.Gen, func(ctx context.Context) (wandb.PageInfo, any, int, error) {
 			page, err := nav.Projects(ctx, entity, wandb.PageQuery{First: pageSize, After: req.After})
@@ -108,6 +109,7 @@ func newProjectsLevel(c common, id int, nav Navigator, entity, dest string, page
 func newRunsLevel(c common, id int, nav Navigator, entity, project, dest string, pageSize int) level {
 	items := model.NewItems(func(r wandb.RunInfo) string { return r.Ref.RunID }, runText, nil)
 	p := newPicker(c, id, "runs", []string{entity, project}, dest, items, runColumns(c))
+	p.from = project
 	order := wandb.OrderCreated
 	p.orders = func(next bool) string {
 		if next {

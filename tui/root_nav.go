@@ -28,10 +28,10 @@ func (m *Model) initStack(opts Options) {
 	if m.nav != nil {
 		m.stack = append(m.stack, frame{level: newEntitiesLevel(m.common, m.nextList(), m.nav, m.dest)})
 		if entity != "" {
-			m.stack = append(m.stack, frame{level: newProjectsLevel(m.common, m.nextList(), m.nav, entity, m.dest, m.pageSize)})
+			m.stackLevel(newProjectsLevel(m.common, m.nextList(), m.nav, entity, m.dest, m.pageSize))
 		}
 		if entity != "" && project != "" {
-			m.stack = append(m.stack, frame{level: newRunsLevel(m.common, m.nextList(), m.nav, entity, project, m.dest, m.pageSize)})
+			m.stackLevel(newRunsLevel(m.common, m.nextList(), m.nav, entity, project, m.dest, m.pageSize))
 		}
 	}
 	if a := opts.Artifact; a != nil && m.nav != nil {
@@ -42,6 +42,15 @@ func (m *Model) initStack(opts Options) {
 	if run || m.nav == nil {
 		m.stack = append(m.stack, frame{files: m.filesState})
 	}
+}
+
+// stackLevel puts l on the stack under construction, the level below it
+// ready to show, when the user comes back, the row that leads to l.
+func (m *Model) stackLevel(l level) {
+	if below := m.top(); below != nil && l.origin() != "" {
+		below.focusOn(l.origin())
+	}
+	m.stack = append(m.stack, frame{level: l})
 }
 
 // nextList numbers a new list, for the ids its page answers carry.
@@ -78,7 +87,9 @@ func (m *Model) handleLevel(msg tea.KeyPressMsg, k keymap.KeyMap) tea.Cmd {
 	case key.Matches(msg, k.Open, k.Into):
 		return m.enterRow()
 	case key.Matches(msg, k.Out):
-		m.pop()
+		if m.pop() && l.origin() != "" && m.top() != nil {
+			m.top().focusOn(l.origin()) // the row that was opened
+		}
 		return m.requestPage()
 	case key.Matches(msg, k.Sort):
 		l.nextOrder()
