@@ -86,6 +86,10 @@ type Folder struct {
 	// into subfolders already shown): the folder then asks for no more
 	// pages on its own, only on LoadMore.
 	idle bool
+	// wide is set by LoadMore: from then on pages are of the largest
+	// size, so finding the next subfolder past one of thousands of files
+	// takes a key press or two, not dozens.
+	wide bool
 }
 
 // NewFolder returns the folder path of a run that has runFiles files (-1
@@ -106,7 +110,11 @@ func (f *Folder) Pattern() string {
 
 // Query returns the files query for request r.
 func (f *Folder) Query(r PageRequest) wandb.FilesQuery {
-	return wandb.FilesQuery{First: f.PageSize, After: r.After, Pattern: f.Pattern()}
+	first := f.PageSize
+	if f.wide {
+		first = wandb.MaxPageSize
+	}
+	return wandb.FilesQuery{First: first, After: r.After, Pattern: f.Pattern()}
 }
 
 // ReceiveFiles records the answer to a page request (see Pager.Receive):
@@ -166,8 +174,13 @@ func (f *Folder) WantPage() (PageRequest, bool) {
 }
 
 // LoadMore lets the folder ask for its next page (the user went to its
-// end to see more).
-func (f *Folder) LoadMore() { f.idle = false }
+// end to see more), and makes its pages the largest from then on.
+func (f *Folder) LoadMore() {
+	if f.idle {
+		f.wide = true
+	}
+	f.idle = false
+}
 
 // Idle reports whether the folder waits for LoadMore while pages remain.
 func (f *Folder) Idle() bool { return f.idle && f.HasNext() && f.Err() == nil }

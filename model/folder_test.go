@@ -114,7 +114,11 @@ func TestFolderIdlesWhenAPageAddsNoRow(t *testing.T) {
 		t.Fatal("a third page asked after a page that added no row")
 	}
 	f.LoadMore()
-	if _, ok := f.WantPage(); !ok {
+	req, ok = f.WantPage()
+	if !ok {
 		t.Fatal("no page after LoadMore")
+	}
+	if q := f.Query(req); q.First != wandb.MaxPageSize {
+		t.Errorf("a page of %d after LoadMore; want the largest", q.First)
 	}
 }

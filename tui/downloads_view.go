@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
@@ -225,7 +226,7 @@ func (d jobsView) jobRow(j runner.Job, c dlColumns, atCursor bool) string {
 		state = d.bars.styled(d.styles.Subtle, dlStyleSubtle, state)
 	}
 	b.WriteString(state)
-	b.WriteString(d.jobName(j.File.Name, c.name-1, atCursor))
+	b.WriteString(d.jobName(d.shownName(j), c.name-1, atCursor))
 	if atCursor {
 		b.WriteString(d.styles.Selected.Render(" "))
 	} else {
@@ -297,6 +298,19 @@ func (d jobsView) jobName(name string, width int, atCursor bool) string {
 
 // detailLine tells more about the job under the cursor: why it failed, or
 // where the file is.
+// shownName is where a job's file lands, from the folder in the title:
+// its name, behind the subfolder of its files view when that is another
+// one (an artifact's NAME/vN).
+func (d jobsView) shownName(j runner.Job) string {
+	if j.Dest == d.run.Dest() {
+		return j.File.Name
+	}
+	if rel, err := filepath.Rel(d.run.Dest(), j.Dest); err == nil && filepath.IsLocal(rel) {
+		return filepath.ToSlash(rel) + "/" + j.File.Name
+	}
+	return filepath.Join(j.Dest, j.File.Name) // elsewhere: --artifact-dest
+}
+
 func (d jobsView) detailLine() string {
 	j, ok := d.current()
 	if !ok {
@@ -316,9 +330,9 @@ func (d jobsView) detailLine() string {
 	default:
 		if r := retryText(j); r != "" {
 			// Cause first: a narrow line keeps it.
-			return d.styles.Error.Render(termtext.Fit(termtext.Line(r)+": "+termtext.Safe(j.File.Name), d.width))
+			return d.styles.Error.Render(termtext.Fit(termtext.Line(r)+": "+termtext.Safe(d.shownName(j)), d.width))
 		}
-		name = termtext.Safe(j.File.Name)
+		name = termtext.Safe(d.shownName(j))
 	}
 	// A long path is shortened in the middle, so the file name at its end
 	// stays visible.

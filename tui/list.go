@@ -271,7 +271,7 @@ func (l listView) emptyText() string {
 // statusView is the line under the rows (see pagingStatus).
 func (l listView) statusView(status string, endShown bool) string {
 	if f := l.folder; status == "" && f != nil && f.Idle() {
-		return l.styles.Subtle.Render(termtext.Fit("more files under these folders on the server: G loads a page, space on a folder counts it all", l.width))
+		return l.styles.Subtle.Render(termtext.Fit("more files under these folders on the server: G loads up to 1,000 more, space on a folder counts it all", l.width))
 	}
 	return pagingStatus(l.common, l.paging(), l.spinner, "files", status, endShown && l.cursor().Len() > 0)
 }

@@ -318,6 +318,11 @@ func TestArtifactsFromRun(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dest, "README.md")); err == nil {
 		t.Fatal("the artifact's file landed in --dest itself")
 	}
+	d.press("tab")
+	if !strings.Contains(d.screen(), "eval-benchmarks/v0/README.md") {
+		t.Fatalf("the downloads view does not say where the file went:\n%s", d.screen())
+	}
+	d.press("tab")
 	d.press("h")
 	if r := pickerRow(t, d.m).(artifactRow); r.Name() != "eval-benchmarks:v0" {
 		t.Fatalf("back on %q; want the artifact left", r.Name())
