@@ -31,6 +31,9 @@ type downloads struct {
 	sel  *model.Selection
 
 	listing      selectListing // select-all's listing, while it runs
+	// origins is the files view each job was queued from (by where it
+	// lands), so a retry lists it anew from its own run or artifact.
+	origins map[jobPlace]target
 	skipped      string        // the reference entries the batch on its way left out
 	status       string        // a one-line message: a refusal, what a key did
 	quitWhenDone bool          // quit once nothing is active (the quit question's w)
@@ -125,8 +128,14 @@ func (d *downloads) batchChecked(msg batchCheckedMsg, qs *questions) tea.Cmd {
 	return d.enqueue(msg.to, plan.Files, msg.fromSel)
 }
 
-// target is the files view shown: where its batches go, its selection.
-func (d *downloads) target() target { return target{dest: d.dest, sel: d.sel} }
+// target is the files view shown: where its batches go, its selection,
+// its listing.
+func (d *downloads) target() target {
+	return target{dest: d.dest, sel: d.sel, src: d.src, ref: d.ref}
+}
+
+// jobPlace identifies a job as the runner does: its folder and name.
+type jobPlace struct{ dest, name string }
 
 // orShown is to, or the files view shown when to names none.
 func (d *downloads) orShown(to target) target {
@@ -140,6 +149,12 @@ func (d *downloads) orShown(to target) target {
 // starts the frames.
 func (d *downloads) enqueue(to target, files []wandb.File, fromSel bool) tea.Cmd {
 	to = d.orShown(to)
+	if d.origins == nil {
+		d.origins = map[jobPlace]target{}
+	}
+	for _, f := range files {
+		d.origins[jobPlace{to.dest, f.Name}] = to
+	}
 	if n := d.run.AddTo(to.dest, files...); n > 0 {
 		d.status = "queued " + termtext.Count(n, "file")
 	} else if len(files) > 0 {
@@ -155,31 +170,41 @@ func (d *downloads) enqueue(to target, files []wandb.File, fromSel bool) tea.Cmd
 	return d.tick()
 }
 
-// retry queues jobs again. Those of the files view shown are listed anew
-// first when it can, so the retry uses the server's current md5 and URLs;
-// those of another view (another run, an artifact) go again with what
-// they were listed with, to their own folder.
+// retry queues jobs again, each listed anew first from the run or
+// artifact it was queued from, so the retry uses the server's current md5
+// and URLs and lands where it did; a job whose listing is not known (or
+// has no source) goes again as it was.
 func (d *downloads) retry(jobs []runner.Job) tea.Cmd {
-	var files []wandb.File
-	others := 0
+	if len(jobs) == 0 {
+		return nil
+	}
+	d.status = "retrying " + termtext.Count(len(jobs), "file")
+	type group struct {
+		to    target
+		files []wandb.File
+	}
+	var groups []*group
+	byView := map[jobPlace]*group{} // by folder and listing
 	for _, j := range jobs {
-		if j.Dest == d.dest {
-			files = append(files, j.File)
-		} else if d.run.RetryIn(j.Dest, j.Name) {
-			others++
+		to, ok := d.origins[jobPlace{j.Dest, j.Name}]
+		if !ok || to.src == nil || to.ref.RunID == "" {
+			d.run.RetryIn(j.Dest, j.Name)
+			continue
 		}
+		k := jobPlace{to.dest, to.ref.String()}
+		g := byView[k]
+		if g == nil {
+			g = &group{to: to}
+			byView[k] = g
+			groups = append(groups, g)
+		}
+		g.files = append(g.files, j.File)
 	}
-	if others > 0 {
-		d.status = "retrying " + termtext.Count(others+len(files), "file")
+	cmds := []tea.Cmd{d.tick()}
+	for _, g := range groups {
+		cmds = append(cmds, refreshFiles(g.to, g.files))
 	}
-	if len(files) == 0 {
-		return d.tick()
-	}
-	d.status = "retrying " + termtext.Count(len(files)+others, "file")
-	if d.src == nil || d.ref.RunID == "" {
-		return d.enqueue(d.target(), files, false)
-	}
-	return refreshFiles(d.target(), d.src, d.ref, files)
+	return tea.Batch(cmds...)
 }
 
 // dropReferences returns files without the reference entries of

@@ -22,12 +22,15 @@ type batchCheckedMsg struct {
 	fromSel bool
 }
 
-// target is where a batch goes and the selection it may come from: the
-// files view it was asked for in, which may no longer be the one shown
-// when an answer comes back.
+// target is where a batch goes, the selection it may come from and the
+// listing its files came from (a run's, an artifact's): the files view it
+// was asked for in, which may no longer be the one shown when an answer
+// comes back.
 type target struct {
 	dest string
 	sel  *model.Selection
+	src  Source
+	ref  wandb.RunRef
 }
 
 // checkBatch measures the free space at to's folder for a batch of files,
@@ -51,7 +54,8 @@ type filesRefreshedMsg struct {
 }
 
 // refreshFiles lists files again by name before a retry.
-func refreshFiles(to target, src Source, run wandb.RunRef, files []wandb.File) tea.Cmd {
+func refreshFiles(to target, files []wandb.File) tea.Cmd {
+	src, run := to.src, to.ref
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = f.Name

@@ -427,3 +427,49 @@ func TestBackLandsOnWhatWasOpened(t *testing.T) {
 		t.Fatalf("back from the projects on %+v; want wbfiles-lab", pickerRow(t, d.m))
 	}
 }
+
+// TestRetryListsFromTheJobsOwnRun checks that retrying a failed download
+// while another run is shown lists it anew from its own run: both runs
+// have a config.yaml, and the retried file must be the first run's.
+func TestRetryListsFromTheJobsOwnRun(t *testing.T) {
+	srv, c := newDemo(t)
+	dest := t.TempDir()
+	d := &driver{t: t, m: New(Options{Source: c, Downloader: c, Entity: "wbfiles-demo", Project: "llama-finetune", Dest: dest, Now: func() time.Time { return testNow }})}
+	d.run(d.m.Init())
+	d.update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.settle()
+	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "brisk-sun-42" })
+	d.press("enter")
+	d.settle()
+	for e, _ := d.m.folder().Current(); e.Name != "config.yaml"; e, _ = d.m.folder().Current() {
+		d.press("down")
+	}
+	srv.SetFaults(wandbtest.FileURL|wandbtest.Storage, wandbtest.Faults{ServerErrorEvery: 1, ServerErrorStatus: 404})
+	d.press("d")
+	d.settle()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := d.m.Runner().Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tot := d.m.Runner().Totals(); tot.Failed != 1 {
+		t.Fatalf("totals %+v; want the download failed", tot)
+	}
+	srv.SetFaults(wandbtest.FileURL|wandbtest.Storage, wandbtest.Faults{})
+	d.press("h") // the runs
+	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "lively-dawn-7" })
+	d.press("enter")
+	d.settle()
+	d.press("tab", "R")
+	d.settle()
+	if err := d.m.Runner().Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dest, "config.yaml"))
+	if err != nil {
+		t.Fatalf("the retry did not download: %v (status %q)", err, d.m.dl.statusText())
+	}
+	if strings.HasPrefix(string(got), "lr:\n  value: 0.0003\nlora_r:") {
+		t.Fatalf("the retry downloaded the shown run's config.yaml, not its own run's:\n%s", got)
+	}
+}
