@@ -30,14 +30,14 @@ type downloads struct {
 	dest string
 	sel  *model.Selection
 
-	listing      selectListing // select-all's listing, while it runs
+	listing selectListing // select-all's listing, while it runs
 	// origins is the files view each job was queued from (by where it
 	// lands), so a retry lists it anew from its own run or artifact.
-	origins map[jobPlace]target
-	skipped      string        // the reference entries the batch on its way left out
-	status       string        // a one-line message: a refusal, what a key did
-	quitWhenDone bool          // quit once nothing is active (the quit question's w)
-	quitting     bool          // a command to quit went out
+	origins      map[jobPlace]target
+	skipped      string // the reference entries the batch on its way left out
+	status       string // a one-line message: a refusal, what a key did
+	quitWhenDone bool   // quit once nothing is active (the quit question's w)
+	quitting     bool   // a command to quit went out
 	// seen is the runner's version the screen last showed; ticking says a
 	// frame tick is on its way.
 	seen    uint64
