@@ -58,6 +58,11 @@ func (d *downloads) job(name string) (runner.Job, bool) {
 	if d.run == nil {
 		return runner.Job{}, false
 	}
+	if o, ok := d.origins[jobPlace{d.dest, name}]; ok && o.ref != d.ref {
+		// The same place, filled from another run's file of that name:
+		// not this row's download.
+		return runner.Job{}, false
+	}
 	return d.run.LookupIn(d.dest, name)
 }
 

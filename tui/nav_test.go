@@ -460,6 +460,12 @@ func TestRetryListsFromTheJobsOwnRun(t *testing.T) {
 	moveTo(t, d, func(r any) bool { return r.(wandb.RunInfo).DisplayName == "lively-dawn-7" })
 	d.press("enter")
 	d.settle()
+	if e, _ := d.m.folder().Get("config.yaml"); e.Name == "" {
+		t.Fatal("lively-dawn-7 shows no config.yaml")
+	}
+	if _, ok := d.m.dl.job("config.yaml"); ok {
+		t.Fatal("the other run's failed config.yaml shows as this run's download")
+	}
 	d.press("tab", "R")
 	d.settle()
 	if err := d.m.Runner().Wait(ctx); err != nil {
