@@ -67,6 +67,14 @@ func TestProjectsDemo(t *testing.T) {
 		if p.Entity != wandbtest.DemoTeam || p.CreatedAt.IsZero() || p.UpdatedAt.Before(p.CreatedAt) {
 			t.Errorf("project %+v", p)
 		}
+		// Last active: not before its newest run started.
+		runs, err := c.Runs(ctx, p.Entity, p.Name, RunsQuery{First: 1})
+		if err != nil || len(runs.Runs) == 0 {
+			t.Fatalf("runs of %s: %+v, %v", p.Name, runs, err)
+		}
+		if p.UpdatedAt.Before(runs.Runs[0].CreatedAt) {
+			t.Errorf("%s last active %v, before its newest run started (%v)", p.Name, p.UpdatedAt, runs.Runs[0].CreatedAt)
+		}
 	}
 	if !reflect.DeepEqual(counts, map[string]int{wandbtest.DemoTeamProject: wandbtest.DemoTeamRuns, wandbtest.DemoTeamSmallProject: wandbtest.DemoTeamSmallRuns}) {
 		t.Errorf("run counts %v", counts)

@@ -9,7 +9,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // queryObj is the Query root.
@@ -70,7 +69,7 @@ func (p *projectData) resolve(ec *execCtx, name string, args map[string]any) (va
 	case "createdAt":
 		return vTime(p.createdAt), nil
 	case "updatedAt":
-		return vTime(p.createdAt.Add(72 * time.Hour)), nil
+		return vTime(ec.s.projectActive(p, ec.now)), nil
 	case "readOnly":
 		return vBool(false), nil
 	case "run", "bucket":

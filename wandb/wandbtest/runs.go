@@ -72,6 +72,25 @@ func (s *Server) projectRuns(p *projectData, args map[string]any, now time.Time)
 	return out, nil
 }
 
+// projectActive is when the project was last updated, as W&B's
+// Project.updatedAt says it: its latest run's start or end, or three days
+// after its creation when it has no run. (A running run counts from its
+// start, so the answer does not move with the clock.)
+func (s *Server) projectActive(p *projectData, now time.Time) time.Time {
+	last := p.createdAt.Add(72 * time.Hour)
+	runs, _ := s.projectRuns(p, nil, now)
+	for _, rd := range runs {
+		t := rd.spec.CreatedAt
+		if rd.spec.State != "running" {
+			t = rd.ended
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	return last
+}
+
 // runsPage answers Project.runs.
 func (s *Server) runsPage(p *projectData, args map[string]any, now time.Time) (value, error) {
 	runs, err := s.projectRuns(p, args, now)
