@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
+	"github.com/wbfiles/wbfiles/keymap"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -117,18 +118,8 @@ func (d detailView) handleKey(msg tea.KeyPressMsg) (detailView, tea.Cmd) {
 		}
 		d.status = "copied the URL to the clipboard"
 		return d, tea.SetClipboard(u)
-	case key.Matches(msg, k.Up):
-		vp.scrollTo(vp.off - 1)
-	case key.Matches(msg, k.Down):
-		vp.scrollTo(vp.off + 1)
-	case key.Matches(msg, k.PageUp):
-		vp.scrollTo(vp.off - vp.height)
-	case key.Matches(msg, k.PageDown):
-		vp.scrollTo(vp.off + vp.height)
-	case key.Matches(msg, k.Top):
-		vp.scrollTo(0)
-	case key.Matches(msg, k.Bottom):
-		vp.scrollTo(vp.len())
+	default:
+		vp.update(k, msg)
 	}
 	return d, nil
 }
@@ -315,6 +306,24 @@ func (p *pager) line(i int) string {
 		return p.head[i]
 	}
 	return p.body[i-len(p.head)]
+}
+
+// update scrolls on the movement keys of k; other keys change nothing.
+func (p *pager) update(k keymap.KeyMap, msg tea.KeyPressMsg) {
+	switch {
+	case key.Matches(msg, k.Up):
+		p.scrollTo(p.off - 1)
+	case key.Matches(msg, k.Down):
+		p.scrollTo(p.off + 1)
+	case key.Matches(msg, k.PageUp):
+		p.scrollTo(p.off - p.height)
+	case key.Matches(msg, k.PageDown):
+		p.scrollTo(p.off + p.height)
+	case key.Matches(msg, k.Top):
+		p.scrollTo(0)
+	case key.Matches(msg, k.Bottom):
+		p.scrollTo(p.len())
+	}
 }
 
 // scrollTo shows line off first, kept between the top and the last page.

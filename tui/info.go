@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/wbfiles/wbfiles/internal/termtext"
@@ -21,7 +20,7 @@ type infoView struct {
 	common
 	gen    int
 	title  string
-	vp     viewport.Model
+	vp     pager // the detail view's scrolling lines
 	text   string
 	closed bool
 }
@@ -29,7 +28,7 @@ type infoView struct {
 // newInfoView returns a details view titled title showing text until
 // the answer numbered gen arrives.
 func newInfoView(c common, title, text string, gen int) infoView {
-	v := infoView{common: c, gen: gen, title: title, vp: viewport.New()}
+	v := infoView{common: c, gen: gen, title: title}
 	v.setCommon(c)
 	v.setText(text)
 	return v
@@ -37,16 +36,16 @@ func newInfoView(c common, title, text string, gen int) infoView {
 
 func (v *infoView) setCommon(c common) {
 	v.common = c
-	v.vp.SetWidth(max(c.width, 1))
-	v.vp.SetHeight(max(c.height-2, 1)) // title line and footer
-	v.vp.SetContent(termtext.Wrap(v.text, v.width))
+	v.vp.width = max(c.width, 1)
+	v.vp.height = max(c.height-2, 1) // title line and footer
+	v.setText(v.text)
 }
 
 // setText shows s, wrapped to the width (a long command line or JSON
 // value stays readable).
 func (v *infoView) setText(s string) {
 	v.text = s
-	v.vp.SetContent(termtext.Wrap(s, v.width))
+	v.vp.setLines(nil, strings.Split(termtext.Wrap(s, v.vp.width), "\n"))
 }
 
 // Update takes the details when they arrive for this view, scrolls on
@@ -71,18 +70,8 @@ func (v infoView) Update(msg tea.Msg) (infoView, tea.Cmd) {
 		switch {
 		case key.Matches(msg, k.Back, k.Out):
 			v.closed = true
-		case key.Matches(msg, k.Down):
-			v.vp.ScrollDown(1)
-		case key.Matches(msg, k.Up):
-			v.vp.ScrollUp(1)
-		case key.Matches(msg, k.PageDown):
-			v.vp.PageDown()
-		case key.Matches(msg, k.PageUp):
-			v.vp.PageUp()
-		case key.Matches(msg, k.Top):
-			v.vp.GotoTop()
-		case key.Matches(msg, k.Bottom):
-			v.vp.GotoBottom()
+		default:
+			v.vp.update(k, msg)
 		}
 	}
 	return v, nil
@@ -91,7 +80,7 @@ func (v infoView) Update(msg tea.Msg) (infoView, tea.Cmd) {
 // View is the title line and the text's window.
 func (v infoView) View() string {
 	title := v.styles.Title.Render(termtext.Fit(termtext.Safe(v.title), v.width))
-	return title + "\n" + v.vp.View()
+	return title + "\n" + v.vp.view()
 }
 
 // runDetailText lays out a run's details, every value from the server
