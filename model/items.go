@@ -138,9 +138,8 @@ func (it *Items[T]) SelectKey(k string) bool {
 	if !ok {
 		return false
 	}
-	before := it.cursor
 	it.moveTo(i)
-	return it.cursor != before || (len(it.rows) > 0 && it.rows[it.cursor] == i)
+	return it.cursor < len(it.rows) && it.rows[it.cursor] == i
 }
 
 func (it *Items[T]) renarrow() {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -93,11 +92,11 @@ func benchServer(b *testing.B) (*wandb.Client, wandb.RunInfo, []wandb.File) {
 
 // selfCPU is this process's user and system CPU time so far.
 func selfCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	cpu, err := wandbtest.SelfCPU()
+	if err != nil {
 		b.Fatal(err)
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return cpu
 }
 
 // downloadThroughUI runs the real program (root model, renderer writing a

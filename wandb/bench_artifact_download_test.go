@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -97,11 +96,11 @@ func artBenchServer(b *testing.B) (*wandb.Client, wandb.ArtifactInfo, []wandb.Fi
 
 // artBenchCPU is this process's user and system CPU time so far.
 func artBenchCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+	cpu, err := wandbtest.SelfCPU()
+	if err != nil {
 		b.Fatal(err)
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return cpu
 }
 
 // artDownloadThroughRunner downloads the files with the runner into
