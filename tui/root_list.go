@@ -21,14 +21,11 @@ func (m *Model) requestPage() tea.Cmd {
 	if !m.inFiles() {
 		return nil // nothing shown to list
 	}
+	want := m.browser.WantPage
 	if lv := m.folder(); lv != nil {
-		req, ok := lv.WantPage()
-		if !ok {
-			return nil
-		}
-		return m.sendPage(req)
+		want = lv.WantPage
 	}
-	req, ok := m.browser.WantPage()
+	req, ok := want()
 	if !ok {
 		return nil
 	}

@@ -83,7 +83,8 @@ func (m *Model) inFiles() bool { return m.topFrame().files != nil }
 func (m *Model) push(f frame) {
 	m.stack = append(m.stack, f)
 	if f.files != nil {
-		m.showFiles(f.files)
+		m.showFiles(f.files) // which resizes
+		return
 	}
 	m.resize()
 }
@@ -95,7 +96,8 @@ func (m *Model) pop() bool {
 	}
 	m.stack = m.stack[:len(m.stack)-1]
 	if fs := m.topFrame().files; fs != nil {
-		m.showFiles(fs)
+		m.showFiles(fs) // which resizes
+		return true
 	}
 	m.resize()
 	return true
