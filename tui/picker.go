@@ -27,9 +27,6 @@ type level interface {
 	update(msg tea.Msg) tea.Cmd
 	view(status string) string
 	setCommon(c common, rows int)
-	// crumb is the level's part of the breadcrumb below it.
-	crumbs() []string
-	narrowing() string
 	narrow(text string)
 	// search is the server-side search of the level, "" for none; it is
 	// an error when the level has none or the text is not valid.
@@ -92,8 +89,6 @@ func (p *picker[T]) origin() string { return p.from }
 
 func (p *picker[T]) id() int               { return p.ident }
 func (p *picker[T]) paging() *model.Paging { return &p.p.Paging }
-func (p *picker[T]) crumbs() []string      { return p.trail }
-func (p *picker[T]) narrowing() string     { return p.p.Narrowing() }
 func (p *picker[T]) narrow(text string)    { p.p.SetNarrowing(text) }
 func (p *picker[T]) search() string        { return p.query }
 
