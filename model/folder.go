@@ -235,13 +235,3 @@ func (f *Folder) FilesUnder(path string) []wandb.File {
 
 // Child returns the path of subfolder e.
 func (f *Folder) Child(e Entry) string { return f.Path + e.Name }
-
-// Parent returns the path of the folder above path ("" above a top-level
-// folder and at the top).
-func Parent(path string) string {
-	path = strings.TrimSuffix(path, "/")
-	if i := strings.LastIndexByte(path, '/'); i >= 0 {
-		return path[:i+1]
-	}
-	return ""
-}

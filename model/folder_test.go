@@ -68,9 +68,6 @@ func TestFolderPatternsEscapeAndFilter(t *testing.T) {
 			t.Errorf("folder %q filter %q: pattern %q, want %q", c.path, c.filter, got, c.want)
 		}
 	}
-	if Parent("a/b/") != "a/" || Parent("a/") != "" || Parent("") != "" {
-		t.Error("Parent")
-	}
 }
 
 func TestFolderTopLevelTotalIsTheRunCount(t *testing.T) {
